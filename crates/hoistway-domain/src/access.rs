@@ -1,0 +1,220 @@
+//! Who may do what, and over which customers' data.
+//!
+//! Two questions are asked of every request, in this order:
+//! 1. may this role do this action on this kind of resource at all
+//!    ([`Role::permits`]; a "no" is a 403), and
+//! 2. which rows can the caller see ([`Scope`]; a row outside it is a 404,
+//!    exactly like one that does not exist, so ids of other tenants leak
+//!    nothing).
+
+use crate::error::Invalid;
+use crate::wire_enum;
+
+wire_enum!(
+    /// A user's role (SPEC "People and roles").
+    Role, "role" {
+        ProviderAdmin => "provider_admin",
+        Operator => "operator",
+        DutyManager => "duty_manager",
+        Technician => "technician",
+        CustomerAdmin => "customer_admin",
+        PropertyManager => "property_manager",
+        FrontDesk => "front_desk",
+        Finance => "finance",
+        Resident => "resident",
+    }
+);
+
+wire_enum!(
+    /// A kind of resource the API exposes.
+    Resource, "resource" {
+        Customers => "customers",
+        Portfolios => "portfolios",
+        Buildings => "buildings",
+        Units => "units",
+        Contracts => "contracts",
+        Invoices => "invoices",
+        Users => "users",
+        Audit => "audit",
+    }
+);
+
+/// Read (get, list) or write (create, update).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Read,
+    Write,
+}
+
+impl Role {
+    /// Roles of the service company; they work across all customers.
+    pub fn is_provider_side(self) -> bool {
+        matches!(
+            self,
+            Role::ProviderAdmin | Role::Operator | Role::DutyManager | Role::Technician
+        )
+    }
+
+    /// Whether the role may do `action` on `resource` at all.
+    pub fn permits(self, resource: Resource, action: Action) -> bool {
+        use Action::*;
+        use Resource::*;
+        match self {
+            Role::ProviderAdmin => true,
+            Role::Operator | Role::DutyManager => {
+                action == Read
+                    && matches!(
+                        resource,
+                        Customers | Portfolios | Buildings | Units | Contracts
+                    )
+            }
+            Role::Technician => action == Read && matches!(resource, Customers | Buildings | Units),
+            Role::CustomerAdmin => match resource {
+                Portfolios | Users => true,
+                Customers | Buildings | Units | Contracts | Invoices => action == Read,
+                Audit => false,
+            },
+            Role::PropertyManager => {
+                action == Read
+                    && matches!(
+                        resource,
+                        Customers | Portfolios | Buildings | Units | Contracts | Invoices
+                    )
+            }
+            Role::FrontDesk => action == Read && matches!(resource, Customers | Buildings | Units),
+            Role::Finance => action == Read && matches!(resource, Customers | Contracts | Invoices),
+            Role::Resident => false,
+        }
+    }
+
+    /// Which roles this role may hand out when creating users.
+    pub fn may_grant(self, other: Role) -> bool {
+        match self {
+            Role::ProviderAdmin => true,
+            Role::CustomerAdmin => !other.is_provider_side(),
+            _ => false,
+        }
+    }
+
+    /// Checks that the customer link fits the role: customer-side roles
+    /// belong to exactly one customer, provider-side roles to none.
+    pub fn check_customer_link(self, customer_id: Option<i64>) -> Result<(), Invalid> {
+        match (self.is_provider_side(), customer_id) {
+            (true, Some(_)) => Err(Invalid::new(
+                "customer_id",
+                format!("a {self} works for the service company and belongs to no customer"),
+            )),
+            (false, None) => Err(Invalid::new(
+                "customer_id",
+                format!("a {self} must belong to a customer"),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The rows a caller can see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Service-company staff: every customer.
+    All,
+    /// One customer; if `portfolios` is set, only buildings in those portfolios.
+    Customer {
+        customer_id: i64,
+        portfolios: Option<Vec<i64>>,
+    },
+}
+
+impl Scope {
+    /// The scope of a user. Customer-side users with portfolios assigned see
+    /// only the buildings of those portfolios; without any assignment they
+    /// see their whole customer. Admins and finance always see the whole
+    /// customer, because their work (setup, billing) is customer-wide.
+    pub fn for_user(role: Role, customer_id: Option<i64>, portfolio_ids: Vec<i64>) -> Scope {
+        match (role.is_provider_side(), customer_id) {
+            (true, _) => Scope::All,
+            (false, Some(customer_id)) => {
+                let narrowed = !portfolio_ids.is_empty()
+                    && !matches!(role, Role::CustomerAdmin | Role::Finance);
+                Scope::Customer {
+                    customer_id,
+                    portfolios: narrowed.then_some(portfolio_ids),
+                }
+            }
+            // A customer-side user without a customer sees nothing; creation
+            // refuses this combination, so it only guards against bad data.
+            (false, None) => Scope::Customer {
+                customer_id: -1,
+                portfolios: Some(Vec::new()),
+            },
+        }
+    }
+
+    /// The single customer this scope is limited to, if any.
+    pub fn customer_id(&self) -> Option<i64> {
+        match self {
+            Scope::All => None,
+            Scope::Customer { customer_id, .. } => Some(*customer_id),
+        }
+    }
+
+    /// Whether rows of `customer_id` are visible at all.
+    pub fn sees_customer(&self, customer_id: i64) -> bool {
+        self.customer_id().is_none_or(|own| own == customer_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn customer_roles_cannot_write_the_registry() {
+        for role in [
+            Role::PropertyManager,
+            Role::FrontDesk,
+            Role::Finance,
+            Role::Resident,
+        ] {
+            for r in Resource::ALL {
+                assert!(!role.permits(*r, Action::Write), "{role} may write {r}");
+            }
+        }
+        assert!(Role::CustomerAdmin.permits(Resource::Users, Action::Write));
+        assert!(!Role::CustomerAdmin.permits(Resource::Units, Action::Write));
+        assert!(!Role::Finance.permits(Resource::Units, Action::Read));
+        assert!(Role::Finance.permits(Resource::Invoices, Action::Read));
+        assert!(!Role::FrontDesk.permits(Resource::Invoices, Action::Read));
+    }
+
+    #[test]
+    fn customer_admin_cannot_grant_provider_roles() {
+        assert!(Role::CustomerAdmin.may_grant(Role::FrontDesk));
+        assert!(!Role::CustomerAdmin.may_grant(Role::ProviderAdmin));
+        assert!(!Role::PropertyManager.may_grant(Role::FrontDesk));
+    }
+
+    #[test]
+    fn scopes() {
+        assert_eq!(Scope::for_user(Role::Operator, None, vec![]), Scope::All);
+        let pm = Scope::for_user(Role::PropertyManager, Some(7), vec![3]);
+        assert_eq!(
+            pm,
+            Scope::Customer {
+                customer_id: 7,
+                portfolios: Some(vec![3])
+            }
+        );
+        assert!(pm.sees_customer(7) && !pm.sees_customer(8));
+        let admin = Scope::for_user(Role::CustomerAdmin, Some(7), vec![3]);
+        assert_eq!(
+            admin,
+            Scope::Customer {
+                customer_id: 7,
+                portfolios: None
+            }
+        );
+        assert!(Role::Operator.check_customer_link(Some(1)).is_err());
+        assert!(Role::Finance.check_customer_link(None).is_err());
+    }
+}

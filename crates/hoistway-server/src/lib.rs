@@ -1,0 +1,144 @@
+//! Hoistway's HTTP edge: the REST API under `/api/v1` with its OpenAPI
+//! document, sign-in, health and metrics.
+//!
+//! The server is a library; the `hoistway` binary is thin. [`run`] takes an
+//! already-bound listener and a shutdown future, so tests bind port 0.
+//!
+//! Module map:
+//! - [`state`]: what handlers share (database, clock, settings, metrics).
+//! - [`error`]: the one application error and its HTTP mapping.
+//! - [`extract`]: JSON/query/path extractors whose rejections are our errors.
+//! - [`auth`]: password hashing, tokens, CSRF, the [`auth::Caller`].
+//! - [`throttle`]: sign-in throttling.
+//! - [`idempotency`]: the `Idempotency-Key` middleware.
+//! - [`metrics`]: Prometheus counters.
+//! - [`routes`]: one module per resource.
+//! - [`demo`]: the seeded demo fleet.
+
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod idempotency;
+pub mod metrics;
+pub mod routes;
+pub mod state;
+pub mod throttle;
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use error::AppError;
+use state::AppState;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Instant;
+use tokio::net::TcpListener;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Hoistway API", description = "Service platform for elevators, escalators and automatic doors."),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The OpenAPI document and the API router, built from the same handlers.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(routes::auth::router())
+        .merge(routes::registry::router())
+        .merge(routes::invoices::router())
+        .merge(routes::users::router())
+        .merge(routes::audit::router())
+        .split_for_parts()
+}
+
+/// The OpenAPI document (also served at `/api/v1/openapi.json`).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().1
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let (api, doc) = api();
+    let doc = std::sync::Arc::new(doc);
+    let api = api
+        .route(
+            "/api/v1/openapi.json",
+            axum::routing::get(move || {
+                let doc = doc.clone();
+                async move { axum::Json(doc.as_ref().clone()) }
+            }),
+        )
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::layer,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate_layer,
+        ));
+    Router::new()
+        .merge(api)
+        .merge(routes::health::router())
+        .fallback(|| async { AppError::NotFound("route") })
+        .layer(DefaultBodyLimit::max(state.settings.body_limit))
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}
+
+/// Counts and times every request by route template and status.
+async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().to_string();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let response = next.run(req).await;
+    let status = response.status().as_u16().to_string();
+    let labels = vec![("method".to_string(), method), ("route".to_string(), route)];
+    state
+        .metrics
+        .http_duration
+        .get_or_create(&labels)
+        .observe(started.elapsed().as_secs_f64());
+    let mut with_status = labels;
+    with_status.push(("status".into(), status));
+    state
+        .metrics
+        .http_requests
+        .get_or_create(&with_status)
+        .inc();
+    response.into_response()
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves.
+pub async fn run(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

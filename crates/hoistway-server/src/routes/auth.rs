@@ -1,0 +1,169 @@
+//! `/api/v1/auth/*` and `/api/v1/me`: signing in and out.
+
+use crate::auth::{
+    hash_password, random_token, token_hash, verify_password, Caller, CSRF_COOKIE, SESSION_COOKIE,
+};
+use crate::error::{ApiResult, AppError};
+use crate::extract::Json;
+use crate::state::AppState;
+use crate::throttle::{PER_ACCOUNT, PER_ADDRESS};
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Extension;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use chrono::{DateTime, Utc};
+use hoistway_domain::Scope;
+use hoistway_store::users::{self, User};
+use hoistway_store::{sessions, Actor};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    /// Send as `X-CSRF-Token` on cookie-authenticated writes.
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: User,
+}
+
+/// A hash to verify against when the account does not exist, so a wrong
+/// e-mail costs as much time as a wrong password and reveals nothing.
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| hash_password("decoy password that matches nothing"))
+}
+
+/// Signs in and returns a bearer token; also sets the session cookie (a
+/// browser-session cookie: it ends with the browser or at `expires_at`).
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401), (status = 429)))]
+async fn login(
+    State(state): State<AppState>,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    jar: CookieJar,
+    Json(req): Json<LoginRequest>,
+) -> ApiResult<impl IntoResponse> {
+    let now = state.clock.now();
+    let email = req.email.trim().to_lowercase();
+    let account_key = format!("account:{email}");
+    let address_key = format!(
+        "address:{}",
+        connect.map(|c| c.0 .0.ip().to_string()).unwrap_or_default()
+    );
+    for (key, limit) in [(&account_key, PER_ACCOUNT), (&address_key, PER_ADDRESS)] {
+        if let Some(retry_after_s) = state.throttle.locked_for(key, limit, now) {
+            return Err(AppError::TooManyRequests { retry_after_s });
+        }
+    }
+    let found = users::find_for_login(&state.db, &email).await?;
+    let hash = found
+        .as_ref()
+        .map(|(_, h)| h.clone())
+        .unwrap_or_else(|| decoy_hash().to_string());
+    let password = req.password;
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(AppError::internal)?;
+    let user = match found {
+        Some((user, _)) if matches && !user.disabled => user,
+        _ => {
+            state.throttle.fail(&account_key, now);
+            state.throttle.fail(&address_key, now);
+            state.metrics.login_failures.inc();
+            return Err(AppError::Unauthorized);
+        }
+    };
+    state.throttle.clear(&account_key);
+    let token = random_token(32);
+    let csrf_token = random_token(18);
+    let expires_at = now + state.settings.session_ttl;
+    let actor = Actor {
+        user_id: Some(user.id),
+        at: now,
+    };
+    sessions::create(
+        &state.db,
+        actor,
+        user.id,
+        &token_hash(&token),
+        &csrf_token,
+        expires_at,
+    )
+    .await?;
+    let session_cookie = Cookie::build((SESSION_COOKIE, token.clone()))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.settings.secure_cookies)
+        .path("/")
+        .build();
+    let csrf_cookie = Cookie::build((CSRF_COOKIE, csrf_token.clone()))
+        .same_site(SameSite::Strict)
+        .secure(state.settings.secure_cookies)
+        .path("/")
+        .build();
+    let jar = jar.add(session_cookie).add(csrf_cookie);
+    Ok((
+        jar,
+        Json(LoginResponse {
+            token,
+            csrf_token,
+            expires_at,
+            user,
+        }),
+    ))
+}
+
+/// Revokes the current session and clears the cookies.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204), (status = 401)))]
+async fn logout(
+    State(state): State<AppState>,
+    caller: Caller,
+    jar: CookieJar,
+) -> ApiResult<impl IntoResponse> {
+    sessions::revoke(&state.db, caller.actor(&state), caller.session_id).await?;
+    let jar = jar
+        .remove(Cookie::build(SESSION_COOKIE).path("/").build())
+        .remove(Cookie::build(CSRF_COOKIE).path("/").build());
+    Ok((StatusCode::NO_CONTENT, jar))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Me {
+    #[serde(flatten)]
+    pub user: User,
+    /// `all` for service-company staff, else `customer`.
+    pub scope: String,
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", responses((status = 200, body = Me), (status = 401)))]
+async fn me(caller: Caller) -> Json<Me> {
+    let scope = match caller.scope {
+        Scope::All => "all",
+        Scope::Customer { .. } => "customer",
+    };
+    Json(Me {
+        user: caller.user,
+        scope: scope.into(),
+    })
+}

@@ -1,0 +1,8 @@
+//! The routes of the API, one module per resource.
+
+pub mod audit;
+pub mod auth;
+pub mod health;
+pub mod invoices;
+pub mod registry;
+pub mod users;

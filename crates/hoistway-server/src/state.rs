@@ -1,0 +1,57 @@
+//! What every handler shares: the database, the clock, settings, metrics.
+
+use crate::metrics::Metrics;
+use crate::throttle::Throttle;
+use hoistway_domain::Clock;
+use hoistway_store::{Actor, Db};
+use std::sync::Arc;
+
+/// Settings of the HTTP edge.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How long a sign-in lasts.
+    pub session_ttl: chrono::Duration,
+    /// Mark cookies `Secure` (set when serving over TLS).
+    pub secure_cookies: bool,
+    /// Largest accepted request body, bytes.
+    pub body_limit: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            session_ttl: chrono::Duration::hours(12),
+            secure_cookies: false,
+            body_limit: 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<Settings>,
+    pub throttle: Arc<Throttle>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, settings: Settings) -> Self {
+        Self {
+            db,
+            clock,
+            settings: Arc::new(settings),
+            throttle: Arc::new(Throttle::default()),
+            metrics: Arc::new(Metrics::new()),
+        }
+    }
+
+    /// The system acting now (no signed-in user).
+    pub fn system_actor(&self) -> Actor {
+        Actor {
+            user_id: None,
+            at: self.clock.now(),
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! Buildings: where units stand; they carry the country and time zone that
+//! business hours and holidays follow.
+
+use crate::audit::{self, Actor};
+use crate::error::{Result, StoreError};
+use crate::page::{finish, paginate, ListFilter, Page};
+use crate::row::RowExt;
+use crate::scope::{restrict, Shape};
+use crate::sql::Sql;
+use crate::{customers, patch, Db};
+use chrono::{DateTime, Utc};
+use hoistway_domain::text::{required_text, CountryCode, TimeZoneName};
+use hoistway_domain::{Invalid, Scope};
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor};
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Building {
+    pub id: i64,
+    pub customer_id: i64,
+    pub name: String,
+    pub address: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// IANA time zone.
+    pub timezone: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BuildingInput {
+    pub customer_id: i64,
+    pub name: String,
+    pub address: String,
+    pub country: String,
+    pub timezone: String,
+    #[serde(default)]
+    pub latitude: Option<f64>,
+    #[serde(default)]
+    pub longitude: Option<f64>,
+}
+
+impl BuildingInput {
+    pub fn validated(self) -> Result<Self, Invalid> {
+        let in_range = |field, v: Option<f64>, max: f64| match v {
+            Some(x) if !(x.is_finite() && x.abs() <= max) => Err(Invalid::new(
+                field,
+                format!("must be between -{max} and {max}"),
+            )),
+            _ => Ok(v),
+        };
+        Ok(Self {
+            customer_id: self.customer_id,
+            name: required_text("name", &self.name, 200)?,
+            address: required_text("address", &self.address, 500)?,
+            country: CountryCode::parse(&self.country)?.into_inner(),
+            timezone: TimeZoneName::parse(&self.timezone)?.into_inner(),
+            latitude: in_range("latitude", self.latitude, 90.0)?,
+            longitude: in_range("longitude", self.longitude, 180.0)?,
+        })
+    }
+}
+
+impl From<&Building> for BuildingInput {
+    fn from(b: &Building) -> Self {
+        Self {
+            customer_id: b.customer_id,
+            name: b.name.clone(),
+            address: b.address.clone(),
+            country: b.country.clone(),
+            timezone: b.timezone.clone(),
+            latitude: b.latitude,
+            longitude: b.longitude,
+        }
+    }
+}
+
+fn from_row(r: &AnyRow) -> Result<Building, sqlx::Error> {
+    Ok(Building {
+        id: r.int("id")?,
+        customer_id: r.int("customer_id")?,
+        name: r.text("name")?,
+        address: r.text("address")?,
+        country: r.text("country")?,
+        timezone: r.text("timezone")?,
+        latitude: r.opt_float("latitude")?,
+        longitude: r.opt_float("longitude")?,
+        created_at: r.instant("created_at")?,
+        updated_at: r.instant("updated_at")?,
+    })
+}
+
+pub async fn create(
+    db: &Db,
+    scope: &Scope,
+    actor: Actor,
+    input: BuildingInput,
+) -> Result<Building> {
+    let b = input.validated()?;
+    let now = actor.at.timestamp_millis();
+    let mut tx = db.begin().await?;
+    // The customer must exist and be visible, or it is "not found".
+    customers::fetch(&mut *tx, scope, b.customer_id).await?;
+    let mut sql = Sql::new(
+        "INSERT INTO buildings (customer_id, name, address, country, timezone, latitude, longitude, created_at, updated_at) VALUES (",
+    );
+    sql.bind(b.customer_id)
+        .push(", ")
+        .bind(b.name)
+        .push(", ")
+        .bind(b.address)
+        .push(", ")
+        .bind(b.country);
+    sql.push(", ")
+        .bind(b.timezone)
+        .push(", ")
+        .bind(b.latitude)
+        .push(", ")
+        .bind(b.longitude);
+    sql.push(", ")
+        .bind(now)
+        .push(", ")
+        .bind(now)
+        .push(") RETURNING id");
+    let id = sql.fetch_one(&mut *tx).await?.int("id")?;
+    let created = fetch(&mut *tx, &Scope::All, id).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Some(created.customer_id),
+        "building",
+        id,
+        "create",
+        None::<&()>,
+        Some(&created),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+pub async fn fetch<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    scope: &Scope,
+    id: i64,
+) -> Result<Building> {
+    let mut sql = Sql::new("SELECT * FROM buildings b WHERE b.id = ");
+    sql.bind(id);
+    restrict(&mut sql, scope, "b", Shape::Building);
+    let row = sql
+        .fetch_optional(ex)
+        .await?
+        .ok_or(StoreError::NotFound("building"))?;
+    Ok(from_row(&row)?)
+}
+
+pub async fn get(db: &Db, scope: &Scope, id: i64) -> Result<Building> {
+    fetch(&db.pool, scope, id).await
+}
+
+pub async fn list(db: &Db, scope: &Scope, f: &ListFilter) -> Result<Page<Building>> {
+    f.only(
+        "buildings",
+        &["customer_id", "portfolio_id", "country", "q"],
+    )?;
+    let mut sql = Sql::new("SELECT * FROM buildings b WHERE 1=1");
+    restrict(&mut sql, scope, "b", Shape::Building);
+    if let Some(c) = f.customer_id {
+        sql.push(" AND b.customer_id = ").bind(c);
+    }
+    if let Some(p) = f.portfolio_id {
+        sql.push(" AND b.id IN (SELECT building_id FROM portfolio_buildings WHERE portfolio_id = ")
+            .bind(p)
+            .push(")");
+    }
+    if let Some(country) = &f.country {
+        sql.push(" AND b.country = ")
+            .bind(country.trim().to_uppercase());
+    }
+    if let Some(like) = f.like() {
+        sql.push(" AND (LOWER(b.name) LIKE ").bind(like.clone());
+        sql.push(" OR LOWER(b.address) LIKE ").bind(like).push(")");
+    }
+    let limit = finish(&mut sql, "b", f)?;
+    let items = sql
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(paginate(items, limit, |b| b.id))
+}
+
+pub async fn update(
+    db: &Db,
+    scope: &Scope,
+    actor: Actor,
+    id: i64,
+    changes: serde_json::Value,
+) -> Result<Building> {
+    let mut tx = db.begin().await?;
+    let before = fetch(&mut *tx, scope, id).await?;
+    let b = patch::apply(&BuildingInput::from(&before), changes)?.validated()?;
+    patch::immutable("customer_id", &before.customer_id, &b.customer_id)?;
+    let mut sql = Sql::new("UPDATE buildings SET name = ");
+    sql.bind(b.name)
+        .push(", address = ")
+        .bind(b.address)
+        .push(", country = ")
+        .bind(b.country);
+    sql.push(", timezone = ")
+        .bind(b.timezone)
+        .push(", latitude = ")
+        .bind(b.latitude);
+    sql.push(", longitude = ")
+        .bind(b.longitude)
+        .push(", updated_at = ")
+        .bind(actor.at.timestamp_millis());
+    sql.push(" WHERE id = ").bind(id);
+    sql.execute(&mut *tx).await?;
+    let after = fetch(&mut *tx, scope, id).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Some(after.customer_id),
+        "building",
+        id,
+        "update",
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}

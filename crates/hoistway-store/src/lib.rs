@@ -1,0 +1,48 @@
+//! Hoistway's storage: one schema on SQLite (embedded, the default) and
+//! PostgreSQL (by URL), through sqlx's `Any` driver so every query is
+//! written once.
+//!
+//! Invariant: every read of tenant data takes the caller's
+//! [`hoistway_domain::Scope`] and filters in SQL, so a row outside the scope
+//! is indistinguishable from a row that does not exist.
+//!
+//! Portability rules that keep one SQL text valid on both backends:
+//! placeholders are `$1..$n`; integers are `BIGINT` (decoded as `i64`);
+//! booleans are stored as `0/1`; instants are epoch milliseconds; dates are
+//! `YYYY-MM-DD` text.
+//!
+//! Module map:
+//! - [`db`]: connecting, migrations, backend detection.
+//! - [`sql`]: a small query builder that numbers placeholders.
+//! - [`scope`]: turning a tenancy scope into SQL.
+//! - [`page`]: cursor pagination and list filters.
+//! - [`audit`]: the audit log, written in the same transaction as the change.
+//! - one module per entity: [`customers`], [`buildings`], [`portfolios`],
+//!   [`units`], [`contracts`], [`invoices`], [`users`], [`sessions`],
+//!   [`idempotency`].
+
+pub mod audit;
+pub mod buildings;
+pub mod contracts;
+pub mod customers;
+pub mod db;
+pub mod error;
+pub mod idempotency;
+pub mod invoices;
+pub mod page;
+pub mod patch;
+pub mod portfolios;
+mod row;
+pub mod scope;
+pub mod sessions;
+pub mod sql;
+pub mod units;
+pub mod users;
+
+pub use audit::Actor;
+pub use db::{Backend, Db};
+pub use error::StoreError;
+pub use page::{ListFilter, Page};
+
+/// The transaction type every write runs in.
+pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;

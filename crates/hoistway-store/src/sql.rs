@@ -1,0 +1,102 @@
+//! A query builder that writes `$1..$n` placeholders, which both SQLite and
+//! PostgreSQL accept, so dynamic filters stay portable.
+
+use sqlx::any::{AnyArguments, AnyQueryResult, AnyRow};
+use sqlx::{Any, Arguments, Encode, Executor, Type};
+use std::fmt::Write;
+
+pub struct Sql {
+    text: String,
+    args: AnyArguments<'static>,
+    count: usize,
+    bind_error: Option<String>,
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Self {
+        Self {
+            text: text.to_string(),
+            args: AnyArguments::default(),
+            count: 0,
+            bind_error: None,
+        }
+    }
+
+    /// Appends SQL text (never user input).
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a placeholder bound to `value`.
+    pub fn bind<T>(&mut self, value: T) -> &mut Self
+    where
+        T: for<'q> Encode<'q, Any> + Type<Any> + 'static,
+    {
+        self.count += 1;
+        let _ = write!(self.text, "${}", self.count);
+        if let Err(e) = self.args.add(value) {
+            self.bind_error.get_or_insert(e.to_string());
+        }
+        self
+    }
+
+    /// Appends `(p1, p2, ...)` for a non-empty list, or `(NULL)` (which
+    /// matches nothing) for an empty one.
+    pub fn bind_list(&mut self, values: &[i64]) -> &mut Self {
+        if values.is_empty() {
+            return self.push("(NULL)");
+        }
+        self.push("(");
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(*v);
+        }
+        self.push(")")
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    fn checked(self) -> Result<(String, AnyArguments<'static>), sqlx::Error> {
+        match self.bind_error {
+            Some(e) => Err(sqlx::Error::Encode(e.into())),
+            None => Ok((self.text, self.args)),
+        }
+    }
+
+    pub async fn fetch_all<'e, E: Executor<'e, Database = Any>>(
+        self,
+        ex: E,
+    ) -> Result<Vec<AnyRow>, sqlx::Error> {
+        let (text, args) = self.checked()?;
+        sqlx::query_with(&text, args).fetch_all(ex).await
+    }
+
+    pub async fn fetch_optional<'e, E: Executor<'e, Database = Any>>(
+        self,
+        ex: E,
+    ) -> Result<Option<AnyRow>, sqlx::Error> {
+        let (text, args) = self.checked()?;
+        sqlx::query_with(&text, args).fetch_optional(ex).await
+    }
+
+    pub async fn fetch_one<'e, E: Executor<'e, Database = Any>>(
+        self,
+        ex: E,
+    ) -> Result<AnyRow, sqlx::Error> {
+        let (text, args) = self.checked()?;
+        sqlx::query_with(&text, args).fetch_one(ex).await
+    }
+
+    pub async fn execute<'e, E: Executor<'e, Database = Any>>(
+        self,
+        ex: E,
+    ) -> Result<AnyQueryResult, sqlx::Error> {
+        let (text, args) = self.checked()?;
+        sqlx::query_with(&text, args).execute(ex).await
+    }
+}

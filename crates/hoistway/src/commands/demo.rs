@@ -1,0 +1,50 @@
+//! `hoistway demo`: a seeded fleet on an embedded SQLite file, served.
+
+use super::serve::{bind_listener, shutdown_signal};
+use crate::config::Config;
+use hoistway_domain::{Clock, SystemClock};
+use hoistway_server::demo::{self, DEMO_PASSWORD};
+use hoistway_server::state::{AppState, Settings};
+use hoistway_store::{Actor, Db};
+use std::sync::Arc;
+
+pub async fn run(config: &Config, bind: Option<String>, fresh: bool) -> anyhow::Result<()> {
+    if fresh && config.database_url.is_none() {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(config.data_dir.join(format!("demo.db{suffix}")));
+        }
+    }
+    let url = config.database_url_or("demo.db")?;
+    let db = Db::open(&url).await?;
+    let clock = Arc::new(SystemClock);
+    if !demo::is_seeded(&db).await? {
+        println!("Seeding the demo fleet…");
+        let logins = demo::seed(
+            &db,
+            Actor {
+                user_id: None,
+                at: clock.now(),
+            },
+        )
+        .await?;
+        println!("Demo logins (password for all: {DEMO_PASSWORD}):");
+        for l in &logins {
+            println!(
+                "  {:<42} {:<17} {}",
+                l.email,
+                l.role.as_str(),
+                l.customer.as_deref().unwrap_or("service company")
+            );
+        }
+    } else {
+        println!("Demo data already present (use --fresh to reseed). Password for all demo logins: {DEMO_PASSWORD}");
+        println!("  e.g. provider.admin@hoistway.example, customer.admin@nordictowers.example");
+    }
+    let (listener, addr) = bind_listener(&config.bind_or_default(bind)).await?;
+    println!("\nHoistway demo running at http://{addr}/  (API: http://{addr}/api/v1/openapi.json)");
+    println!("Sign in: curl -s -X POST http://{addr}/api/v1/auth/login -H 'content-type: application/json' \\");
+    println!("           -d '{{\"email\":\"provider.admin@hoistway.example\",\"password\":\"{DEMO_PASSWORD}\"}}'");
+    let state = AppState::new(db, clock, Settings::default());
+    hoistway_server::run(listener, state, shutdown_signal()).await?;
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! One module per command.
+
+mod demo;
+mod import;
+mod serve;
+mod user;
+
+use crate::cli::{Command, ImportCommand, UserCommand};
+use crate::config::Config;
+
+pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { bind } => serve::run(&config, bind).await,
+        Command::Demo { bind, fresh } => demo::run(&config, bind, fresh).await,
+        Command::Migrate => {
+            let url = config.database_url_or("hoistway.db")?;
+            hoistway_store::Db::open(&url).await?;
+            println!(
+                "migrations applied to {}",
+                crate::config::mask_password(&url)
+            );
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    role,
+                    customer,
+                    password_stdin,
+                },
+        } => {
+            user::add(
+                &config,
+                user::AddUser {
+                    email,
+                    name,
+                    role,
+                    customer,
+                    password_stdin,
+                },
+            )
+            .await
+        }
+        Command::Import {
+            command: ImportCommand::Units { file, customer },
+        } => import::units(&config, &file, customer).await,
+        Command::Openapi => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&hoistway_server::openapi())?
+            );
+            Ok(())
+        }
+    }
+}
