@@ -15,4 +15,10 @@ impl Invalid {
             message: message.into(),
         }
     }
+
+    /// The same refusal, reported against another field name (a parser
+    /// shared by several fields names its own by default).
+    pub fn in_field(self, field: &'static str) -> Self {
+        Self { field, ..self }
+    }
 }

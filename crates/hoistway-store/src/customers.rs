@@ -40,7 +40,11 @@ impl CustomerInput {
         Ok(Self {
             name: required_text("name", &self.name, 200)?,
             contact_email: optional_text("contact_email", self.contact_email.as_deref(), 254)?
-                .map(|e| Email::parse(&e).map(Email::into_inner))
+                .map(|e| {
+                    Email::parse(&e)
+                        .map(Email::into_inner)
+                        .map_err(|e| e.in_field("contact_email"))
+                })
                 .transpose()?,
             contact_phone: optional_text("contact_phone", self.contact_phone.as_deref(), 40)?
                 .map(|p| parse_phone("contact_phone", &p))

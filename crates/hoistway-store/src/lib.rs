@@ -36,6 +36,7 @@ mod row;
 pub mod scope;
 pub mod sessions;
 pub mod sql;
+pub mod testing;
 pub mod units;
 pub mod users;
 
