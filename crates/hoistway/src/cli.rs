@@ -68,6 +68,41 @@ pub enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Score a recorded series (CSV `timestamp,value`) with the same
+    /// detectors the server runs; prints `timestamp,value,score,label`.
+    Analyze {
+        #[arg(long)]
+        input: PathBuf,
+    },
+    /// The digital twin.
+    Twin {
+        #[command(subcommand)]
+        command: TwinCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TwinCommand {
+    /// Run a traffic study of a building (see examples/buildings/*.toml).
+    Study {
+        #[arg(long)]
+        building: PathBuf,
+        /// up-peak, down-peak, lunch, interfloor or mixed.
+        #[arg(long, default_value = "up-peak")]
+        pattern: String,
+        /// Simulated minutes.
+        #[arg(long, default_value_t = 60.0)]
+        minutes: f64,
+        /// Random seed (same seed, same result).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Also write one CSV row per passenger to this file.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,9 +3,10 @@
 mod demo;
 mod import;
 mod serve;
+mod study;
 mod user;
 
-use crate::cli::{Command, ImportCommand, UserCommand};
+use crate::cli::{Command, ImportCommand, TwinCommand, UserCommand};
 use crate::config::Config;
 
 pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
@@ -46,6 +47,40 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Import {
             command: ImportCommand::Units { file, customer },
         } => import::units(&config, &file, customer).await,
+        Command::Analyze { input } => {
+            let file = std::fs::File::open(&input)
+                .map_err(|e| anyhow::anyhow!("reading {}: {e}", input.display()))?;
+            let config = hoistway_analytics::DetectorConfig::default();
+            let stdout = std::io::stdout().lock();
+            let summary = hoistway_analytics::analyze_csv(
+                std::io::BufReader::new(file),
+                std::io::BufWriter::new(stdout),
+                &config,
+            )?;
+            eprintln!(
+                "{} rows, {} labelled anomalous, {} alarm episodes",
+                summary.rows, summary.anomalies, summary.raised
+            );
+            Ok(())
+        }
+        Command::Twin {
+            command:
+                TwinCommand::Study {
+                    building,
+                    pattern,
+                    minutes,
+                    seed,
+                    json,
+                    csv,
+                },
+        } => study::run(study::StudyArgs {
+            building,
+            pattern,
+            minutes,
+            seed,
+            json,
+            csv,
+        }),
         Command::Openapi => {
             println!(
                 "{}",

@@ -1,0 +1,325 @@
+//! The real binary, as an operator would use it: bootstrap a user, import
+//! an asset register with bad rows, serve over TCP and sign in, migrate a
+//! PostgreSQL database.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+fn hoistway() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_hoistway"));
+    c.env_remove("HOISTWAY_DATABASE_URL")
+        .env("HOISTWAY_LOG_LEVEL", "warn");
+    c
+}
+
+fn run(cmd: &mut Command, stdin: &str) -> (bool, String, String) {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn bootstrap_import_and_serve() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/cli.db", dir.path().display());
+
+    let (ok, out, err) = run(
+        hoistway().args([
+            "user",
+            "add",
+            "--email",
+            "boss@example.com",
+            "--name",
+            "Boss",
+            "--role",
+            "provider_admin",
+            "--password-stdin",
+            "--database-url",
+            &url,
+        ]),
+        "a long enough secret\n",
+    );
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("provider_admin"), "{out}");
+    let (ok, _, err) = run(
+        hoistway().args([
+            "user",
+            "add",
+            "--email",
+            "x@example.com",
+            "--name",
+            "X",
+            "--role",
+            "finance",
+            "--database-url",
+            &url,
+        ]),
+        "",
+    );
+    assert!(
+        !ok && err.contains("customer"),
+        "a finance user needs a customer: {err}"
+    );
+
+    // Serve on a free port and create a customer and building through the API.
+    let mut server = hoistway()
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            &url,
+            "--log-level",
+            "info",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("server exited").unwrap();
+        if let Some(i) = line.find("addr=") {
+            break line[i + 5..].split_whitespace().next().unwrap().to_string();
+        }
+    };
+    let base = format!("http://{addr}");
+    let curl = |args: &[&str]| {
+        let out = Command::new("curl")
+            .args(["-s", "-w", "\n%{http_code}"])
+            .args(args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let (body, code) = text.rsplit_once('\n').unwrap();
+        (
+            code.to_string(),
+            serde_json::from_str::<serde_json::Value>(body).unwrap_or_default(),
+        )
+    };
+    let (code, login) = curl(&[
+        "-X",
+        "POST",
+        &format!("{base}/api/v1/auth/login"),
+        "-H",
+        "content-type: application/json",
+        "-d",
+        r#"{"email":"boss@example.com","password":"a long enough secret"}"#,
+    ]);
+    assert_eq!(code, "200", "{login}");
+    let auth = format!("authorization: Bearer {}", login["token"].as_str().unwrap());
+    let (code, customer) = curl(&[
+        "-X",
+        "POST",
+        &format!("{base}/api/v1/customers"),
+        "-H",
+        &auth,
+        "-H",
+        "content-type: application/json",
+        "-d",
+        r#"{"name":"Import Co"}"#,
+    ]);
+    assert_eq!(code, "201");
+    let customer_id = customer["id"].as_i64().unwrap();
+    let building = format!(
+        r#"{{"customer_id":{customer_id},"name":"Depot","address":"Road 1","country":"SE","timezone":"Europe/Stockholm"}}"#
+    );
+    let (code, _) = curl(&[
+        "-X",
+        "POST",
+        &format!("{base}/api/v1/buildings"),
+        "-H",
+        &auth,
+        "-H",
+        "content-type: application/json",
+        "-d",
+        &building,
+    ]);
+    assert_eq!(code, "201");
+    let (code, _) = curl(&[&format!("{base}/readyz")]);
+    assert_eq!(code, "200");
+    server.kill().unwrap();
+    let _ = server.wait();
+
+    // Import: two good rows, three bad ones, each reported with its line.
+    let csv = "building,kind,equipment_number,manufacturer,install_date,connected\n\
+               Depot,elevator,ken:1001,KONE,2015-04-01,yes\n\
+               Depot,lift,ken:1002,KONE,2015-04-01,no\n\
+               Nowhere,door,ken:1003,KONE,,\n\
+               Depot,door,ken:1004,KONE,2015-13-01,\n\
+               Depot,escalator,ken:1005,,,\n";
+    let file = dir.path().join("register.csv");
+    std::fs::write(&file, csv).unwrap();
+    let (ok, out, err) = run(
+        hoistway().args([
+            "import",
+            "units",
+            file.to_str().unwrap(),
+            "--customer",
+            &customer_id.to_string(),
+            "--database-url",
+            &url,
+        ]),
+        "",
+    );
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("imported 2 units, 3 rows refused"), "{out}");
+    assert!(
+        err.contains("line 3:") && err.contains("elevator, escalator, door"),
+        "{err}"
+    );
+    assert!(err.contains("line 4:") && err.contains("Nowhere"), "{err}");
+    assert!(
+        err.contains("line 5:") && err.contains("install_date"),
+        "{err}"
+    );
+}
+
+#[test]
+fn migrate_on_postgres() {
+    let Ok(admin) = std::env::var("HOISTWAY_TEST_POSTGRES") else {
+        assert!(
+            std::env::var("HOISTWAY_REQUIRE_POSTGRES").is_err(),
+            "PostgreSQL required"
+        );
+        return;
+    };
+    let name = format!("hoistway_cli_{}", std::process::id());
+    let psql = |sql: &str| {
+        Command::new("psql")
+            .args([admin.as_str(), "-qc", sql])
+            .output()
+            .unwrap()
+    };
+    psql(&format!("DROP DATABASE IF EXISTS {name}"));
+    assert!(psql(&format!("CREATE DATABASE {name}")).status.success());
+    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    let (ok, out, err) = run(
+        hoistway().arg("migrate").env("HOISTWAY_DATABASE_URL", &url),
+        "",
+    );
+    assert!(ok, "{out}{err}");
+    let (ok, _, err) = run(
+        hoistway()
+            .args([
+                "user",
+                "add",
+                "--email",
+                "pg@example.com",
+                "--name",
+                "P",
+                "--role",
+                "operator",
+            ])
+            .env("HOISTWAY_DATABASE_URL", &url),
+        "",
+    );
+    assert!(ok, "{err}");
+    let count = Command::new("psql")
+        .args([url.as_str(), "-tAc", "SELECT count(*) FROM users"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&count.stdout).trim(), "1");
+    psql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+}
+
+#[test]
+fn twin_study_and_analyze_keep_their_fixed_shapes() {
+    let building = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/buildings/office-10.toml"
+    );
+    let (ok, out, err) = run(
+        hoistway().args([
+            "twin",
+            "study",
+            "--building",
+            building,
+            "--pattern",
+            "up-peak",
+            "--minutes",
+            "30",
+            "--json",
+        ]),
+        "",
+    );
+    assert!(ok, "{err}");
+    let report: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    for key in [
+        "rtt_s",
+        "interval_s",
+        "hc5_persons",
+        "awt_s",
+        "floors_above_main",
+        "floor_height_m",
+        "rated_speed_mps",
+        "avg_car_load",
+        "performance_time_s",
+        "transfer_time_s",
+    ] {
+        assert!(report[key].is_number(), "{key} missing in {report}");
+    }
+    assert_eq!(report["floors_above_main"], 10);
+    let (ok, _, err) = run(
+        hoistway().args([
+            "twin",
+            "study",
+            "--building",
+            building,
+            "--pattern",
+            "sideways",
+        ]),
+        "",
+    );
+    assert!(!ok && err.contains("pattern"), "{err}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("series.csv");
+    let mut csv = String::from("timestamp,value\n");
+    // The detectors learn a baseline over the first ~530 samples.
+    for i in 0..800 {
+        let v = if i < 700 {
+            3000.0 + (i % 7) as f64 * 10.0
+        } else {
+            4200.0
+        };
+        csv.push_str(&format!(
+            "2026-01-{:02}T{:02}:{:02}:00Z,{v}\n",
+            1 + i / 1440,
+            (i / 60) % 24,
+            i % 60
+        ));
+    }
+    std::fs::write(&input, csv).unwrap();
+    let (ok, out, err) = run(
+        hoistway().args(["analyze", "--input", input.to_str().unwrap()]),
+        "",
+    );
+    assert!(ok, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "timestamp,value,score,label");
+    assert_eq!(lines.len(), 801, "one output row per input row");
+    let labelled: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.rsplit(',').next().unwrap())
+        .collect();
+    assert!(
+        labelled[..700].iter().all(|l| *l == "0"),
+        "stationary part stays quiet"
+    );
+    assert!(labelled[700..].contains(&"1"), "the shift is found");
+}
