@@ -3,7 +3,7 @@
 
 use rand::Rng;
 
-use super::calls::{CallKind, CallState, Guidance};
+use super::calls::{CallState, Guidance};
 use super::car::{Leg, Phase, TripAcc};
 use super::plan::{Dir, Next, Requests};
 use super::records::{
@@ -93,7 +93,7 @@ impl GroupSim {
         r
     }
 
-    fn on_arrive(&mut self, c: usize) {
+    pub(super) fn on_arrive(&mut self, c: usize) {
         let now = self.now;
         let leg = self.cars[c].leg;
         {
@@ -156,7 +156,7 @@ impl GroupSim {
         self.schedule(c, t, CarEv::Opened);
     }
 
-    fn on_opened(&mut self, c: usize) {
+    pub(super) fn on_opened(&mut self, c: usize) {
         let now = self.now;
         let tp = self.spec.transfer_s;
         let f = self.cars[c].floor;
@@ -234,7 +234,7 @@ impl GroupSim {
     }
 
     /// Moves eligible waiting passengers into the car; returns how many.
-    fn board(&mut self, c: usize, t0: f64) -> u32 {
+    pub(super) fn board(&mut self, c: usize, t0: f64) -> u32 {
         let f = self.cars[c].floor;
         let Some(d) = self.cars[c].dir.idx() else {
             return 0;
@@ -342,7 +342,7 @@ impl GroupSim {
         }
     }
 
-    fn start_close(&mut self, c: usize) {
+    pub(super) fn start_close(&mut self, c: usize) {
         let f = self.cars[c].floor;
         // Anyone left behind (car full) gets another car.
         if let Some(d) = self.cars[c].dir.idx() {
@@ -369,7 +369,7 @@ impl GroupSim {
         self.schedule(c, total, CarEv::Closed);
     }
 
-    fn on_closed(&mut self, c: usize) {
+    pub(super) fn on_closed(&mut self, c: usize) {
         let f = self.cars[c].floor;
         if self.opts.observations {
             let (close_s, reopens, obstruction) = self.cars[c].cycle_obs;
@@ -445,7 +445,7 @@ impl GroupSim {
         }
     }
 
-    fn depart(&mut self, c: usize, to: usize, d: Dir) {
+    pub(super) fn depart(&mut self, c: usize, to: usize, d: Dir) {
         let now = self.now;
         let fx = self.cars[c].effects;
         let levelling_mm =
@@ -503,7 +503,7 @@ impl GroupSim {
     }
 
     /// Re-targets a moving car to an earlier floor if it can still brake.
-    fn try_insert(&mut self, c: usize, f: usize, dir: Dir) {
+    pub(super) fn try_insert(&mut self, c: usize, f: usize, dir: Dir) {
         let leg = self.cars[c].leg;
         let car_dir = self.cars[c].dir;
         let between = match car_dir {
@@ -522,7 +522,7 @@ impl GroupSim {
     }
 
     /// A passenger leaves the car at `t`.
-    fn finish(&mut self, p: u32, c: usize, t: f64) {
+    pub(super) fn finish(&mut self, p: u32, c: usize, t: f64) {
         let pax = self.pax[p as usize];
         if self.opts.keep_records {
             self.records.push(PassengerRecord {
@@ -546,7 +546,7 @@ impl GroupSim {
     }
 
     /// Landing calls (no passenger) at (`f`, `d`) are served by this stop.
-    fn serve_landing_calls(&mut self, _c: usize, f: usize, d: usize) {
+    pub(super) fn serve_landing_calls(&mut self, _c: usize, f: usize, d: usize) {
         if !self.landing.iter().any(|l| l.floor == f && l.dir == d) {
             return;
         }
@@ -562,160 +562,6 @@ impl GroupSim {
                 }
             }
             self.push_update(l.id, CallState::Served, None);
-        }
-    }
-
-    pub(super) fn out_of_service(&mut self, c: usize) {
-        self.cancel_pending(c);
-        let now = self.now;
-        {
-            let car = &mut self.cars[c];
-            if car.phase == Phase::Moving {
-                // Stopped in the shaft: account the partial run.
-                car.run_s += (now - car.leg.depart).max(0.0);
-            }
-            car.wake(now);
-            car.phase = Phase::OutOfService;
-            car.trip = None;
-        }
-        let picks = std::mem::take(&mut self.cars[c].pick);
-        let assigned = std::mem::take(&mut self.cars[c].assigned_list);
-        match self.opts.dispatch {
-            DispatchMode::Collective => {
-                for (d, set) in picks.iter().enumerate() {
-                    for f in 0..self.nfloors {
-                        if set.contains(f) && self.hall[f][d] == Some(c as u16) {
-                            self.hall[f][d] = None;
-                            self.assign_hall(f, d, Some(c));
-                            self.approve_waiting(f, d);
-                        }
-                    }
-                }
-            }
-            DispatchMode::Destination => {
-                for p in assigned {
-                    self.pax[p as usize].car = None;
-                    self.allocate(p, Some(c));
-                }
-                let mine: Vec<usize> = (0..self.landing.len())
-                    .filter(|&i| self.landing[i].car == Some(c as u16))
-                    .collect();
-                for i in mine {
-                    self.landing[i].car = None;
-                    self.allocate_landing(i, Some(c));
-                }
-            }
-        }
-    }
-
-    pub(super) fn back_in_service(&mut self, c: usize) {
-        let now = self.now;
-        let car = &mut self.cars[c];
-        if car.leg.arrive > now || car.leg.from != car.floor {
-            // Levels at the floor it was heading for.
-            car.floor = car.leg.to;
-        }
-        car.phase = Phase::Idle;
-        car.idle_since = Some(now);
-        if !self.cars[c].riders.is_empty() {
-            self.start_open(c);
-        } else {
-            self.decide(c);
-        }
-        self.allocate_orphans();
-    }
-
-    fn reassign_left_behind(&mut self, c: usize, f: usize, d: usize) {
-        match self.opts.dispatch {
-            DispatchMode::Collective => {
-                let mine = self.hall[f][d] == Some(c as u16) || self.hall[f][d].is_none();
-                if !self.waiting[f][d].is_empty() && mine {
-                    self.hall[f][d] = None;
-                    self.cars[c].pick[d].remove(f);
-                    self.assign_hall(f, d, Some(c));
-                    self.approve_waiting(f, d);
-                }
-            }
-            DispatchMode::Destination => {
-                let left: Vec<u32> = self.waiting[f][d]
-                    .iter()
-                    .copied()
-                    .filter(|&p| self.pax[p as usize].car == Some(c as u16))
-                    .collect();
-                if left.is_empty() {
-                    return;
-                }
-                self.cars[c].pick[d].remove(f);
-                for p in left {
-                    self.cars[c].assigned_list.retain(|&q| q != p);
-                    self.pax[p as usize].car = None;
-                    self.allocate(p, Some(c));
-                }
-            }
-        }
-    }
-
-    /// After a car returns to service: give unallocated demand a car.
-    fn allocate_orphans(&mut self) {
-        for f in 0..self.nfloors {
-            for d in 0..2 {
-                if self.waiting[f][d].is_empty() {
-                    continue;
-                }
-                match self.opts.dispatch {
-                    DispatchMode::Collective => {
-                        if self.hall[f][d].is_none() {
-                            self.assign_hall(f, d, None);
-                            self.approve_waiting(f, d);
-                        }
-                    }
-                    DispatchMode::Destination => {
-                        let orphans: Vec<u32> = self.waiting[f][d]
-                            .iter()
-                            .copied()
-                            .filter(|&p| self.pax[p as usize].car.is_none())
-                            .collect();
-                        for p in orphans {
-                            self.allocate(p, None);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Collective: sends every remote call waiting at (`f`, `d`) its lift.
-    pub(super) fn approve_waiting(&mut self, f: usize, d: usize) {
-        let Some(k) = self.hall[f][d] else {
-            return;
-        };
-        let lift = self.lift_ids[k as usize].clone();
-        let mut ids: Vec<u64> = self.waiting[f][d]
-            .iter()
-            .filter_map(|&p| self.pax[p as usize].call)
-            .collect();
-        ids.extend(
-            self.landing
-                .iter()
-                .filter(|l| l.floor == f && l.dir == d)
-                .map(|l| l.id),
-        );
-        for id in ids {
-            let same = matches!(self.calls.get(&id).map(|e| &e.state), Some(CallState::Approved { lift: l }) if *l == lift);
-            if !same {
-                let g = self.waiting_guidance(id, &lift, f);
-                self.push_update(id, CallState::Approved { lift: lift.clone() }, g);
-            }
-        }
-    }
-
-    pub(super) fn waiting_guidance(&self, id: u64, lift: &str, f: usize) -> Option<Guidance> {
-        match self.calls.get(&id).map(|e| e.kind) {
-            Some(CallKind::Destination { .. }) => Some(Guidance::WaitForCar {
-                lift: lift.to_owned(),
-                floor: self.num(f),
-            }),
-            _ => None,
         }
     }
 }

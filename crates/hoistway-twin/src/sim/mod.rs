@@ -19,6 +19,7 @@ mod floorset;
 mod plan;
 mod records;
 mod remote;
+mod service;
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap};

@@ -1,6 +1,7 @@
 //! Tests of the telemetry twin: ordering, coverage of kinds, determinism and
 //! the signature of each injected fault.
 
+use crate::telemetry::event::{EscalatorDirection, SensorName};
 use std::collections::HashMap;
 
 use chrono::TimeZone;
