@@ -36,6 +36,22 @@ wire_enum!(
         Invoices => "invoices",
         Users => "users",
         Audit => "audit",
+        // Service cases (service requests, service orders).
+        Cases => "cases",
+        // Live unit status, telemetry rollups, findings, remote commands.
+        Telemetry => "telemetry",
+        // Device credentials of connected units.
+        Devices => "devices",
+        // Maintenance plans, planned visits, checklists.
+        Maintenance => "maintenance",
+        // Building topology (groups, lifts, floors, areas).
+        Topology => "topology",
+        // Remote lift calls.
+        Calls => "calls",
+        // Resident access to buildings and floors.
+        Access => "access",
+        // API applications of the compatible OAuth2 surface.
+        ApiClients => "api_clients",
     }
 );
 
@@ -61,29 +77,42 @@ impl Role {
         use Resource::*;
         match self {
             Role::ProviderAdmin => true,
-            Role::Operator | Role::DutyManager => {
-                action == Read
-                    && matches!(
-                        resource,
-                        Customers | Portfolios | Buildings | Units | Contracts
-                    )
-            }
-            Role::Technician => action == Read && matches!(resource, Customers | Buildings | Units),
-            Role::CustomerAdmin => match resource {
-                Portfolios | Users => true,
-                Customers | Buildings | Units | Contracts | Invoices => action == Read,
-                Audit => false,
+            Role::Operator | Role::DutyManager => match resource {
+                Cases | Telemetry | Maintenance | Calls => true,
+                Customers | Portfolios | Buildings | Units | Contracts | Devices | Topology
+                | Access => action == Read,
+                Invoices | Users | Audit | ApiClients => false,
             },
-            Role::PropertyManager => {
-                action == Read
-                    && matches!(
-                        resource,
-                        Customers | Portfolios | Buildings | Units | Contracts | Invoices
-                    )
-            }
-            Role::FrontDesk => action == Read && matches!(resource, Customers | Buildings | Units),
+            Role::Technician => match resource {
+                Cases | Telemetry | Maintenance => true,
+                Customers | Buildings | Units | Topology => action == Read,
+                _ => false,
+            },
+            Role::CustomerAdmin => match resource {
+                Portfolios | Users | Cases | Calls | Access | ApiClients => true,
+                Customers | Buildings | Units | Contracts | Invoices | Telemetry
+                | Maintenance | Topology => action == Read,
+                Audit | Devices => false,
+            },
+            Role::PropertyManager => match resource {
+                Cases | Calls | Access => true,
+                Customers | Portfolios | Buildings | Units | Contracts | Invoices | Telemetry
+                | Maintenance | Topology => action == Read,
+                _ => false,
+            },
+            Role::FrontDesk => match resource {
+                Cases | Calls => true,
+                Customers | Buildings | Units | Telemetry | Maintenance | Topology => {
+                    action == Read
+                }
+                _ => false,
+            },
             Role::Finance => action == Read && matches!(resource, Customers | Contracts | Invoices),
-            Role::Resident => false,
+            Role::Resident => match resource {
+                Calls => true,
+                Buildings | Topology => action == Read,
+                _ => false,
+            },
         }
     }
 
@@ -176,12 +205,25 @@ mod tests {
             Role::Finance,
             Role::Resident,
         ] {
-            for r in Resource::ALL {
-                assert!(!role.permits(*r, Action::Write), "{role} may write {r}");
+            let registry = [
+                Resource::Customers,
+                Resource::Portfolios,
+                Resource::Buildings,
+                Resource::Units,
+                Resource::Contracts,
+                Resource::Invoices,
+                Resource::Users,
+            ];
+            for r in registry {
+                assert!(!role.permits(r, Action::Write), "{role} may write {r}");
             }
         }
         assert!(Role::CustomerAdmin.permits(Resource::Users, Action::Write));
         assert!(!Role::CustomerAdmin.permits(Resource::Units, Action::Write));
+        assert!(Role::FrontDesk.permits(Resource::Cases, Action::Write));
+        assert!(Role::Resident.permits(Resource::Calls, Action::Write));
+        assert!(!Role::Resident.permits(Resource::Cases, Action::Read));
+        assert!(!Role::Finance.permits(Resource::Cases, Action::Read));
         assert!(!Role::Finance.permits(Resource::Units, Action::Read));
         assert!(Role::Finance.permits(Resource::Invoices, Action::Read));
         assert!(!Role::FrontDesk.permits(Resource::Invoices, Action::Read));
