@@ -12,6 +12,7 @@
 //! - [`throttle`]: sign-in throttling.
 //! - [`idempotency`]: the `Idempotency-Key` middleware.
 //! - [`metrics`]: Prometheus counters.
+//! - [`live`]: change notices streamed to the portal.
 //! - [`routes`]: one module per resource.
 //! - [`demo`]: the seeded demo fleet.
 
@@ -20,6 +21,7 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
+pub mod live;
 pub mod metrics;
 pub mod routes;
 pub mod state;
@@ -67,6 +69,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::invoices::router())
         .merge(routes::users::router())
         .merge(routes::audit::router())
+        .merge(routes::cases::router())
+        .merge(routes::notifications::router())
         .split_for_parts()
 }
 

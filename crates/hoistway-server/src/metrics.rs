@@ -13,6 +13,10 @@ pub struct Metrics {
     pub http_requests: Family<Labels, Counter>,
     pub http_duration: Family<Labels, Histogram>,
     pub login_failures: Counter,
+    pub cases_opened: Counter,
+    pub escalations_sent: Counter,
+    pub notifications_delivered: Family<Labels, Counter>,
+    pub notifications_failed: Family<Labels, Counter>,
 }
 
 impl Metrics {
@@ -38,11 +42,35 @@ impl Metrics {
             "Failed sign-in attempts",
             login_failures.clone(),
         );
+        let cases_opened = Counter::default();
+        registry.register("cases_opened", "Service cases opened", cases_opened.clone());
+        let escalations_sent = Counter::default();
+        registry.register(
+            "escalations_sent",
+            "SLA escalations sent",
+            escalations_sent.clone(),
+        );
+        let notifications_delivered = Family::<Labels, Counter>::default();
+        registry.register(
+            "notifications_delivered",
+            "Notifications delivered by channel",
+            notifications_delivered.clone(),
+        );
+        let notifications_failed = Family::<Labels, Counter>::default();
+        registry.register(
+            "notifications_failed",
+            "Failed notification attempts by channel",
+            notifications_failed.clone(),
+        );
         Self {
             registry,
             http_requests,
             http_duration,
             login_failures,
+            cases_opened,
+            escalations_sent,
+            notifications_delivered,
+            notifications_failed,
         }
     }
 

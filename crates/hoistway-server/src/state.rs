@@ -1,8 +1,10 @@
 //! What every handler shares: the database, the clock, settings, metrics.
 
+use crate::live::Live;
 use crate::metrics::Metrics;
 use crate::throttle::Throttle;
 use hoistway_domain::Clock;
+use hoistway_store::cases::Rules;
 use hoistway_store::{Actor, Db};
 use std::sync::Arc;
 
@@ -34,6 +36,10 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub throttle: Arc<Throttle>,
     pub metrics: Arc<Metrics>,
+    /// Service-desk rules: SLA policies per tier, escalation policy.
+    pub desk: Arc<Rules>,
+    /// Live events for the portal's server-sent-event stream.
+    pub live: Live,
 }
 
 impl AppState {
@@ -44,6 +50,8 @@ impl AppState {
             settings: Arc::new(settings),
             throttle: Arc::new(Throttle::default()),
             metrics: Arc::new(Metrics::new()),
+            desk: Arc::new(Rules::default()),
+            live: Live::default(),
         }
     }
 

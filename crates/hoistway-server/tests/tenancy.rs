@@ -68,7 +68,15 @@ async fn another_customers_rows_are_indistinguishable_from_missing_ones() {
             .call("GET", "/api/v1/openapi.json", None, None)
             .await
             .json;
-        let paths: Vec<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
+        // Event streams never end; what they carry is filtered per tenant by
+        // `LiveEvent::visible_to` (unit-tested there).
+        let paths: Vec<String> = doc["paths"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|p| !p.ends_with("/events"))
+            .cloned()
+            .collect();
 
         let own = app
             .call("GET", "/api/v1/customers?q=nordic", Some(&admin), None)

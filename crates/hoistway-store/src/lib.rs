@@ -20,15 +20,19 @@
 //! - one module per entity: [`customers`], [`buildings`], [`portfolios`],
 //!   [`units`], [`contracts`], [`invoices`], [`users`], [`sessions`],
 //!   [`idempotency`].
+//! - [`cases`]: the service desk's cases, timeline and SLA timers;
+//!   [`notifications`]: the outbox and notification preferences.
 
 pub mod audit;
 pub mod buildings;
+pub mod cases;
 pub mod contracts;
 pub mod customers;
 pub mod db;
 pub mod error;
 pub mod idempotency;
 pub mod invoices;
+pub mod notifications;
 pub mod page;
 pub mod patch;
 pub mod portfolios;

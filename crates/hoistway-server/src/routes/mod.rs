@@ -2,7 +2,9 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod health;
 pub mod invoices;
+pub mod notifications;
 pub mod registry;
 pub mod users;

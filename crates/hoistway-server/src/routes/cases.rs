@@ -1,0 +1,316 @@
+//! `/api/v1/cases`: the service desk. Intake from every channel, dispatch,
+//! status, the service report, escalation acknowledgements.
+//!
+//! Who may do what: anyone with case write access opens cases and adds
+//! notes; moving a case (status, dispatch, ETA, acknowledgements) is the
+//! provider's staff, and a technician only moves cases assigned to them;
+//! overriding a priority is for duty managers; customers answer quotes.
+//! Internal notes never reach customer users.
+
+use crate::auth::Caller;
+use crate::error::{ApiResult, AppError};
+use crate::extract::{Json, Path, Query};
+use crate::live::LiveEvent;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use hoistway_desk::ServiceReportDraft;
+use hoistway_domain::{Action, Resource, Role};
+use hoistway_store::cases::intake::Opening;
+use hoistway_store::cases::lifecycle::{
+    self, Acknowledgement, Assignment, EtaChange, Note, PriorityChange, QuoteAnswer, StatusChange,
+};
+use hoistway_store::cases::sla::{escalations, EscalationRow};
+use hoistway_store::cases::timeline::{self, TimelineEntry};
+use hoistway_store::cases::{self, Case, CaseFilter, CaseInput};
+use hoistway_store::Page;
+use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get))
+        .routes(routes!(status))
+        .routes(routes!(assign))
+        .routes(routes!(eta))
+        .routes(routes!(priority))
+        .routes(routes!(note))
+        .routes(routes!(report))
+        .routes(routes!(quote))
+        .routes(routes!(acknowledge))
+}
+
+/// A case with its timeline (and, for the provider's staff, escalations).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CaseDetail {
+    #[serde(flatten)]
+    pub case: Case,
+    pub timeline: Vec<TimelineEntry>,
+    pub escalations: Vec<EscalationRow>,
+}
+
+fn staff(caller: &Caller) -> bool {
+    caller.user.role.is_provider_side()
+}
+
+/// Moving a case is for the provider's staff; a technician only moves what
+/// is assigned to them.
+async fn may_move(s: &AppState, caller: &Caller, number: &str) -> ApiResult<()> {
+    caller.require(Resource::Cases, Action::Write)?;
+    if !staff(caller) {
+        return Err(AppError::Forbidden(format!(
+            "a {} may not move a case; the service desk does",
+            caller.user.role
+        )));
+    }
+    if caller.user.role == Role::Technician {
+        let case = cases::get(&s.db, &caller.scope, number).await?;
+        if case.technician_id != Some(caller.user.id) {
+            return Err(AppError::Forbidden(format!(
+                "case {number} is not assigned to you"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn publish(s: &AppState, case: &Case, kind: &'static str) {
+    s.live.publish(LiveEvent::case(case, kind));
+}
+
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseFilter),
+    responses((status = 200, body = Page<Case>), (status = 400), (status = 401), (status = 403)))]
+async fn list(
+    State(s): State<AppState>,
+    caller: Caller,
+    Query(f): Query<CaseFilter>,
+) -> ApiResult<Json<Page<Case>>> {
+    caller.require(Resource::Cases, Action::Read)?;
+    Ok(Json(cases::list(&s.db, &caller.scope, &f).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = CaseInput,
+    responses((status = 201, body = Case), (status = 400), (status = 401), (status = 403), (status = 409)))]
+async fn create(
+    State(s): State<AppState>,
+    caller: Caller,
+    Json(input): Json<CaseInput>,
+) -> ApiResult<(StatusCode, Json<Case>)> {
+    caller.require(Resource::Cases, Action::Write)?;
+    if input.channel.as_deref() == Some("phone") && !staff(&caller) {
+        return Err(AppError::Forbidden(
+            "phone cases are taken by the care center".into(),
+        ));
+    }
+    let opening = Opening {
+        channel: "api",
+        finding_key: None,
+    };
+    let case = cases::create(
+        &s.db,
+        &caller.scope,
+        caller.actor(&s),
+        &s.desk,
+        input,
+        opening,
+    )
+    .await?;
+    s.metrics.cases_opened.inc();
+    publish(&s, &case, "case_created");
+    Ok((StatusCode::CREATED, Json(case)))
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{number}", tag = "cases", params(("number" = String, Path)),
+    responses((status = 200, body = CaseDetail), (status = 401), (status = 403), (status = 404)))]
+async fn get(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+) -> ApiResult<Json<CaseDetail>> {
+    caller.require(Resource::Cases, Action::Read)?;
+    let case = cases::get(&s.db, &caller.scope, &number).await?;
+    let timeline = timeline::list(&s.db, case.id, staff(&caller)).await?;
+    let escalations = if staff(&caller) {
+        escalations(&s.db, case.id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Json(CaseDetail {
+        case,
+        timeline,
+        escalations,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{number}/status", tag = "cases", params(("number" = String, Path)),
+    request_body = StatusChange,
+    responses((status = 200, body = Case), (status = 400), (status = 403), (status = 404), (status = 409)))]
+async fn status(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    Json(change): Json<StatusChange>,
+) -> ApiResult<Json<Case>> {
+    may_move(&s, &caller, &number).await?;
+    let case = lifecycle::change_status(
+        &s.db,
+        &caller.scope,
+        caller.actor(&s),
+        &s.desk,
+        &number,
+        change,
+    )
+    .await?;
+    publish(&s, &case, "case_status");
+    Ok(Json(case))
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{number}/assign", tag = "cases", params(("number" = String, Path)),
+    request_body = Assignment,
+    responses((status = 200, body = Case), (status = 400), (status = 403), (status = 404), (status = 409)))]
+async fn assign(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    Json(a): Json<Assignment>,
+) -> ApiResult<Json<Case>> {
+    may_move(&s, &caller, &number).await?;
+    if caller.user.role == Role::Technician {
+        return Err(AppError::Forbidden(
+            "dispatch is done by the care center".into(),
+        ));
+    }
+    let case =
+        lifecycle::assign(&s.db, &caller.scope, caller.actor(&s), &s.desk, &number, a).await?;
+    publish(&s, &case, "case_assigned");
+    Ok(Json(case))
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{number}/eta", tag = "cases", params(("number" = String, Path)),
+    request_body = EtaChange,
+    responses((status = 200, body = Case), (status = 400), (status = 403), (status = 404), (status = 409)))]
+async fn eta(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    Json(e): Json<EtaChange>,
+) -> ApiResult<Json<Case>> {
+    may_move(&s, &caller, &number).await?;
+    let case =
+        lifecycle::set_eta(&s.db, &caller.scope, caller.actor(&s), &s.desk, &number, e).await?;
+    publish(&s, &case, "case_eta");
+    Ok(Json(case))
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{number}/priority", tag = "cases", params(("number" = String, Path)),
+    request_body = PriorityChange,
+    responses((status = 200, body = Case), (status = 400), (status = 403), (status = 404), (status = 409)))]
+async fn priority(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    Json(change): Json<PriorityChange>,
+) -> ApiResult<Json<Case>> {
+    caller.require(Resource::Cases, Action::Write)?;
+    if !matches!(caller.user.role, Role::DutyManager | Role::ProviderAdmin) {
+        return Err(AppError::Forbidden(format!(
+            "a {} may not override a priority (a duty manager may)",
+            caller.user.role
+        )));
+    }
+    let case = lifecycle::override_priority(
+        &s.db,
+        &caller.scope,
+        caller.actor(&s),
+        &s.desk,
+        &number,
+        change,
+    )
+    .await?;
+    publish(&s, &case, "case_priority");
+    Ok(Json(case))
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{number}/notes", tag = "cases", params(("number" = String, Path)),
+    request_body = Note,
+    responses((status = 200, body = Case), (status = 400), (status = 403), (status = 404)))]
+async fn note(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    Json(n): Json<Note>,
+) -> ApiResult<Json<Case>> {
+    caller.require(Resource::Cases, Action::Write)?;
+    if n.internal && !staff(&caller) {
+        return Err(AppError::Forbidden(
+            "internal notes are for the provider's staff".into(),
+        ));
+    }
+    let case =
+        lifecycle::add_note(&s.db, &caller.scope, caller.actor(&s), &s.desk, &number, n).await?;
+    Ok(Json(case))
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{number}/report", tag = "cases", params(("number" = String, Path)),
+    request_body(content = Object, description = "findings, cause_code, actions, parts_used [{part_number, quantity}], follow_ups [{action, requires_visit}], quote {amount_minor, currency, text, decision}, returned_to_service"),
+    responses((status = 200, body = Case), (status = 400), (status = 403), (status = 404), (status = 409)))]
+async fn report(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    Json(draft): Json<ServiceReportDraft>,
+) -> ApiResult<Json<Case>> {
+    may_move(&s, &caller, &number).await?;
+    let case = lifecycle::post_report(
+        &s.db,
+        &caller.scope,
+        caller.actor(&s),
+        &s.desk,
+        &number,
+        draft,
+    )
+    .await?;
+    publish(&s, &case, "case_report");
+    Ok(Json(case))
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{number}/quote", tag = "cases", params(("number" = String, Path)),
+    request_body = QuoteAnswer,
+    responses((status = 200, body = Case), (status = 400), (status = 403), (status = 404), (status = 409)))]
+async fn quote(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    Json(a): Json<QuoteAnswer>,
+) -> ApiResult<Json<Case>> {
+    caller.require(Resource::Cases, Action::Write)?;
+    if !matches!(
+        caller.user.role,
+        Role::CustomerAdmin | Role::PropertyManager | Role::ProviderAdmin
+    ) {
+        return Err(AppError::Forbidden(format!(
+            "a {} may not answer a quote",
+            caller.user.role
+        )));
+    }
+    let case = lifecycle::answer_quote(&s.db, &caller.scope, caller.actor(&s), &s.desk, &number, a)
+        .await?;
+    Ok(Json(case))
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{number}/acknowledge", tag = "cases", params(("number" = String, Path)),
+    request_body = Acknowledgement,
+    responses((status = 200, body = Case), (status = 400), (status = 403), (status = 404), (status = 409)))]
+async fn acknowledge(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    Json(a): Json<Acknowledgement>,
+) -> ApiResult<Json<Case>> {
+    may_move(&s, &caller, &number).await?;
+    let case =
+        lifecycle::acknowledge(&s.db, &caller.scope, caller.actor(&s), &s.desk, &number, a).await?;
+    Ok(Json(case))
+}

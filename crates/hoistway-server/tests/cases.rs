@@ -1,0 +1,675 @@
+//! The service desk through the API on both backends: intake and triage,
+//! the lifecycle with its service report, refusals that leave nothing
+//! behind, SLA timers and escalations on the manual clock, concurrent
+//! numbering and idempotent retries.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use chrono::Duration;
+use common::{error_code, TestApp};
+use hoistway_server::demo::DEMO_PASSWORD;
+use hoistway_store::testing::TestDb;
+use serde_json::{json, Value};
+
+struct Desk {
+    app: TestApp,
+    operator: String,
+    duty: String,
+    tech: String,
+    tech_id: i64,
+    customer: String,
+    /// A unit of the first demo customer (Nordic Towers).
+    unit: i64,
+    /// A unit of another customer.
+    foreign_unit: i64,
+}
+
+async fn desk(t: TestDb) -> Desk {
+    let app = TestApp::on(t).await;
+    app.seed_demo().await;
+    let operator = app.login("operator@hoistway.example", DEMO_PASSWORD).await;
+    let duty = app
+        .login("duty.manager@hoistway.example", DEMO_PASSWORD)
+        .await;
+    let tech = app
+        .login("technician@hoistway.example", DEMO_PASSWORD)
+        .await;
+    let customer = app
+        .login("customer.admin@nordictowers.example", DEMO_PASSWORD)
+        .await;
+    let me = app.call("GET", "/api/v1/me", Some(&tech), None).await;
+    let tech_id = me.json["id"]
+        .as_i64()
+        .or(me.json["user"]["id"].as_i64())
+        .unwrap();
+    let mine = app
+        .call(
+            "GET",
+            "/api/v1/units?kind=elevator&limit=1",
+            Some(&customer),
+            None,
+        )
+        .await;
+    let unit = mine.json["items"][0]["id"].as_i64().unwrap();
+    let all = app
+        .call("GET", "/api/v1/units?limit=500", Some(&operator), None)
+        .await;
+    let own_customer = mine.json["items"][0]["customer_id"].as_i64().unwrap();
+    let foreign_unit = all.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["customer_id"].as_i64() != Some(own_customer))
+        .and_then(|u| u["id"].as_i64())
+        .unwrap();
+    Desk {
+        app,
+        operator,
+        duty,
+        tech,
+        tech_id,
+        customer,
+        unit,
+        foreign_unit,
+    }
+}
+
+async fn open(d: &Desk, token: &str, body: Value) -> Value {
+    let r = d
+        .app
+        .call("POST", "/api/v1/cases", Some(token), Some(body))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    r.json
+}
+
+async fn post(d: &Desk, token: &str, number: &str, action: &str, body: Value) -> common::Reply {
+    d.app
+        .call(
+            "POST",
+            &format!("/api/v1/cases/{number}/{action}"),
+            Some(token),
+            Some(body),
+        )
+        .await
+}
+
+async fn case_count(d: &Desk) -> usize {
+    let r = d
+        .app
+        .call("GET", "/api/v1/cases?limit=500", Some(&d.operator), None)
+        .await;
+    r.json["items"].as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn intake_triage_and_fixed_shape() {
+    for t in TestDb::all().await {
+        let d = desk(t).await;
+        let c = open(
+            &d,
+            &d.customer,
+            json!({"unit_id": d.unit, "symptoms": "Car stuck between floors 3 and 4", "passengers_trapped": true}),
+        )
+        .await;
+        assert_eq!(c["number"], "SO-2026-000001");
+        assert_eq!(c["priority"], "emergency");
+        assert_eq!(c["status"], "new");
+        assert_eq!(c["triage_rule"], "entrapment");
+        assert!(c["sla"]["response_due"].is_string(), "{c}");
+
+        let got = d
+            .app
+            .call(
+                "GET",
+                "/api/v1/cases/SO-2026-000001",
+                Some(&d.customer),
+                None,
+            )
+            .await;
+        assert_eq!(got.status, StatusCode::OK);
+        assert_eq!(got.json["number"], "SO-2026-000001");
+        assert_eq!(got.json["timeline"][0]["kind"], "created");
+
+        // Routine: no safety facts.
+        let r = open(
+            &d,
+            &d.customer,
+            json!({"unit_id": d.unit, "symptoms": "Button light broken", "passengers_trapped": false}),
+        )
+        .await;
+        assert_eq!(r["number"], "SO-2026-000002");
+        assert_ne!(r["priority"], "emergency");
+
+        // An entrapment with only a building is enough; no symptoms needed.
+        let building = c["building_id"].as_i64().unwrap();
+        let e = open(
+            &d,
+            &d.operator,
+            json!({"building_id": building, "passengers_trapped": 2, "channel": "phone"}),
+        )
+        .await;
+        assert_eq!(e["priority"], "emergency");
+        assert_eq!(e["safety"]["trapped_count"], 2);
+        assert_eq!(e["channel"], "phone");
+
+        // Paperwork is required when nobody is in danger.
+        let missing = d
+            .app
+            .call(
+                "POST",
+                "/api/v1/cases",
+                Some(&d.customer),
+                Some(json!({"building_id": building, "symptoms": "noisy"})),
+            )
+            .await;
+        assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.json);
+        assert_eq!(missing.json["error"]["field"], "unit_id");
+        let no_symptoms = d
+            .app
+            .call(
+                "POST",
+                "/api/v1/cases",
+                Some(&d.customer),
+                Some(json!({"unit_id": d.unit})),
+            )
+            .await;
+        assert_eq!(no_symptoms.json["error"]["field"], "symptoms");
+        d.app.t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_and_leaves_nothing_behind() {
+    for t in TestDb::all().await {
+        let d = desk(t).await;
+        let before = case_count(&d).await;
+        for (body, field) in [
+            (json!({"unit_id": 999_999, "symptoms": "x"}), "unit_id"),
+            (
+                json!({"unit_id": d.foreign_unit, "symptoms": "x"}),
+                "unit_id",
+            ),
+            (
+                json!({"unit_id": d.unit, "symptoms": "x", "passengers_trapped": -3}),
+                "trapped_count",
+            ),
+            (
+                json!({"unit_id": d.unit, "symptoms": "x", "channel": "pigeon"}),
+                "channel",
+            ),
+            (
+                json!({"unit_id": d.unit, "symptoms": "x", "callback_phone": "call me"}),
+                "callback_phone",
+            ),
+        ] {
+            let r = d
+                .app
+                .call(
+                    "POST",
+                    "/api/v1/cases",
+                    Some(&d.customer),
+                    Some(body.clone()),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}: {}", r.json);
+            assert_eq!(r.json["error"]["field"], field, "{body}: {}", r.json);
+        }
+        let unknown = d
+            .app
+            .call(
+                "POST",
+                "/api/v1/cases",
+                Some(&d.customer),
+                Some(json!({"unit_id": d.unit, "colour": "red"})),
+            )
+            .await;
+        assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            case_count(&d).await,
+            before,
+            "refused intakes must not leave cases"
+        );
+
+        // The refused intakes consumed no number.
+        let c = open(
+            &d,
+            &d.customer,
+            json!({"unit_id": d.unit, "symptoms": "Door slow to close"}),
+        )
+        .await;
+        assert_eq!(c["number"], "SO-2026-000001");
+        let n = c["number"].as_str().unwrap();
+
+        // Illegal transition: new → on_site names what is allowed.
+        let r = post(&d, &d.operator, n, "status", json!({"status": "resolved"})).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.json);
+        let msg = r.json["error"]["message"].as_str().unwrap();
+        assert!(
+            msg.contains("dispatched") && msg.contains("cancelled"),
+            "{msg}"
+        );
+
+        // A report on an unresolved case.
+        let report = json!({"findings": "Worn roller", "cause_code": "DOOR-ROLLER", "actions": ["Replaced roller"],
+            "parts_used": [{"part_number": "KM123", "quantity": 1}], "returned_to_service": true});
+        let r = post(&d, &d.operator, n, "report", report.clone()).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.json);
+
+        // An ETA in the past.
+        let r = post(
+            &d,
+            &d.operator,
+            n,
+            "assign",
+            json!({"technician_id": d.tech_id, "eta": "2026-11-23T07:00:00Z"}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.json);
+        assert_eq!(r.json["error"]["field"], "eta");
+        let got = d
+            .app
+            .call(
+                "GET",
+                &format!("/api/v1/cases/{n}"),
+                Some(&d.operator),
+                None,
+            )
+            .await;
+        assert_eq!(
+            got.json["status"], "new",
+            "a refused dispatch changes nothing"
+        );
+        assert!(got.json["technician_id"].is_null());
+
+        // Negative quantities in a report, once resolved.
+        for (action, body) in [
+            (
+                "assign",
+                json!({"technician_id": d.tech_id, "eta": "2026-11-23T09:00:00Z"}),
+            ),
+            ("status", json!({"status": "on_site"})),
+            ("status", json!({"status": "resolved"})),
+        ] {
+            let r = post(&d, &d.operator, n, action, body).await;
+            assert_eq!(r.status, StatusCode::OK, "{action}: {}", r.json);
+        }
+        let mut bad = report.clone();
+        bad["parts_used"][0]["quantity"] = json!(-2);
+        let r = post(&d, &d.operator, n, "report", bad).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.json);
+        assert!(r.json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("quantity"));
+        let got = d
+            .app
+            .call(
+                "GET",
+                &format!("/api/v1/cases/{n}"),
+                Some(&d.operator),
+                None,
+            )
+            .await;
+        assert!(got.json["report"].is_null());
+
+        // Customers do not move cases, and do not see other tenants' cases.
+        let r = post(&d, &d.customer, n, "status", json!({"status": "closed"})).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let other = d
+            .app
+            .login("customer.admin@rhein-immo.example", DEMO_PASSWORD)
+            .await;
+        let r = d
+            .app
+            .call("GET", &format!("/api/v1/cases/{n}"), Some(&other), None)
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert_eq!(error_code(&r), "not_found");
+        d.app.t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn lifecycle_with_report_quote_and_private_notes() {
+    let d = desk(TestDb::sqlite().await).await;
+    let c = open(
+        &d,
+        &d.customer,
+        json!({"unit_id": d.unit, "symptoms": "Levelling off by 3 cm", "channel": "portal"}),
+    )
+    .await;
+    let n = c["number"].as_str().unwrap();
+    assert_eq!(c["channel"], "portal");
+
+    let r = post(
+        &d,
+        &d.operator,
+        n,
+        "assign",
+        json!({"technician_id": d.tech_id, "eta": "2026-11-23T10:00:00Z"}),
+    )
+    .await;
+    assert_eq!(r.json["status"], "dispatched");
+    assert_eq!(r.json["eta"], "2026-11-23T10:00:00Z");
+    let r = post(&d, &d.tech, n, "status", json!({"status": "en_route"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    d.app.clock.advance(Duration::minutes(90));
+    let r = post(&d, &d.tech, n, "status", json!({"status": "on_site"})).await;
+    assert_eq!(r.json["on_site_at"], "2026-11-23T09:30:00Z");
+    assert_eq!(r.json["sla"]["response"], "met", "{}", r.json);
+    let r = post(
+        &d,
+        &d.tech,
+        n,
+        "notes",
+        json!({"text": "Customer's badge reader is flaky", "internal": true}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = post(&d, &d.tech, n, "status", json!({"status": "resolved"})).await;
+    assert_eq!(r.json["status"], "resolved");
+    let report = json!({
+        "findings": "Levelling sensor drifted", "cause_code": "LEV-SENSOR",
+        "actions": ["Recalibrated levelling"], "parts_used": [{"part_number": "KM-LS-22", "quantity": 1}],
+        "follow_ups": [], "returned_to_service": true,
+        "quote": {"amount_minor": 48000, "currency": "EUR", "text": "Replace sensor at next visit", "decision": "pending"}
+    });
+    let r = post(&d, &d.tech, n, "report", report).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    assert_eq!(r.json["first_time_fix"], true);
+    assert_eq!(r.json["quote_decision"], "pending");
+
+    // The customer answers the quote; the operator may not.
+    let r = post(&d, &d.operator, n, "quote", json!({"decision": "accepted"})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = post(&d, &d.customer, n, "quote", json!({"decision": "accepted"})).await;
+    assert_eq!(r.json["quote_decision"], "accepted");
+    let r = post(&d, &d.customer, n, "quote", json!({"decision": "declined"})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+
+    // Internal notes: the desk sees them, the customer does not.
+    let staff = d
+        .app
+        .call(
+            "GET",
+            &format!("/api/v1/cases/{n}"),
+            Some(&d.operator),
+            None,
+        )
+        .await;
+    let kinds = |v: &Value| -> Vec<String> {
+        v["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(kinds(&staff.json).contains(&"note".to_string()));
+    let cust = d
+        .app
+        .call(
+            "GET",
+            &format!("/api/v1/cases/{n}"),
+            Some(&d.customer),
+            None,
+        )
+        .await;
+    assert!(
+        !kinds(&cust.json).contains(&"note".to_string()),
+        "{}",
+        cust.json
+    );
+    assert!(kinds(&cust.json).contains(&"report".to_string()));
+    assert!(cust.json["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["actor_user_id"].is_null() || e["at"].is_string()));
+
+    // Close; a closed case is final.
+    let r = post(&d, &d.operator, n, "status", json!({"status": "closed"})).await;
+    assert_eq!(r.json["status"], "closed");
+    let r = post(
+        &d,
+        &d.operator,
+        n,
+        "status",
+        json!({"status": "new", "reason": "again"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.json["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("final"));
+
+    // Priority override is the duty manager's, with a reason.
+    let c2 = open(
+        &d,
+        &d.customer,
+        json!({"unit_id": d.unit, "symptoms": "Scratched panel"}),
+    )
+    .await;
+    let n2 = c2["number"].as_str().unwrap();
+    let r = post(
+        &d,
+        &d.operator,
+        n2,
+        "priority",
+        json!({"priority": "urgent", "reason": "VIP"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = post(
+        &d,
+        &d.duty,
+        n2,
+        "priority",
+        json!({"priority": "urgent", "reason": " "}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let to = if c2["priority"] == "urgent" {
+        "routine"
+    } else {
+        "urgent"
+    };
+    let r = post(
+        &d,
+        &d.duty,
+        n2,
+        "priority",
+        json!({"priority": to, "reason": "Hospital visitors rely on it"}),
+    )
+    .await;
+    assert_eq!(r.json["priority"], to, "{}", r.json);
+    let got = d
+        .app
+        .call(
+            "GET",
+            &format!("/api/v1/cases/{n2}"),
+            Some(&d.customer),
+            None,
+        )
+        .await;
+    let last = got.json["timeline"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["kind"], "priority_override");
+    assert!(last["message"]
+        .as_str()
+        .unwrap()
+        .contains("Hospital visitors"));
+}
+
+#[tokio::test]
+async fn entrapment_escalates_once_then_repeats_until_acknowledged() {
+    for t in TestDb::all().await {
+        let d = desk(t).await;
+        let c = open(
+            &d,
+            &d.operator,
+            json!({"unit_id": d.unit, "passengers_trapped": true, "channel": "phone"}),
+        )
+        .await;
+        let n = c["number"].as_str().unwrap().to_string();
+        let rules = d.app.state.desk.clone();
+        let db = d.app.state.db.clone();
+        let run = |at| {
+            let (rules, db) = (rules.clone(), db.clone());
+            async move {
+                hoistway_store::cases::sla::run_due(&db, &rules, at, "test", 100)
+                    .await
+                    .unwrap()
+            }
+        };
+        let t0 = c["created_at"]
+            .as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap();
+        // Nothing before 45 minutes.
+        assert!(run(t0 + Duration::minutes(44)).await.fired.is_empty());
+        // At 45 minutes: the entrapment rule, and (60 min promise, 15 min
+        // lead) the response is at risk.
+        let mut fired = run(t0 + Duration::minutes(45)).await.fired;
+        fired.sort();
+        assert_eq!(
+            fired,
+            vec![
+                (n.clone(), "entrapment".to_string()),
+                (n.clone(), "response_at_risk".to_string())
+            ]
+        );
+        // A second node (or a restart) at the same instant sends nothing more.
+        assert!(run(t0 + Duration::minutes(45)).await.fired.is_empty());
+        assert!(run(t0 + Duration::minutes(50)).await.fired.is_empty());
+        // Repeats every 15 minutes until acknowledged.
+        let fired = run(t0 + Duration::minutes(60)).await.fired;
+        assert!(
+            fired.contains(&(n.clone(), "entrapment".to_string())),
+            "{fired:?}"
+        );
+        assert!(
+            fired.contains(&(n.clone(), "response_breached".to_string())),
+            "{fired:?}"
+        );
+        d.app.clock.set(t0 + Duration::minutes(61));
+        let r = post(
+            &d,
+            &d.duty,
+            &n,
+            "acknowledge",
+            json!({"kind": "entrapment"}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+        let later = run(t0 + Duration::minutes(75)).await.fired;
+        assert!(!later.iter().any(|(_, k)| k == "entrapment"), "{later:?}");
+
+        let got = d
+            .app
+            .call("GET", &format!("/api/v1/cases/{n}"), Some(&d.duty), None)
+            .await;
+        let escalations = got.json["escalations"].as_array().unwrap();
+        assert_eq!(
+            escalations
+                .iter()
+                .filter(|e| e["kind"] == "entrapment")
+                .count(),
+            2
+        );
+        assert!(escalations
+            .iter()
+            .all(|e| e["kind"] != "entrapment" || e["target_roles"][0] == "duty_manager"));
+        let timeline = got.json["timeline"].as_array().unwrap();
+        assert!(timeline.iter().any(|e| e["kind"] == "escalation"));
+
+        // The duty manager was told, once per occurrence.
+        let inbox = d
+            .app
+            .call("GET", "/api/v1/notifications", Some(&d.duty), None)
+            .await;
+        let esc: Vec<&Value> = inbox.json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["event"] == "escalation")
+            .collect();
+        let per_channel = esc
+            .iter()
+            .filter(|x| {
+                x["channel"] == "email" && x["subject"].as_str().unwrap().ends_with("entrapment")
+            })
+            .count();
+        assert_eq!(per_channel, 2, "{}", inbox.json);
+        d.app.t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn concurrent_intake_numbers_are_unique_and_retries_are_idempotent() {
+    for t in TestDb::all().await {
+        let d = desk(t).await;
+        let mut handles = Vec::new();
+        for i in 0..16 {
+            let app = d.app.app.clone();
+            let token = d.customer.clone();
+            let unit = d.unit;
+            handles.push(tokio::spawn(async move {
+                use tower::ServiceExt;
+                let req = Request::builder()
+                    .method("POST")
+                    .uri("/api/v1/cases")
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(
+                        json!({"unit_id": unit, "symptoms": format!("report {i}")}).to_string(),
+                    ))
+                    .unwrap();
+                let res = app.oneshot(req).await.unwrap();
+                assert_eq!(res.status(), StatusCode::CREATED);
+                let bytes = http_body_util::BodyExt::collect(res.into_body())
+                    .await
+                    .unwrap()
+                    .to_bytes();
+                let v: Value = serde_json::from_slice(&bytes).unwrap();
+                v["number"].as_str().unwrap().to_string()
+            }));
+        }
+        let mut numbers = Vec::new();
+        for h in handles {
+            numbers.push(h.await.unwrap());
+        }
+        numbers.sort();
+        let expected: Vec<String> = (1..=16).map(|i| format!("SO-2026-{i:06}")).collect();
+        assert_eq!(numbers, expected);
+
+        let send = || {
+            let req = Request::builder()
+                .method("POST")
+                .uri("/api/v1/cases")
+                .header(header::AUTHORIZATION, format!("Bearer {}", d.customer))
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("idempotency-key", "call-4711")
+                .body(Body::from(
+                    json!({"unit_id": d.unit, "symptoms": "retried"}).to_string(),
+                ))
+                .unwrap();
+            d.app.raw(req)
+        };
+        let first = send().await;
+        let again = send().await;
+        assert_eq!(first.status, StatusCode::CREATED);
+        assert_eq!(again.json["number"], first.json["number"]);
+        assert_eq!(case_count(&d).await, 17);
+        d.app.t.cleanup().await;
+    }
+}

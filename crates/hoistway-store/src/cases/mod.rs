@@ -1,0 +1,148 @@
+//! Service cases: intake, lifecycle, timeline, SLA timers.
+//!
+//! The rules (triage, the status machine, SLA arithmetic, escalations) are
+//! `hoistway-desk`'s; this module stores their outcomes. Every change runs in
+//! one transaction that also writes the timeline, the audit row and the
+//! notification outbox, so a case is never half-changed and nobody is told
+//! about a change that did not happen.
+//!
+//! Files: [`intake`] opens cases, [`lifecycle`] moves them, [`timeline`]
+//! records what happened, [`sla`] keeps SLA state and runs the persisted
+//! timers, [`model`] is the row shape.
+
+pub mod intake;
+pub mod lifecycle;
+pub mod model;
+pub mod sla;
+pub mod timeline;
+
+pub use intake::{create, CaseInput, Trapped};
+pub use model::{Case, CaseFilter, Safety, SlaView};
+pub use sla::{Rules, TimerRun};
+
+use crate::error::{Result, StoreError};
+use crate::page::{paginate, Page};
+use crate::row::RowExt;
+use crate::scope::{restrict, Shape};
+use crate::sql::Sql;
+use crate::{Db, Tx};
+use hoistway_domain::{Invalid, Scope};
+
+/// A case by number, inside `scope`.
+pub async fn fetch(tx: &mut Tx<'_>, scope: &Scope, number: &str) -> Result<Case> {
+    let mut sql = Sql::new("SELECT * FROM cases c WHERE c.number = ");
+    sql.bind(number.to_string());
+    restrict(&mut sql, scope, "c", Shape::InBuilding);
+    let row = sql
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound("case"))?;
+    model::from_row(&row)
+}
+
+/// A case by id (system paths: timers, connected findings).
+pub(crate) async fn fetch_by_id(tx: &mut Tx<'_>, id: i64) -> Result<Case> {
+    let mut sql = Sql::new("SELECT * FROM cases WHERE id = ");
+    sql.bind(id);
+    let row = sql
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound("case"))?;
+    model::from_row(&row)
+}
+
+pub async fn get(db: &Db, scope: &Scope, number: &str) -> Result<Case> {
+    let mut tx = db.begin().await?;
+    fetch(&mut tx, scope, number).await
+}
+
+/// Lists cases in id order (newest last), or with `sort=sla` the open ones
+/// most urgent first (the care-center queue).
+pub async fn list(db: &Db, scope: &Scope, f: &CaseFilter) -> Result<Page<Case>> {
+    let mut sql = Sql::new("SELECT * FROM cases c WHERE 1=1");
+    restrict(&mut sql, scope, "c", Shape::InBuilding);
+    if let Some(v) = f.customer_id {
+        sql.push(" AND c.customer_id = ").bind(v);
+    }
+    if let Some(v) = f.building_id {
+        sql.push(" AND c.building_id = ").bind(v);
+    }
+    if let Some(v) = f.unit_id {
+        sql.push(" AND c.unit_id = ").bind(v);
+    }
+    if let Some(v) = f.technician_id {
+        sql.push(" AND c.technician_id = ").bind(v);
+    }
+    if let Some(status) = f.status.as_deref() {
+        match status {
+            "open" => {
+                sql.push(" AND c.status NOT IN ('resolved', 'closed', 'cancelled')");
+            }
+            other => {
+                let s = model::parse_status("status", other)?;
+                sql.push(" AND c.status = ").bind(s.as_str().to_string());
+            }
+        }
+    }
+    if let Some(p) = f.priority.as_deref() {
+        let p = model::parse_priority("priority", p)?;
+        sql.push(" AND c.priority = ").bind(p.as_str().to_string());
+    }
+    if let Some(ch) = f.channel.as_deref() {
+        sql.push(" AND c.channel = ")
+            .bind(model::parse_channel(ch)?.to_string());
+    }
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let like = format!("%{}%", q.to_lowercase());
+        sql.push(" AND (LOWER(c.number) LIKE ")
+            .bind(like.clone())
+            .push(" OR LOWER(c.symptoms) LIKE ")
+            .bind(like)
+            .push(")");
+    }
+    let by_sla = match f.sort.as_deref() {
+        None | Some("id") => false,
+        Some("sla") => true,
+        Some(other) => {
+            return Err(Invalid::new("sort", format!("unknown sort {other:?} (id or sla)")).into())
+        }
+    };
+    let page = crate::page::ListFilter {
+        cursor: f.cursor.clone(),
+        limit: f.limit,
+        ..Default::default()
+    };
+    let limit = if by_sla {
+        // The queue: the next promise to fall due first. A cursor is not
+        // meaningful in this order, so the queue is one page.
+        if f.cursor.is_some() {
+            return Err(Invalid::new("cursor", "the SLA-ordered queue has no cursor").into());
+        }
+        let limit = page.limit()?;
+        sql.push(" ORDER BY CASE WHEN c.first_on_site_at IS NULL THEN c.response_due ELSE c.resolution_due END, c.id LIMIT ")
+            .bind(limit);
+        limit
+    } else {
+        crate::page::finish(&mut sql, "c", &page)?
+    };
+    let rows = sql.fetch_all(&db.pool).await?;
+    let items = rows
+        .iter()
+        .map(model::from_row)
+        .collect::<Result<Vec<_>>>()?;
+    if by_sla {
+        return Ok(Page {
+            items,
+            next_cursor: None,
+        });
+    }
+    Ok(paginate(items, limit, |c| c.id))
+}
+
+/// Reads one integer column of the first row, if any.
+async fn scalar(tx: &mut Tx<'_>, sql: Sql, col: &str) -> Result<Option<i64>> {
+    Ok(match sql.fetch_optional(&mut **tx).await? {
+        Some(r) => r.opt_int(col)?,
+        None => None,
+    })
+}
