@@ -15,12 +15,16 @@
 //! - [`live`]: change notices streamed to the portal.
 //! - [`routes`]: one module per resource.
 //! - [`demo`]: the seeded demo fleet.
+//! - [`jobs`]: background loops (SLA timers, notification delivery);
+//!   [`delivery`]: the e-mail, SMS and push drivers.
 
 pub mod auth;
+pub mod delivery;
 pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
+pub mod jobs;
 pub mod live;
 pub mod metrics;
 pub mod routes;
@@ -70,6 +74,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::users::router())
         .merge(routes::audit::router())
         .merge(routes::cases::router())
+        .merge(routes::kpis::router())
         .merge(routes::notifications::router())
         .split_for_parts()
 }

@@ -350,3 +350,12 @@ pub async fn for_user(
         .map(from_row)
         .collect()
 }
+
+/// Gives a claimed row back without counting an attempt (its channel has no
+/// driver here; another node may have one).
+pub async fn release(db: &Db, id: i64) -> Result<()> {
+    let mut sql = Sql::new("UPDATE outbox SET lease_until = NULL WHERE id = ");
+    sql.bind(id);
+    sql.execute(&db.pool).await?;
+    Ok(())
+}

@@ -35,6 +35,15 @@ pub struct GlobalArgs {
     /// `text` or `json` (default `text`).
     #[arg(long, global = true, env = "HOISTWAY_LOG_FORMAT")]
     pub log_format: Option<String>,
+    /// Where e-mail notifications go: `smtp://host:port` (serve and demo).
+    #[arg(long, global = true, env = "HOISTWAY_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// From address of notification e-mails.
+    #[arg(long, global = true, env = "HOISTWAY_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+    /// SMS provider webhook URL (JSON POST with `to`, `text`, `dedupe_key`).
+    #[arg(long, global = true, env = "HOISTWAY_SMS_WEBHOOK_URL")]
+    pub sms_webhook_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

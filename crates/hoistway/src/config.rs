@@ -15,6 +15,9 @@ struct FileSettings {
     bind: Option<String>,
     log_level: Option<String>,
     log_format: Option<String>,
+    smtp_url: Option<String>,
+    smtp_from: Option<String>,
+    sms_webhook_url: Option<String>,
 }
 
 /// The settings in force.
@@ -25,6 +28,7 @@ pub struct Config {
     pub bind: Option<String>,
     pub log_level: String,
     pub json_logs: bool,
+    pub delivery: hoistway_server::delivery::DeliverySettings,
 }
 
 impl std::fmt::Debug for Config {
@@ -91,6 +95,15 @@ impl Config {
                 .or(file.log_level)
                 .unwrap_or_else(|| "info".into()),
             json_logs: log_format == "json",
+            delivery: hoistway_server::delivery::DeliverySettings {
+                smtp_url: args.smtp_url.clone().or(file.smtp_url),
+                smtp_from: args
+                    .smtp_from
+                    .clone()
+                    .or(file.smtp_from)
+                    .unwrap_or_default(),
+                sms_webhook_url: args.sms_webhook_url.clone().or(file.sms_webhook_url),
+            },
         })
     }
 

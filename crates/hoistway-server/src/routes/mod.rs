@@ -5,6 +5,7 @@ pub mod auth;
 pub mod cases;
 pub mod health;
 pub mod invoices;
+pub mod kpis;
 pub mod notifications;
 pub mod registry;
 pub mod users;

@@ -45,6 +45,10 @@ impl TestApp {
         }
     }
 
+    pub fn clock_now(&self) -> chrono::DateTime<Utc> {
+        hoistway_domain::Clock::now(&self.clock)
+    }
+
     pub async fn sqlite() -> TestApp {
         TestApp::on(TestDb::sqlite().await).await
     }

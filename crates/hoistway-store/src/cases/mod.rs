@@ -8,9 +8,10 @@
 //!
 //! Files: [`intake`] opens cases, [`lifecycle`] moves them, [`timeline`]
 //! records what happened, [`sla`] keeps SLA state and runs the persisted
-//! timers, [`model`] is the row shape.
+//! timers, [`kpi`] gathers KPI inputs, [`model`] is the row shape.
 
 pub mod intake;
+pub mod kpi;
 pub mod lifecycle;
 pub mod model;
 pub mod sla;

@@ -1,6 +1,6 @@
 //! `hoistway demo`: a seeded fleet on an embedded SQLite file, served.
 
-use super::serve::{bind_listener, shutdown_signal};
+use super::serve::{bind_listener, shutdown_signal, start_jobs};
 use crate::config::Config;
 use hoistway_domain::{Clock, SystemClock};
 use hoistway_server::demo::{self, DEMO_PASSWORD};
@@ -45,6 +45,7 @@ pub async fn run(config: &Config, bind: Option<String>, fresh: bool) -> anyhow::
     println!("Sign in: curl -s -X POST http://{addr}/api/v1/auth/login -H 'content-type: application/json' \\");
     println!("           -d '{{\"email\":\"provider.admin@hoistway.example\",\"password\":\"{DEMO_PASSWORD}\"}}'");
     let state = AppState::new(db, clock, Settings::default());
+    start_jobs(config, &state)?;
     hoistway_server::run(listener, state, shutdown_signal()).await?;
     Ok(())
 }

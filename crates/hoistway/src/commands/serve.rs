@@ -15,7 +15,16 @@ pub async fn run(config: &Config, bind: Option<String>) -> anyhow::Result<()> {
     let (listener, addr) = bind_listener(&config.bind_or_default(bind)).await?;
     tracing::info!(%addr, database = %mask_password(&url), "serving");
     let state = AppState::new(db, Arc::new(SystemClock), Settings::default());
+    start_jobs(config, &state)?;
     hoistway_server::run(listener, state, shutdown_signal()).await?;
+    Ok(())
+}
+
+/// Starts SLA timers and notification delivery for this node.
+pub fn start_jobs(config: &Config, state: &AppState) -> anyhow::Result<()> {
+    let drivers = hoistway_server::delivery::Drivers::new(&config.delivery)
+        .map_err(|e| anyhow::anyhow!("notification settings: {e}"))?;
+    hoistway_server::jobs::spawn(state.clone(), drivers, std::time::Duration::from_secs(1));
     Ok(())
 }
 

@@ -1,0 +1,43 @@
+//! Background work of a server node: SLA timers and notification delivery.
+//!
+//! Every node runs these loops. Timers and outbox rows are claimed through
+//! leases in the database, so with several nodes on one PostgreSQL each
+//! timer fires once and each notification is sent by one node.
+
+use crate::delivery::{deliver_due, Drivers};
+use crate::state::AppState;
+use hoistway_store::cases::sla::run_due;
+use std::time::Duration;
+use tokio::task::JoinHandle;
+
+/// A name for this node in timer leases.
+fn holder() -> String {
+    format!(
+        "node-{}-{}",
+        std::process::id(),
+        crate::auth::random_token(4)
+    )
+}
+
+/// Starts the loops; they run until the runtime shuts down.
+pub fn spawn(state: AppState, drivers: Drivers, every: Duration) -> JoinHandle<()> {
+    let me = holder();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let now = state.clock.now();
+            match run_due(&state.db, &state.desk, now, &me, 500).await {
+                Ok(run) => {
+                    for (number, kind) in &run.fired {
+                        state.metrics.escalations_sent.inc();
+                        tracing::info!(case = %number, %kind, "escalation sent");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "SLA timers failed"),
+            }
+            deliver_due(&state, &drivers).await;
+        }
+    })
+}
