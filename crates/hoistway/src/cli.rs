@@ -18,7 +18,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct GlobalArgs {
     /// TOML settings file (keys: database_url, data_dir, bind, log_level, log_format).
     #[arg(long, global = true, env = "HOISTWAY_CONFIG")]

@@ -169,6 +169,7 @@ mod tests {
             data_dir: None,
             log_level: None,
             log_format: None,
+            ..GlobalArgs::default()
         };
         let c = Config::load(&args).unwrap();
         assert_eq!(c.database_url.as_deref(), Some("sqlite://flag.db"));
