@@ -57,10 +57,10 @@ async fn two_hundred_cases_escalate_at_the_right_instants() {
         while next_case < 200 && start + Duration::minutes(6 * next_case as i64) <= now {
             let i = next_case;
             let unit = &units[(i * 7) % units.len()];
-            let trapped = i % 10 == 0;
+            let trapped = i.is_multiple_of(10);
             let body = json!({
                 "unit_id": unit["id"], "symptoms": format!("scripted call {i}"),
-                "passengers_trapped": trapped, "unit_out_of_service": i % 7 == 0,
+                "passengers_trapped": trapped, "unit_out_of_service": i.is_multiple_of(7),
                 "channel": "phone", "po_number": format!("PO-{i}"),
             });
             let r = app
