@@ -133,10 +133,7 @@ fn best_slot(
     (lo, hi): (NaiveDate, NaiveDate),
     dur: u32,
 ) -> Option<Chosen> {
-    let mut best: Option<(
-        (bool, u32, i64, NaiveDate, i64),
-        (NaiveDate, usize, DateTime<Utc>),
-    )> = None;
+    let mut best: Option<(Rank, Chosen)> = None;
     let mut d = lo;
     while d <= hi {
         if let (Some((open, len)), Some(di)) = (windows.get(site, d), book.day_index(d)) {
