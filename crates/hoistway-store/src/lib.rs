@@ -20,6 +20,8 @@
 //! - one module per entity: [`customers`], [`buildings`], [`portfolios`],
 //!   [`units`], [`contracts`], [`invoices`], [`users`], [`sessions`],
 //!   [`idempotency`].
+//! - [`maintenance`]: plans, visits, checklists, reports, certificates,
+//!   technician profiles and the scheduler's edge (its own module map).
 
 pub mod audit;
 pub mod buildings;
@@ -29,6 +31,7 @@ pub mod db;
 pub mod error;
 pub mod idempotency;
 pub mod invoices;
+pub mod maintenance;
 pub mod page;
 pub mod patch;
 pub mod portfolios;
