@@ -14,12 +14,15 @@
 //! - [`metrics`]: Prometheus counters.
 //! - [`routes`]: one module per resource.
 //! - [`demo`]: the seeded demo fleet.
+//! - [`jobs`]: background jobs (the daily maintenance scheduler).
 
 pub mod auth;
 pub mod demo;
+pub mod demo_maintenance;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
+pub mod jobs;
 pub mod metrics;
 pub mod routes;
 pub mod state;
@@ -67,6 +70,13 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::invoices::router())
         .merge(routes::users::router())
         .merge(routes::audit::router())
+        .merge(routes::maintenance::router())
+        .merge(routes::visit_work::router())
+        .merge(routes::checklists::router())
+        .merge(routes::certificates::router())
+        .merge(routes::technicians::router())
+        .merge(routes::calendar::router())
+        .merge(routes::exports::router())
         .split_for_parts()
 }
 

@@ -2,7 +2,14 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
+pub mod certificates;
+pub mod checklists;
+pub mod exports;
 pub mod health;
 pub mod invoices;
+pub mod maintenance;
 pub mod registry;
+pub mod technicians;
 pub mod users;
+pub mod visit_work;

@@ -45,6 +45,8 @@ pub async fn run(config: &Config, bind: Option<String>, fresh: bool) -> anyhow::
     println!("Sign in: curl -s -X POST http://{addr}/api/v1/auth/login -H 'content-type: application/json' \\");
     println!("           -d '{{\"email\":\"provider.admin@hoistway.example\",\"password\":\"{DEMO_PASSWORD}\"}}'");
     let state = AppState::new(db, clock, Settings::default());
+    let scheduler = hoistway_server::jobs::spawn_maintenance_scheduler(state.clone());
     hoistway_server::run(listener, state, shutdown_signal()).await?;
+    scheduler.abort();
     Ok(())
 }

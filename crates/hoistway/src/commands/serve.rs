@@ -15,7 +15,9 @@ pub async fn run(config: &Config, bind: Option<String>) -> anyhow::Result<()> {
     let (listener, addr) = bind_listener(&config.bind_or_default(bind)).await?;
     tracing::info!(%addr, database = %mask_password(&url), "serving");
     let state = AppState::new(db, Arc::new(SystemClock), Settings::default());
+    let scheduler = hoistway_server::jobs::spawn_maintenance_scheduler(state.clone());
     hoistway_server::run(listener, state, shutdown_signal()).await?;
+    scheduler.abort();
     Ok(())
 }
 
