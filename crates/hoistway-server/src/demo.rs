@@ -172,6 +172,8 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
     let all = Scope::All;
     let today = actor.at.date_naive();
     let hash = hash_password(DEMO_PASSWORD);
+    // Technicians first, so contracts plan visits with someone assigned.
+    let technicians = crate::demo_maintenance::seed_technicians(db, actor, &hash).await?;
     let mut logins = Vec::new();
     let mut serial = 41_000_000u64;
     let tiers = ["comprehensive", "standard", "basic"];
@@ -299,12 +301,8 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
             });
         }
     }
-    for role in [
-        Role::ProviderAdmin,
-        Role::Operator,
-        Role::DutyManager,
-        Role::Technician,
-    ] {
+    crate::demo_maintenance::seed_history(db, actor).await?;
+    for role in [Role::ProviderAdmin, Role::Operator, Role::DutyManager] {
         let login = format!("{}@hoistway.example", role.as_str().replace('_', "."));
         add_user(db, actor, &login, role, None, &hash, Vec::new()).await?;
         logins.insert(
@@ -315,6 +313,9 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
                 customer: None,
             },
         );
+    }
+    for t in technicians.into_iter().rev() {
+        logins.insert(0, t);
     }
     Ok(logins)
 }

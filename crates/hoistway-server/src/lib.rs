@@ -15,12 +15,14 @@
 //! - [`live`]: change notices streamed to the portal.
 //! - [`routes`]: one module per resource.
 //! - [`demo`]: the seeded demo fleet.
-//! - [`jobs`]: background loops (SLA timers, notification delivery);
-//!   [`delivery`]: the e-mail, SMS and push drivers.
+//! - [`jobs`]: background loops (SLA timers, notification delivery, the
+//!   daily maintenance scheduler); [`delivery`]: the e-mail, SMS and push
+//!   drivers.
 
 pub mod auth;
 pub mod delivery;
 pub mod demo;
+pub mod demo_maintenance;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
@@ -76,6 +78,13 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::cases::router())
         .merge(routes::kpis::router())
         .merge(routes::notifications::router())
+        .merge(routes::maintenance::router())
+        .merge(routes::visit_work::router())
+        .merge(routes::checklists::router())
+        .merge(routes::certificates::router())
+        .merge(routes::technicians::router())
+        .merge(routes::calendar::router())
+        .merge(routes::exports::router())
         .split_for_parts()
 }
 

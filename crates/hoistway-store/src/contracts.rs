@@ -230,6 +230,9 @@ pub async fn create(
         sql.execute(&mut *tx).await?;
     }
     set_units(&mut tx, id, customer_id, &c.unit_ids).await?;
+    // Covered units get their default maintenance plans and planned visits
+    // in this same transaction.
+    crate::maintenance::plans::sync_contract(&mut tx, actor, id).await?;
     let created = fetch(&mut tx, &Scope::All, id).await?;
     audit::record(
         &mut tx,
@@ -328,6 +331,7 @@ pub async fn update(
         .bind(id);
     sql.execute(&mut *tx).await.map_err(conflict(&number))?;
     set_units(&mut tx, id, before.customer_id, &c.unit_ids).await?;
+    crate::maintenance::plans::sync_contract(&mut tx, actor, id).await?;
     let after = fetch(&mut tx, scope, id).await?;
     audit::record(
         &mut tx,

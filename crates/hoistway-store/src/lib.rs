@@ -22,6 +22,9 @@
 //!   [`idempotency`].
 //! - [`cases`]: the service desk's cases, timeline and SLA timers;
 //!   [`notifications`]: the outbox and notification preferences.
+//! - [`maintenance`]: plans, visits, checklists, reports, certificates,
+//!   technician profiles and the scheduler's edge (its own module map).
+//! - [`leases`]: named leases so one node runs a periodic job at a time.
 
 pub mod audit;
 pub mod buildings;
@@ -32,6 +35,8 @@ pub mod db;
 pub mod error;
 pub mod idempotency;
 pub mod invoices;
+pub mod leases;
+pub mod maintenance;
 pub mod notifications;
 pub mod page;
 pub mod patch;

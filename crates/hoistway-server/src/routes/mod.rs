@@ -2,10 +2,17 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod cases;
+pub mod certificates;
+pub mod checklists;
+pub mod exports;
 pub mod health;
 pub mod invoices;
 pub mod kpis;
+pub mod maintenance;
 pub mod notifications;
 pub mod registry;
+pub mod technicians;
 pub mod users;
+pub mod visit_work;

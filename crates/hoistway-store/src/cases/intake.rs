@@ -200,11 +200,27 @@ pub async fn create(
     opening: Opening,
 ) -> Result<Case> {
     let mut tx = db.begin().await?;
-    let number = next_number(&mut tx, actor.at.year()).await?;
-    let case_id = insert(&mut tx, scope, actor, input, &number, opening).await?;
-    let case = sla::refresh(&mut tx, rules, case_id, actor.at).await?;
+    let case = open_in(&mut tx, scope, actor, rules, input, opening).await?;
+    tx.commit().await?;
+    Ok(case)
+}
+
+/// Opens a case inside the caller's transaction (a visit's failed safety
+/// check, a connected finding), so the case exists exactly when the change
+/// that caused it does.
+pub async fn open_in(
+    tx: &mut Tx<'_>,
+    scope: &Scope,
+    actor: Actor,
+    rules: &Rules,
+    input: CaseInput,
+    opening: Opening,
+) -> Result<Case> {
+    let number = next_number(tx, actor.at.year()).await?;
+    let case_id = insert(tx, scope, actor, input, &number, opening).await?;
+    let case = sla::refresh(tx, rules, case_id, actor.at).await?;
     audit::record(
-        &mut tx,
+        tx,
         actor,
         Some(case.customer_id),
         "case",
@@ -214,8 +230,7 @@ pub async fn create(
         Some(&case),
     )
     .await?;
-    notify_created(&mut tx, &case, actor).await?;
-    tx.commit().await?;
+    notify_created(tx, &case, actor).await?;
     Ok(case)
 }
 

@@ -46,6 +46,8 @@ pub async fn run(config: &Config, bind: Option<String>, fresh: bool) -> anyhow::
     println!("           -d '{{\"email\":\"provider.admin@hoistway.example\",\"password\":\"{DEMO_PASSWORD}\"}}'");
     let state = AppState::new(db, clock, Settings::default());
     start_jobs(config, &state)?;
+    let scheduler = hoistway_server::jobs::spawn_maintenance_scheduler(state.clone());
     hoistway_server::run(listener, state, shutdown_signal()).await?;
+    scheduler.abort();
     Ok(())
 }

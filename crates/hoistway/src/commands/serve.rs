@@ -16,7 +16,9 @@ pub async fn run(config: &Config, bind: Option<String>) -> anyhow::Result<()> {
     tracing::info!(%addr, database = %mask_password(&url), "serving");
     let state = AppState::new(db, Arc::new(SystemClock), Settings::default());
     start_jobs(config, &state)?;
+    let scheduler = hoistway_server::jobs::spawn_maintenance_scheduler(state.clone());
     hoistway_server::run(listener, state, shutdown_signal()).await?;
+    scheduler.abort();
     Ok(())
 }
 

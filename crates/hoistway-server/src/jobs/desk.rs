@@ -1,8 +1,7 @@
-//! Background work of a server node: SLA timers and notification delivery.
-//!
-//! Every node runs these loops. Timers and outbox rows are claimed through
-//! leases in the database, so with several nodes on one PostgreSQL each
-//! timer fires once and each notification is sent by one node.
+//! The service desk's loop: SLA timers and notification delivery, every
+//! second. Timers and outbox rows are claimed through leases in the
+//! database, so each timer fires once and each notification is sent by one
+//! node.
 
 use crate::delivery::{deliver_due, Drivers};
 use crate::state::AppState;
@@ -11,7 +10,7 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 
 /// A name for this node in timer leases.
-fn holder() -> String {
+pub(crate) fn holder() -> String {
     format!(
         "node-{}-{}",
         std::process::id(),

@@ -1,0 +1,12 @@
+//! Background work of a server node: SLA timers and notification delivery
+//! ([`desk`]), and the daily maintenance scheduler ([`maintenance`]).
+//!
+//! Every node runs these loops. Work is claimed through the database (row
+//! leases for timers and outbox rows, a named lease for daily jobs), so with
+//! several nodes on one PostgreSQL each piece of work is done once.
+
+pub mod desk;
+pub mod maintenance;
+
+pub use desk::spawn;
+pub use maintenance::spawn_maintenance_scheduler;
