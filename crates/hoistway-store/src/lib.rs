@@ -19,7 +19,7 @@
 //! - [`audit`]: the audit log, written in the same transaction as the change.
 //! - one module per entity: [`customers`], [`buildings`], [`portfolios`],
 //!   [`units`], [`contracts`], [`invoices`], [`users`], [`sessions`],
-//!   [`idempotency`].
+//!   [`idempotency`], and for remote call [`topology`].
 
 pub mod audit;
 pub mod buildings;
@@ -37,6 +37,7 @@ pub mod scope;
 pub mod sessions;
 pub mod sql;
 pub mod testing;
+pub mod topology;
 pub mod units;
 pub mod users;
 
