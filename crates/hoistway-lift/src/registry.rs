@@ -76,23 +76,27 @@ impl Registry {
     }
 
     /// Starts the building's driver from `topology` unless one is running
-    /// (two requests may race to start it); `true` when this call started it.
+    /// (two requests may race to start it). `on_start` runs, under the
+    /// registry's lock, only for a driver this call started: subscribe to it
+    /// there, and no other request can place a call before you listen.
     pub fn start(
         &self,
         building_id: i64,
         topology: Building,
-    ) -> Result<(Running, bool), DriverError> {
+        on_start: impl FnOnce(&Running),
+    ) -> Result<Running, DriverError> {
         let mut running = self.lock();
         if let Some(r) = running.get(&building_id) {
-            return Ok((r.clone(), false));
+            return Ok(r.clone());
         }
         let driver = self.factory.start(building_id, &topology)?;
         let r = Running {
             driver,
             topology: Arc::new(topology),
         };
+        on_start(&r);
         running.insert(building_id, r.clone());
-        Ok((r, true))
+        Ok(r)
     }
 
     /// Stops the building's driver (its live calls are cancelled); the next
@@ -118,5 +122,40 @@ impl Drop for Registry {
         for r in self.lock().values() {
             r.driver.shutdown();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use hoistway_domain::ManualClock;
+
+    const OFFICE: &str = include_str!("../../../examples/buildings/office-10.toml");
+
+    #[tokio::test]
+    async fn one_driver_per_building_until_stopped() {
+        let clock = ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap());
+        let reg = Registry::new(Arc::new(TwinFactory {
+            clock: Arc::new(clock),
+            options: TwinOptions::default(),
+        }));
+        let b = Building::from_toml_str(OFFICE).unwrap();
+        let mut started = 0;
+        let first = reg.start(7, b.clone(), |_| started += 1).unwrap();
+        let again = reg.start(7, b.clone(), |_| started += 1).unwrap();
+        assert_eq!(started, 1);
+        assert!(Arc::ptr_eq(&first.driver, &again.driver));
+        assert_eq!(first.driver.groups()[0].lifts.len(), 4);
+        assert_eq!(reg.buildings(), vec![7]);
+        assert!(reg.stop(7));
+        assert!(!reg.stop(7));
+        assert!(reg.get(7).is_none());
+        let fresh = reg.start(7, b, |_| started += 1).unwrap();
+        assert_eq!(started, 2);
+        assert!(!Arc::ptr_eq(&first.driver, &fresh.driver));
+        // The stopped driver no longer answers.
+        assert!(first.driver.lift_states("A").await.is_err());
+        assert_eq!(fresh.driver.lift_states("A").await.unwrap().len(), 4);
     }
 }

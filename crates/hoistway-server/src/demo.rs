@@ -316,6 +316,7 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
             },
         );
     }
+    crate::remote::demo::seed(db, actor).await?;
     Ok(logins)
 }
 

@@ -13,6 +13,7 @@
 //! - [`idempotency`]: the `Idempotency-Key` middleware.
 //! - [`metrics`]: Prometheus counters.
 //! - [`routes`]: one module per resource.
+//! - [`remote`]: remote call: running lift drivers, live calls, counters.
 //! - [`demo`]: the seeded demo fleet.
 
 pub mod auth;
@@ -21,6 +22,7 @@ pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod metrics;
+pub mod remote;
 pub mod routes;
 pub mod state;
 pub mod throttle;
@@ -67,6 +69,9 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::invoices::router())
         .merge(routes::users::router())
         .merge(routes::audit::router())
+        .merge(routes::topology::router())
+        .merge(routes::access::router())
+        .merge(routes::calls::router())
         .split_for_parts()
 }
 

@@ -19,14 +19,16 @@
 //! - [`audit`]: the audit log, written in the same transaction as the change.
 //! - one module per entity: [`customers`], [`buildings`], [`portfolios`],
 //!   [`units`], [`contracts`], [`invoices`], [`users`], [`sessions`],
-//!   [`idempotency`], and for remote call [`topology`].
+//!   [`idempotency`], and for remote call [`topology`], [`grants`] and [`call_counters`].
 
 pub mod audit;
 pub mod buildings;
+pub mod call_counters;
 pub mod contracts;
 pub mod customers;
 pub mod db;
 pub mod error;
+pub mod grants;
 pub mod idempotency;
 pub mod invoices;
 pub mod page;

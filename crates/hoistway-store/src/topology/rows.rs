@@ -95,11 +95,12 @@ async fn check_units(
     input: &TopologyInput,
 ) -> Result<()> {
     let mut seen = BTreeSet::new();
-    for id in input
+    let ids: Vec<i64> = input
         .groups
         .iter()
         .flat_map(|g| g.lifts.iter().filter_map(|l| l.unit_id))
-    {
+        .collect();
+    for id in ids {
         if !seen.insert(id) {
             return Err(Invalid::new(
                 "groups.lifts.unit_id",
