@@ -41,11 +41,11 @@ pub struct CallBook {
 }
 
 impl CallBook {
-    fn entry<'a>(
-        calls: &'a mut HashMap<(i64, CallId), Entry>,
+    fn entry(
+        calls: &mut HashMap<(i64, CallId), Entry>,
         key: (i64, CallId),
         now: DateTime<Utc>,
-    ) -> &'a mut Entry {
+    ) -> &mut Entry {
         calls.entry(key).or_insert_with(|| Entry {
             owner: None,
             history: Vec::new(),
