@@ -100,8 +100,10 @@ impl Role {
                 | Maintenance | Topology => action == Read,
                 _ => false,
             },
+            // Front desk is a facility user of remote call: it passes
+            // building access on to residents (issue #6).
             Role::FrontDesk => match resource {
-                Cases | Calls => true,
+                Cases | Calls | Access => true,
                 Customers | Buildings | Units | Telemetry | Maintenance | Topology => {
                     action == Read
                 }
@@ -227,6 +229,8 @@ mod tests {
         assert!(!Role::Finance.permits(Resource::Units, Action::Read));
         assert!(Role::Finance.permits(Resource::Invoices, Action::Read));
         assert!(!Role::FrontDesk.permits(Resource::Invoices, Action::Read));
+        assert!(Role::FrontDesk.permits(Resource::Access, Action::Write));
+        assert!(!Role::Resident.permits(Resource::Access, Action::Read));
     }
 
     #[test]

@@ -317,6 +317,7 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
     for t in technicians.into_iter().rev() {
         logins.insert(0, t);
     }
+    crate::remote::demo::seed(db, actor).await?;
     Ok(logins)
 }
 

@@ -6,7 +6,7 @@ use crate::auth::caller_of;
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -15,8 +15,17 @@ use sha2::{Digest, Sha256};
 
 pub const HEADER: &str = "idempotency-key";
 
+/// Routes whose requests must never be written down: remote calls (their
+/// floors are personal data that is not stored). They honour the header
+/// themselves, from memory.
+const NOT_STORED: [&str; 1] = ["/api/v1/buildings/{id}/calls"];
+
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if req.method() != Method::POST {
+    let unstored = req
+        .extensions()
+        .get::<MatchedPath>()
+        .is_some_and(|p| NOT_STORED.contains(&p.as_str()));
+    if req.method() != Method::POST || unstored {
         return next.run(req).await;
     }
     let Some(key) = req

@@ -14,6 +14,7 @@
 //! - [`metrics`]: Prometheus counters.
 //! - [`live`]: change notices streamed to the portal.
 //! - [`routes`]: one module per resource.
+//! - [`remote`]: remote call: running lift drivers, live calls, counters.
 //! - [`demo`]: the seeded demo fleet.
 //! - [`jobs`]: background loops (SLA timers, notification delivery, the
 //!   daily maintenance scheduler); [`delivery`]: the e-mail, SMS and push
@@ -29,6 +30,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod live;
 pub mod metrics;
+pub mod remote;
 pub mod routes;
 pub mod state;
 pub mod throttle;
@@ -85,6 +87,9 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::technicians::router())
         .merge(routes::calendar::router())
         .merge(routes::exports::router())
+        .merge(routes::topology::router())
+        .merge(routes::access::router())
+        .merge(routes::calls::router())
         .split_for_parts()
 }
 

@@ -1,7 +1,9 @@
-//! What every handler shares: the database, the clock, settings, metrics.
+//! What every handler shares: the database, the clock, settings, metrics,
+//! and the remote-call service.
 
 use crate::live::Live;
 use crate::metrics::Metrics;
+use crate::remote::RemoteCalls;
 use crate::throttle::Throttle;
 use hoistway_domain::Clock;
 use hoistway_store::cases::Rules;
@@ -40,11 +42,19 @@ pub struct AppState {
     pub desk: Arc<Rules>,
     /// Live events for the portal's server-sent-event stream.
     pub live: Live,
+    /// Remote call: lift drivers per building, live calls, counters.
+    pub remote: Arc<RemoteCalls>,
 }
 
 impl AppState {
     pub fn new(db: Db, clock: Arc<dyn Clock>, settings: Settings) -> Self {
+        let remote = RemoteCalls::twin(
+            db.clone(),
+            clock.clone(),
+            hoistway_lift::TwinOptions::default(),
+        );
         Self {
+            remote: Arc::new(remote),
             db,
             clock,
             settings: Arc::new(settings),

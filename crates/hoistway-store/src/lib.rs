@@ -25,14 +25,17 @@
 //! - [`maintenance`]: plans, visits, checklists, reports, certificates,
 //!   technician profiles and the scheduler's edge (its own module map).
 //! - [`leases`]: named leases so one node runs a periodic job at a time.
+//! - remote call: [`topology`], [`grants`] and [`call_counters`].
 
 pub mod audit;
 pub mod buildings;
+pub mod call_counters;
 pub mod cases;
 pub mod contracts;
 pub mod customers;
 pub mod db;
 pub mod error;
+pub mod grants;
 pub mod idempotency;
 pub mod invoices;
 pub mod leases;
@@ -46,6 +49,7 @@ pub mod scope;
 pub mod sessions;
 pub mod sql;
 pub mod testing;
+pub mod topology;
 pub mod units;
 pub mod users;
 

@@ -329,6 +329,10 @@ pub async fn update(
     if revoke {
         crate::sessions::revoke_all(&mut tx, id, actor.at).await?;
     }
+    if disabled && !before.disabled {
+        // A disabled user's building access, and all they passed on, ends.
+        crate::grants::revoke_for_user(&mut tx, actor, id).await?;
+    }
     let after = fetch(&mut tx, scope, id).await?;
     audit::record(
         &mut tx,

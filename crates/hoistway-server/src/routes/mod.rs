@@ -1,8 +1,10 @@
 //! The routes of the API, one module per resource.
 
+pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod calls;
 pub mod cases;
 pub mod certificates;
 pub mod checklists;
@@ -14,5 +16,6 @@ pub mod maintenance;
 pub mod notifications;
 pub mod registry;
 pub mod technicians;
+pub mod topology;
 pub mod users;
 pub mod visit_work;

@@ -398,6 +398,20 @@ impl GroupSim {
         })
     }
 
+    /// Where a lift is heading: its direction of travel or service (`None`
+    /// when idle) and, while moving, the floor number it will stop at next.
+    /// For controller drivers that report position like a real group does.
+    pub fn lift_motion(&self, lift: usize) -> Option<(Option<Direction>, Option<i32>)> {
+        let car = self.cars.get(lift)?;
+        let dir = match car.dir {
+            plan::Dir::Up => Some(Direction::Up),
+            plan::Dir::Down => Some(Direction::Down),
+            plan::Dir::None => None,
+        };
+        let next = (car.phase == Phase::Moving).then(|| self.numbers[car.leg.to]);
+        Some((dir, next))
+    }
+
     /// Completed journeys so far (when `keep_records` is on).
     pub fn records(&self) -> &[PassengerRecord] {
         &self.records

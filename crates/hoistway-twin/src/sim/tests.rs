@@ -373,3 +373,23 @@ fn faults_slow_doors_and_make_levelling_errors() {
     assert!(f64::from(reopens) / f64::from(doors) > 0.6);
     assert!(obs.windows(2).all(|w| w[0].t <= w[1].t));
 }
+
+#[test]
+fn lift_motion_reports_direction_and_next_stop_while_moving() {
+    let mut sim = quiet_sim(DispatchMode::Destination);
+    assert_eq!(sim.lift_motion(0), Some((None, None)));
+    let id = sim.place_destination_call(0, 9).unwrap();
+    let mut seen_up_to_9 = false;
+    for step in 1..400 {
+        sim.run_until(f64::from(step) * 0.25);
+        for lift in 0..2 {
+            if let Some((Some(Direction::Up), Some(9))) = sim.lift_motion(lift) {
+                assert_eq!(sim.lift_state(lift).unwrap().phase, Phase::Moving);
+                seen_up_to_9 = true;
+            }
+        }
+    }
+    assert!(seen_up_to_9, "no car was seen travelling up to floor 9");
+    assert_eq!(states(&sim.drain_call_updates(), id).last(), Some(&"exit"));
+    assert_eq!(sim.lift_motion(5), None);
+}
