@@ -90,8 +90,8 @@ impl Role {
             },
             Role::CustomerAdmin => match resource {
                 Portfolios | Users | Cases | Calls | Access | ApiClients => true,
-                Customers | Buildings | Units | Contracts | Invoices | Telemetry
-                | Maintenance | Topology => action == Read,
+                Customers | Buildings | Units | Contracts | Invoices | Telemetry | Maintenance
+                | Topology => action == Read,
                 Audit | Devices => false,
             },
             Role::PropertyManager => match resource {

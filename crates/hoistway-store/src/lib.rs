@@ -20,22 +20,32 @@
 //! - one module per entity: [`customers`], [`buildings`], [`portfolios`],
 //!   [`units`], [`contracts`], [`invoices`], [`users`], [`sessions`],
 //!   [`idempotency`].
+//! - connected equipment (issue 5): [`devices`] (device credentials),
+//!   [`telemetry`] (raw events, dead letters, retention), [`rollups`]
+//!   (hourly/daily counts), [`live`] (live unit state), [`findings`]
+//!   (analytics findings) and [`commands`] (remote commands).
 
 pub mod audit;
 pub mod buildings;
+pub mod commands;
 pub mod contracts;
 pub mod customers;
 pub mod db;
+pub mod devices;
 pub mod error;
+pub mod findings;
 pub mod idempotency;
 pub mod invoices;
+pub mod live;
 pub mod page;
 pub mod patch;
 pub mod portfolios;
+pub mod rollups;
 mod row;
 pub mod scope;
 pub mod sessions;
 pub mod sql;
+pub mod telemetry;
 pub mod testing;
 pub mod units;
 pub mod users;
