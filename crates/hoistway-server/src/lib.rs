@@ -14,8 +14,11 @@
 //! - [`metrics`]: Prometheus counters.
 //! - [`routes`]: one module per resource.
 //! - [`demo`]: the seeded demo fleet.
+//! - [`connected`]: telemetry ingest (HTTP, MQTT), analytics pipeline,
+//!   live state, rollups, findings, remote commands, retention.
 
 pub mod auth;
+pub mod connected;
 pub mod demo;
 pub mod error;
 pub mod extract;
@@ -67,6 +70,9 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::invoices::router())
         .merge(routes::users::router())
         .merge(routes::audit::router())
+        .merge(routes::telemetry::router())
+        .merge(routes::devices::router())
+        .merge(routes::equipment::router())
         .split_for_parts()
 }
 

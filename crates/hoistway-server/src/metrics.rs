@@ -13,6 +13,14 @@ pub struct Metrics {
     pub http_requests: Family<Labels, Counter>,
     pub http_duration: Family<Labels, Histogram>,
     pub login_failures: Counter,
+    /// Telemetry events by result: accepted, duplicate, rejected.
+    pub telemetry_events: Family<Labels, Counter>,
+    /// Time to store one telemetry batch (transaction included).
+    pub telemetry_batch_seconds: Histogram,
+    /// Finding transitions by kind and transition.
+    pub findings: Family<Labels, Counter>,
+    /// MQTT messages received by outcome (ingested, dead_letter).
+    pub mqtt_messages: Family<Labels, Counter>,
 }
 
 impl Metrics {
@@ -38,12 +46,60 @@ impl Metrics {
             "Failed sign-in attempts",
             login_failures.clone(),
         );
+        let telemetry_events = Family::<Labels, Counter>::default();
+        registry.register(
+            "telemetry_events",
+            "Telemetry events by result (accepted, duplicate, rejected)",
+            telemetry_events.clone(),
+        );
+        let telemetry_batch_seconds = Histogram::new(exponential_buckets(0.0002, 2.0, 16));
+        registry.register(
+            "telemetry_batch_seconds",
+            "Time to store one telemetry batch",
+            telemetry_batch_seconds.clone(),
+        );
+        let findings = Family::<Labels, Counter>::default();
+        registry.register(
+            "findings",
+            "Analytics finding transitions by kind",
+            findings.clone(),
+        );
+        let mqtt_messages = Family::<Labels, Counter>::default();
+        registry.register(
+            "mqtt_messages",
+            "MQTT messages received by outcome",
+            mqtt_messages.clone(),
+        );
         Self {
             registry,
             http_requests,
             http_duration,
             login_failures,
+            telemetry_events,
+            telemetry_batch_seconds,
+            findings,
+            mqtt_messages,
         }
+    }
+
+    /// Counts one stored telemetry batch.
+    pub fn record_ingest(
+        &self,
+        report: &crate::connected::IngestReport,
+        took: std::time::Duration,
+    ) {
+        for (result, n) in [
+            ("accepted", report.accepted),
+            ("duplicate", report.duplicates),
+            ("rejected", report.rejected),
+        ] {
+            if n > 0 {
+                self.telemetry_events
+                    .get_or_create(&vec![("result".to_string(), result.to_string())])
+                    .inc_by(n as u64);
+            }
+        }
+        self.telemetry_batch_seconds.observe(took.as_secs_f64());
     }
 
     pub fn render(&self) -> String {

@@ -1,5 +1,7 @@
-//! What every handler shares: the database, the clock, settings, metrics.
+//! What every handler shares: the database, the clock, settings, metrics,
+//! and the connected-equipment pipeline.
 
+use crate::connected::{ConnectedSettings, Pipeline};
 use crate::metrics::Metrics;
 use crate::throttle::Throttle;
 use hoistway_domain::Clock;
@@ -15,6 +17,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Largest accepted request body, bytes.
     pub body_limit: usize,
+    /// Connected equipment: offline threshold, retention, command timeout.
+    pub connected: ConnectedSettings,
 }
 
 impl Default for Settings {
@@ -23,6 +27,7 @@ impl Default for Settings {
             session_ttl: chrono::Duration::hours(12),
             secure_cookies: false,
             body_limit: 1024 * 1024,
+            connected: ConnectedSettings::default(),
         }
     }
 }
@@ -34,6 +39,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub throttle: Arc<Throttle>,
     pub metrics: Arc<Metrics>,
+    /// Telemetry ingest and the in-process analytics engine.
+    pub connected: Arc<Pipeline>,
 }
 
 impl AppState {
@@ -41,6 +48,7 @@ impl AppState {
         Self {
             db,
             clock,
+            connected: Arc::new(Pipeline::new(settings.connected.clone())),
             settings: Arc::new(settings),
             throttle: Arc::new(Throttle::default()),
             metrics: Arc::new(Metrics::new()),

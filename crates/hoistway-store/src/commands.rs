@@ -3,7 +3,8 @@
 //! Life of a command: `pending` (stored, not yet on the broker) → `sent`
 //! (published) → `acknowledged` or `failed` (the device answered), or
 //! `timed_out` (no answer by the deadline), or `undeliverable` (could not be
-//! published). Every step is audited.
+//! published). A command refused by the safety gate is recorded as
+//! `refused` with the reason. Every step is audited.
 
 use crate::audit::{self, Actor};
 use crate::error::{Result, StoreError};
@@ -73,32 +74,42 @@ async fn audit_change(
     .await
 }
 
-/// Stores a new `pending` command for a unit the caller can see.
-pub async fn create(
-    db: &Db,
-    scope: &Scope,
-    actor: Actor,
-    unit_id: i64,
-    command: &str,
-    deadline: DateTime<Utc>,
-) -> Result<UnitCommand> {
+/// A command to record.
+#[derive(Debug, Clone)]
+pub struct NewCommand {
+    pub unit_id: i64,
+    /// `diagnostics` or `reset`.
+    pub command: String,
+    /// `pending` normally; `refused` or `undeliverable` for attempts that
+    /// never left, kept so every attempt is on record.
+    pub status: String,
+    pub result: Option<serde_json::Value>,
+    pub deadline: DateTime<Utc>,
+}
+
+/// Records a command for a unit the caller can see, audited.
+pub async fn create(db: &Db, scope: &Scope, actor: Actor, new: NewCommand) -> Result<UnitCommand> {
     let mut tx = db.begin().await?;
-    let unit = units::fetch(&mut *tx, scope, unit_id).await?;
+    let unit = units::fetch(&mut *tx, scope, new.unit_id).await?;
     let now = actor.at.timestamp_millis();
     let mut sql = Sql::new(
-        "INSERT INTO unit_commands (unit_id, customer_id, command, status, requested_by, created_at, deadline, updated_at) VALUES (",
+        "INSERT INTO unit_commands (unit_id, customer_id, command, status, requested_by, created_at, deadline, result, updated_at) VALUES (",
     );
     sql.bind(unit.id)
         .push(", ")
         .bind(unit.customer_id)
         .push(", ")
-        .bind(command.to_string())
-        .push(", 'pending', ")
+        .bind(new.command)
+        .push(", ")
+        .bind(new.status)
+        .push(", ")
         .bind(actor.user_id)
         .push(", ")
         .bind(now)
         .push(", ")
-        .bind(deadline.timestamp_millis())
+        .bind(new.deadline.timestamp_millis())
+        .push(", ")
+        .bind(new.result.map(|r| r.to_string()))
         .push(", ")
         .bind(now)
         .push(") RETURNING *");

@@ -85,7 +85,24 @@ pub async fn upsert(tx: &mut Tx<'_>, states: &[LiveState]) -> Result<()> {
             "version",
             "updated_at",
         ];
-        let sets: Vec<String> = cols.iter().map(|c| format!("{c} = excluded.{c}")).collect();
+        // A node that restarted knows only what it heard since: fields it
+        // has not heard about yet keep their stored values.
+        let keep = [
+            "mode",
+            "last_seen",
+            "current_floor",
+            "passengers",
+            "starts",
+            "run_hours",
+        ];
+        let sets: Vec<String> = cols
+            .iter()
+            .map(|c| match *c {
+                "available" => "available = CASE WHEN excluded.mode IS NULL THEN unit_state.available ELSE excluded.available END".to_string(),
+                c if keep.contains(&c) => format!("{c} = COALESCE(excluded.{c}, unit_state.{c})"),
+                c => format!("{c} = excluded.{c}"),
+            })
+            .collect();
         sql.push(&sets.join(", "));
         sql.push(" WHERE unit_state.version <= excluded.version");
         sql.execute(&mut **tx).await?;

@@ -82,6 +82,16 @@ fn event(unit_id: i64, seq: i64) -> NewEvent {
     }
 }
 
+fn new_command(unit_id: i64, command: &str) -> commands::NewCommand {
+    commands::NewCommand {
+        unit_id,
+        command: command.into(),
+        status: "pending".into(),
+        result: None,
+        deadline: actor().at + Duration::seconds(30),
+    }
+}
+
 #[tokio::test]
 async fn connected_storage_story() {
     for t in TestDb::all().await {
@@ -358,9 +368,7 @@ async fn connected_storage_story() {
             db,
             &Scope::All,
             actor(),
-            units[0],
-            "diagnostics",
-            actor().at + Duration::seconds(30),
+            new_command(units[0], "diagnostics"),
         )
         .await
         .unwrap();
@@ -401,16 +409,9 @@ async fn connected_storage_story() {
         .await
         .unwrap()
         .is_none());
-        let c2 = commands::create(
-            db,
-            &Scope::All,
-            actor(),
-            units[0],
-            "reset",
-            actor().at + Duration::seconds(30),
-        )
-        .await
-        .unwrap();
+        let c2 = commands::create(db, &Scope::All, actor(), new_command(units[0], "reset"))
+            .await
+            .unwrap();
         let later = Actor {
             at: actor().at + Duration::seconds(31),
             ..actor()

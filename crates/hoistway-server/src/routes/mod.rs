@@ -2,7 +2,10 @@
 
 pub mod audit;
 pub mod auth;
+pub mod devices;
+pub mod equipment;
 pub mod health;
 pub mod invoices;
 pub mod registry;
+pub mod telemetry;
 pub mod users;
