@@ -45,6 +45,12 @@ pub async fn run(config: &Config, bind: Option<String>, fresh: bool) -> anyhow::
     println!("Sign in: curl -s -X POST http://{addr}/api/v1/auth/login -H 'content-type: application/json' \\");
     println!("           -d '{{\"email\":\"provider.admin@hoistway.example\",\"password\":\"{DEMO_PASSWORD}\"}}'");
     let state = AppState::new(db, clock, Settings::default());
-    hoistway_server::run(listener, state, shutdown_signal()).await?;
+    // The periodic connected-equipment jobs (offline detection, rollup
+    // buckets, command timeouts, retention) run in the demo too.
+    let jobs =
+        hoistway_server::connected::jobs::spawn(state.clone(), std::time::Duration::from_secs(5));
+    let result = hoistway_server::run(listener, state, shutdown_signal()).await;
+    jobs.abort();
+    result?;
     Ok(())
 }
