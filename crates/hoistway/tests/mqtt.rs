@@ -654,3 +654,76 @@ async fn a_killed_server_loses_nothing_and_counts_nothing_twice() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn device_credentials_from_the_shell() {
+    let t = TestDb::sqlite().await;
+    let (ids, _) = two_units(&t.db).await;
+    let (user, token) = issue(&t.url, ids[0]);
+    assert!(token.starts_with("hwd_") && token.len() > 40, "{token}");
+    let id = user.strip_prefix("device-").unwrap().to_string();
+    let unit = ids[0].to_string();
+    let listed = run(
+        hoistway().args(["device", "list", "--unit", &unit, "--database-url", &t.url]),
+        "",
+    );
+    assert!(
+        listed.contains(&user) && listed.contains("active"),
+        "{listed}"
+    );
+    assert!(!listed.contains(&token), "the token is never shown again");
+    run(
+        hoistway().args([
+            "device",
+            "revoke",
+            "--unit",
+            &unit,
+            "--device",
+            &id,
+            "--database-url",
+            &t.url,
+        ]),
+        "",
+    );
+    let listed = run(
+        hoistway().args(["device", "list", "--unit", &unit, "--database-url", &t.url]),
+        "",
+    );
+    assert!(listed.contains("revoked"), "{listed}");
+    // Revoked credentials leave the broker files.
+    let dir = tempfile::tempdir().unwrap();
+    run(
+        hoistway().args([
+            "mqtt",
+            "acl",
+            "--out-dir",
+            dir.path().to_str().unwrap(),
+            "--server-password-stdin",
+            "--database-url",
+            &t.url,
+        ]),
+        "pw\n",
+    );
+    let passwords = std::fs::read_to_string(dir.path().join("password_file")).unwrap();
+    assert!(
+        passwords.starts_with("hoistway:$7$101$") && !passwords.contains(&user),
+        "{passwords}"
+    );
+    // Revoking twice is refused with a clear message.
+    let out = hoistway()
+        .args([
+            "device",
+            "revoke",
+            "--unit",
+            &unit,
+            "--device",
+            &id,
+            "--database-url",
+            &t.url,
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already revoked"));
+    t.cleanup().await;
+}
