@@ -21,6 +21,9 @@ pub struct Metrics {
     pub findings: Family<Labels, Counter>,
     /// MQTT messages received by outcome (ingested, dead_letter).
     pub mqtt_messages: Family<Labels, Counter>,
+    /// From receiving a batch holding an entrapment alarm to the committed
+    /// finding having passed the cases hook.
+    pub alarm_to_case_seconds: Histogram,
 }
 
 impl Metrics {
@@ -70,11 +73,18 @@ impl Metrics {
             "MQTT messages received by outcome",
             mqtt_messages.clone(),
         );
+        let alarm_to_case_seconds = Histogram::new(exponential_buckets(0.0005, 1.5, 24));
+        registry.register(
+            "alarm_to_case_seconds",
+            "Entrapment alarm received to case hook committed",
+            alarm_to_case_seconds.clone(),
+        );
         Self {
             registry,
             http_requests,
             http_duration,
             login_failures,
+            alarm_to_case_seconds,
             telemetry_events,
             telemetry_batch_seconds,
             findings,

@@ -192,6 +192,14 @@ pub struct LoadgenArgs {
     /// Seed of the synthetic fleet.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Entrapment alarms (raised, then reset) to mix into the stream, for
+    /// the alarm-to-case latency under load.
+    #[arg(long, default_value_t = 0)]
+    pub alarms: usize,
+    /// The server's `/metrics` URL: print alarm-to-case latency percentiles
+    /// from it at the end.
+    #[arg(long)]
+    pub metrics_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -25,7 +25,7 @@ use super::remote;
 use crate::state::AppState;
 use hoistway_domain::Invalid;
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, Publish, QoS};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -136,13 +136,13 @@ pub fn start(state: AppState, cfg: MqttConfig) -> Vec<JoinHandle<()>> {
     state.connected.set_publisher(Publisher {
         client: client.clone(),
     });
-    let (tx, rx) = mpsc::channel::<Publish>(50_000);
+    let (tx, rx) = mpsc::channel::<(Instant, Publish)>(50_000);
     let subscriber = client.clone();
     let poller = tokio::spawn(async move {
         loop {
             match eventloop.poll().await {
                 Ok(Event::Incoming(Packet::Publish(p))) => {
-                    if tx.send(p).await.is_err() {
+                    if tx.send((Instant::now(), p)).await.is_err() {
                         return;
                     }
                 }
@@ -183,8 +183,8 @@ pub fn start(state: AppState, cfg: MqttConfig) -> Vec<JoinHandle<()>> {
 
 /// Takes messages off the channel in batches, stores each batch in one
 /// transaction, then acknowledges its messages.
-async fn consume(state: AppState, client: AsyncClient, mut rx: mpsc::Receiver<Publish>) {
-    let mut batch: Vec<Publish> = Vec::with_capacity(MAX_BATCH_MESSAGES);
+async fn consume(state: AppState, client: AsyncClient, mut rx: mpsc::Receiver<(Instant, Publish)>) {
+    let mut batch: Vec<(Instant, Publish)> = Vec::with_capacity(MAX_BATCH_MESSAGES);
     while let Some(first) = rx.recv().await {
         batch.push(first);
         // Whatever else is already waiting joins the batch: no timer, so an
@@ -193,14 +193,14 @@ async fn consume(state: AppState, client: AsyncClient, mut rx: mpsc::Receiver<Pu
         while batch.len() < MAX_BATCH_MESSAGES && bytes < MAX_BATCH_EVENTS * 150 {
             match rx.try_recv() {
                 Ok(p) => {
-                    bytes += p.payload.len();
+                    bytes += p.1.payload.len();
                     batch.push(p);
                 }
                 Err(_) => break,
             }
         }
         process(&state, &batch).await;
-        for p in batch.drain(..) {
+        for (_, p) in batch.drain(..) {
             if let Err(e) = client.ack(&p).await {
                 tracing::warn!(error = %e, "MQTT ack failed");
             }
@@ -232,10 +232,11 @@ fn parse_topic(topic: &str) -> Topic {
 
 /// Stores one batch; retries until the database takes it, because the
 /// messages must not be acknowledged before.
-async fn process(state: &AppState, batch: &[Publish]) {
+async fn process(state: &AppState, batch: &[(Instant, Publish)]) {
     let mut prepared = Prepared::default();
     let mut acks = Vec::new();
-    for p in batch {
+    for (at, p) in batch {
+        prepared.received_at(*at);
         let source = format!("mqtt:{}", p.topic);
         match parse_topic(&p.topic) {
             Topic::Telemetry(unit_id) => {

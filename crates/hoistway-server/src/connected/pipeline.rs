@@ -58,6 +58,8 @@ pub struct Prepared {
     items: Vec<Item>,
     dead: Vec<DeadLetter>,
     errors: Vec<LineError>,
+    /// When the earliest message of the batch reached this node.
+    received: Option<Instant>,
 }
 
 impl Prepared {
@@ -67,6 +69,11 @@ impl Prepared {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Notes when a message of the batch arrived (the earliest counts).
+    pub fn received_at(&mut self, at: Instant) {
+        self.received = Some(self.received.map_or(at, |r| r.min(at)));
     }
 
     /// Records a payload refused as a whole (unknown unit in a topic, …).
@@ -231,6 +238,7 @@ impl Pipeline {
             items,
             dead,
             errors,
+            received,
         } = batch;
         let rows: Vec<NewEvent> = items
             .iter()
@@ -289,8 +297,14 @@ impl Pipeline {
         rollups::add(&mut tx, &deltas).await?;
         live::upsert(&mut tx, &states).await?;
         telemetry::insert_dead_letters(&mut tx, now, dead).await?;
-        self.store_findings(&mut tx, &found, now, metrics).await?;
+        let emergencies = self.store_findings(&mut tx, &found, now, metrics).await?;
         tx.commit().await?;
+        if emergencies > 0 {
+            let since = received.unwrap_or(started);
+            metrics
+                .alarm_to_case_seconds
+                .observe(since.elapsed().as_secs_f64());
+        }
 
         let report = IngestReport {
             accepted: new_items.len(),
@@ -302,14 +316,16 @@ impl Pipeline {
         Ok(report)
     }
 
-    /// Stores findings and passes each transition to the cases hook.
+    /// Stores findings and passes each transition to the cases hook;
+    /// returns how many emergencies (entrapments) were opened.
     pub(crate) async fn store_findings(
         &self,
         tx: &mut hoistway_store::Tx<'_>,
         found: &[Finding],
         now: DateTime<Utc>,
         metrics: &Metrics,
-    ) -> Result<(), StoreError> {
+    ) -> Result<usize, StoreError> {
+        let mut emergencies = 0;
         let actor = Actor {
             user_id: None,
             at: now,
@@ -338,9 +354,12 @@ impl Pipeline {
                     ])
                     .inc();
             }
+            if f.kind.is_emergency() && matches!(applied, Applied::Opened(_)) {
+                emergencies += 1;
+            }
             cases_hook::on_finding(tx, actor, &applied).await?;
         }
-        Ok(())
+        Ok(emergencies)
     }
 
     /// Customer of a unit this node has seen.

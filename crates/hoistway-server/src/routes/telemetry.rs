@@ -37,6 +37,7 @@ async fn ingest(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Json<IngestReport>> {
+    let received = std::time::Instant::now();
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -59,6 +60,7 @@ async fn ingest(
         equipment_number: device.equipment_number,
     };
     let mut batch = Prepared::default();
+    batch.received_at(received);
     s.connected.prepare(&unit, &bytes, "http", &mut batch);
     let report = s
         .connected

@@ -190,7 +190,69 @@ fn messages(a: &LoadgenArgs, targets: &[Target]) -> Vec<Message> {
             });
         }
     }
+    // Entrapment alarms, raised and reset, spread evenly through the stream.
+    let every = out.len() / (a.alarms + 1);
+    for k in (0..a.alarms).rev() {
+        let unit = k % targets.len();
+        let at = (k + 1) * every;
+        for (i, active) in [(0u64, true), (1, false)] {
+            let line = format!(
+                "{{\"v\":1,\"unit\":\"{}\",\"ts\":\"{}\",\"seq\":{},\"kind\":\"alarm\",\"alarm\":\"entrapment\",\"active\":{active}}}\n",
+                targets[unit].equipment_number,
+                hoistway_analytics::time::format_rfc3339_ms(start_ms + k as i64),
+                seq_base + 900_000_000 + 2 * k as u64 + i
+            );
+            out.insert(
+                at + i as usize,
+                Message {
+                    unit,
+                    body: line.into_bytes(),
+                    events: 1,
+                },
+            );
+        }
+    }
     out
+}
+
+/// Percentiles of the server's alarm-to-case histogram, from `/metrics`.
+async fn alarm_latency(url: &str) -> anyhow::Result<String> {
+    let rest = url.trim_start_matches("http://");
+    let (host, path) = rest
+        .split_once('/')
+        .map(|(h, p)| (h, format!("/{p}")))
+        .unwrap_or((rest, "/metrics".into()));
+    let mut s = tokio::net::TcpStream::connect(host).await?;
+    s.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .await?;
+    let mut text = String::new();
+    s.read_to_string(&mut text).await?;
+    let prefix = "hoistway_alarm_to_case_seconds_bucket{le=\"";
+    let buckets: Vec<(f64, f64)> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix(prefix))
+        .filter_map(|l| {
+            let (le, n) = l.split_once("\"} ")?;
+            Some((le.parse().unwrap_or(f64::INFINITY), n.trim().parse().ok()?))
+        })
+        .collect();
+    let count = buckets.last().map_or(0.0, |b| b.1);
+    if count == 0.0 {
+        return Ok("no alarms were measured".into());
+    }
+    let q = |p: f64| {
+        buckets
+            .iter()
+            .find(|b| b.1 >= p * count)
+            .map_or(f64::INFINITY, |b| b.0)
+    };
+    Ok(format!(
+        "alarm to case (committed, hook called) over {count} alarms: p50 <= {:.1} ms, p99 <= {:.1} ms (histogram bucket upper bounds)",
+        q(0.5) * 1000.0,
+        q(0.99) * 1000.0
+    ))
 }
 
 /// Sleeps so that `sent` events take at least `sent / rate` seconds.
@@ -381,6 +443,9 @@ pub async fn run(config: &Config, a: LoadgenArgs) -> anyhow::Result<()> {
             "end-to-end: {events} events durable in the hourly rollups after {secs:.2} s: {:.0} events/s",
             events as f64 / secs
         );
+    }
+    if let Some(url) = &a.metrics_url {
+        println!("{}", alarm_latency(url).await?);
     }
     Ok(())
 }
