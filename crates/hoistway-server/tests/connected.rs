@@ -487,5 +487,34 @@ async fn only_admins_issue_credentials_and_big_batches_are_refused() {
         r.json,
         json!({"accepted": 0, "duplicates": 0, "rejected": 0, "errors": []})
     );
+
+    // Retention: raw events go after 30 days, rollups stay.
+    let sensor = line(
+        &app,
+        "ken:4200001",
+        1,
+        0,
+        "sensor",
+        json!({"name": "motor_temp_c", "value": 41.5}),
+    );
+    let r = post_ndjson(&app, &token, sensor).await;
+    assert_eq!(r.json["accepted"], 1, "{}", r.json);
+    app.clock.advance(Duration::days(29));
+    assert_eq!(jobs::purge(&app.state).await.unwrap(), 0);
+    app.clock.advance(Duration::days(2));
+    assert_eq!(jobs::purge(&app.state).await.unwrap(), 1);
+    let db = &app.t.db;
+    assert_eq!(
+        hoistway_store::telemetry::count_events(db, Some(unit_id))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        hoistway_store::rollups::total_events(db, Some(unit_id), "day")
+            .await
+            .unwrap(),
+        1
+    );
     app.t.cleanup().await;
 }
