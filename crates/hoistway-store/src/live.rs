@@ -34,12 +34,13 @@ pub struct LiveState {
     pub updated_at: DateTime<Utc>,
 }
 
-const CHUNK: usize = 500;
-
 /// Writes states, keeping a stored row whose version is newer.
 pub async fn upsert(tx: &mut Tx<'_>, states: &[LiveState]) -> Result<()> {
-    for chunk in states.chunks(CHUNK) {
-        let mut sql = Sql::new(
+    let backend = crate::Backend::of(tx);
+    let rows = backend.rows_per_statement(13);
+    for chunk in states.chunks(rows) {
+        let mut sql = Sql::for_backend(
+            backend,
             "INSERT INTO unit_state (unit_id, customer_id, mode, available, last_seen, current_floor, passengers, starts, run_hours, alarms, faults, version, updated_at) VALUES ",
         );
         for (i, s) in chunk.iter().enumerate() {

@@ -52,14 +52,15 @@ const INT_COLUMNS: [&str; 9] = [
     "faults",
 ];
 
-/// Rows per statement (24 parameters each).
-const CHUNK: usize = 500;
-
 /// Adds `deltas` into the stored buckets.
 pub async fn add(tx: &mut Tx<'_>, deltas: &[RollupDelta]) -> Result<()> {
-    for chunk in deltas.chunks(CHUNK) {
-        let mut sql =
-            Sql::new("INSERT INTO telemetry_rollups (unit_id, customer_id, period, start_ms, ");
+    let backend = crate::Backend::of(tx);
+    let rows = backend.rows_per_statement(20);
+    for chunk in deltas.chunks(rows) {
+        let mut sql = Sql::for_backend(
+            backend,
+            "INSERT INTO telemetry_rollups (unit_id, customer_id, period, start_ms, ",
+        );
         sql.push(&INT_COLUMNS.join(", "));
         sql.push(", levelling_sum_mm, levelling_sum_sq_mm2, levelling_max_abs_mm, counter_starts, counter_run_hours, available_ms, observed_ms) VALUES ");
         for (i, d) in chunk.iter().enumerate() {

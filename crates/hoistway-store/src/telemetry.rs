@@ -44,10 +44,6 @@ pub struct UnitRef {
     pub equipment_number: String,
 }
 
-/// Rows per INSERT: 6 parameters a row stays far below both backends'
-/// parameter limits (SQLite 32766, PostgreSQL 65535).
-const CHUNK: usize = 1000;
-
 /// Stores `events`; returns, per input, whether it was new (`true`) or a
 /// duplicate of a stored `(unit_id, seq)` (`false`). Duplicates inside
 /// `events` itself count once.
@@ -58,8 +54,11 @@ pub async fn insert_events(
 ) -> Result<Vec<bool>> {
     let at = received_at.timestamp_millis();
     let mut inserted: HashSet<(i64, i64)> = HashSet::with_capacity(events.len());
-    for chunk in events.chunks(CHUNK) {
-        let mut sql = Sql::new(
+    let backend = crate::Backend::of(tx);
+    let rows = backend.rows_per_statement(6);
+    for chunk in events.chunks(rows) {
+        let mut sql = Sql::for_backend(
+            backend,
             "INSERT INTO telemetry_events (unit_id, seq, ts, received_at, kind, payload) VALUES ",
         );
         for (i, e) in chunk.iter().enumerate() {
@@ -97,8 +96,11 @@ pub async fn insert_dead_letters(
     letters: &[DeadLetter],
 ) -> Result<()> {
     let at = received_at.timestamp_millis();
-    for chunk in letters.chunks(CHUNK) {
-        let mut sql = Sql::new(
+    let backend = crate::Backend::of(tx);
+    let rows = backend.rows_per_statement(6);
+    for chunk in letters.chunks(rows) {
+        let mut sql = Sql::for_backend(
+            backend,
             "INSERT INTO telemetry_dead_letters (received_at, unit_id, source, line, reason, raw) VALUES ",
         );
         for (i, d) in chunk.iter().enumerate() {
