@@ -61,7 +61,7 @@ pub async fn upsert(tx: &mut Tx<'_>, states: &[LiveState]) -> Result<()> {
                 .push(", ")
                 .bind(s.starts)
                 .push(", ")
-                .bind(s.run_hours)
+                .bind_opt_f64(s.run_hours)
                 .push(", ")
                 .bind(serde_json::to_string(&s.alarms).unwrap_or_else(|_| "[]".into()))
                 .push(", ")

@@ -61,6 +61,20 @@ impl Sql {
         self
     }
 
+    /// Appends an optional float: a placeholder for `Some`, the literal
+    /// `NULL` for `None`.
+    ///
+    /// Works around sqlx 0.8's `Any` driver on PostgreSQL, which declares a
+    /// NULL `f64` parameter as `float4` (its `Real`/`Double` null mapping is
+    /// swapped): a statement first prepared with a NULL there then refuses
+    /// every later 8-byte value ("incorrect binary data format").
+    pub fn bind_opt_f64(&mut self, value: Option<f64>) -> &mut Self {
+        match value {
+            Some(v) => self.bind(v),
+            None => self.push("NULL"),
+        }
+    }
+
     /// Appends `(p1, p2, ...)` for a non-empty list, or `(NULL)` (which
     /// matches nothing) for an empty one.
     pub fn bind_list(&mut self, values: &[i64]) -> &mut Self {

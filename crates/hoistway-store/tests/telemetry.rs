@@ -356,10 +356,22 @@ async fn connected_storage_story() {
             live::upsert(&mut tx, &[state(v, m)]).await.unwrap();
             tx.commit().await.unwrap();
         }
+        // A missing float first, then a value, in the same multi-row
+        // statement on one connection (sqlx's statement cache): the value
+        // must still bind.
+        let mut tx = db.begin().await.unwrap();
+        for (v, hours) in [(7, None), (8, Some(2.5)), (9, None), (10, Some(1.5))] {
+            let mut other = state(v, "normal");
+            other.unit_id = units[1];
+            other.run_hours = hours;
+            let mut own = state(v, "inspection");
+            own.run_hours = hours;
+            live::upsert(&mut tx, &[other, own]).await.unwrap();
+        }
+        tx.commit().await.unwrap();
         let got = live::get(db, &own_scope, units[0]).await.unwrap().unwrap();
         assert_eq!(got.mode.as_deref(), Some("inspection"), "{label}");
         assert_eq!(got.run_hours, Some(1.5));
-        assert!(live::get(db, &own_scope, units[1]).await.unwrap().is_none());
         assert!(live::get(db, &foreign, units[0]).await.is_err());
 
         // Commands: pending → sent → acknowledged; a late ack is ignored;
