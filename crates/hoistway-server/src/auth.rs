@@ -160,6 +160,11 @@ pub async fn authenticate_layer(
     req: Request,
     next: Next,
 ) -> Response {
+    // Devices authenticate with their own tokens on the ingest route, not
+    // with user sessions: skip the session lookup there.
+    if req.uri().path() == crate::routes::telemetry::INGEST_PATH {
+        return next.run(req).await;
+    }
     let (mut parts, body) = req.into_parts();
     match authenticate(&state, &parts).await {
         Ok(caller) => {

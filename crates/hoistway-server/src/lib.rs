@@ -13,6 +13,8 @@
 //! - [`idempotency`]: the `Idempotency-Key` middleware.
 //! - [`metrics`]: Prometheus counters.
 //! - [`live`]: change notices streamed to the portal.
+//! - [`connected`]: telemetry ingest (HTTP, MQTT), analytics pipeline,
+//!   live state, rollups, findings, remote commands, retention.
 //! - [`routes`]: one module per resource.
 //! - [`remote`]: remote call: running lift drivers, live calls, counters.
 //! - [`demo`]: the seeded demo fleet.
@@ -21,6 +23,7 @@
 //!   drivers.
 
 pub mod auth;
+pub mod connected;
 pub mod delivery;
 pub mod demo;
 pub mod demo_maintenance;
@@ -90,6 +93,9 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::topology::router())
         .merge(routes::access::router())
         .merge(routes::calls::router())
+        .merge(routes::telemetry::router())
+        .merge(routes::devices::router())
+        .merge(routes::equipment::router())
         .split_for_parts()
 }
 

@@ -17,6 +17,17 @@ pub struct Metrics {
     pub escalations_sent: Counter,
     pub notifications_delivered: Family<Labels, Counter>,
     pub notifications_failed: Family<Labels, Counter>,
+    /// Telemetry events by result: accepted, duplicate, rejected.
+    pub telemetry_events: Family<Labels, Counter>,
+    /// Time to store one telemetry batch (transaction included).
+    pub telemetry_batch_seconds: Histogram,
+    /// Finding transitions by kind and transition.
+    pub findings: Family<Labels, Counter>,
+    /// MQTT messages received by outcome (ingested, dead_letter).
+    pub mqtt_messages: Family<Labels, Counter>,
+    /// From receiving a batch holding an entrapment alarm to the committed
+    /// finding having passed the cases hook.
+    pub alarm_to_case_seconds: Histogram,
 }
 
 impl Metrics {
@@ -62,6 +73,36 @@ impl Metrics {
             "Failed notification attempts by channel",
             notifications_failed.clone(),
         );
+        let telemetry_events = Family::<Labels, Counter>::default();
+        registry.register(
+            "telemetry_events",
+            "Telemetry events by result (accepted, duplicate, rejected)",
+            telemetry_events.clone(),
+        );
+        let telemetry_batch_seconds = Histogram::new(exponential_buckets(0.0002, 2.0, 16));
+        registry.register(
+            "telemetry_batch_seconds",
+            "Time to store one telemetry batch",
+            telemetry_batch_seconds.clone(),
+        );
+        let findings = Family::<Labels, Counter>::default();
+        registry.register(
+            "findings",
+            "Analytics finding transitions by kind",
+            findings.clone(),
+        );
+        let mqtt_messages = Family::<Labels, Counter>::default();
+        registry.register(
+            "mqtt_messages",
+            "MQTT messages received by outcome",
+            mqtt_messages.clone(),
+        );
+        let alarm_to_case_seconds = Histogram::new(exponential_buckets(0.0005, 1.5, 24));
+        registry.register(
+            "alarm_to_case_seconds",
+            "Entrapment alarm received to case hook committed",
+            alarm_to_case_seconds.clone(),
+        );
         Self {
             registry,
             http_requests,
@@ -71,7 +112,32 @@ impl Metrics {
             escalations_sent,
             notifications_delivered,
             notifications_failed,
+            alarm_to_case_seconds,
+            telemetry_events,
+            telemetry_batch_seconds,
+            findings,
+            mqtt_messages,
         }
+    }
+
+    /// Counts one stored telemetry batch.
+    pub fn record_ingest(
+        &self,
+        report: &crate::connected::IngestReport,
+        took: std::time::Duration,
+    ) {
+        for (result, n) in [
+            ("accepted", report.accepted),
+            ("duplicate", report.duplicates),
+            ("rejected", report.rejected),
+        ] {
+            if n > 0 {
+                self.telemetry_events
+                    .get_or_create(&vec![("result".to_string(), result.to_string())])
+                    .inc_by(n as u64);
+            }
+        }
+        self.telemetry_batch_seconds.observe(took.as_secs_f64());
     }
 
     pub fn render(&self) -> String {

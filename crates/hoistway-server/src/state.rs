@@ -1,6 +1,8 @@
 //! What every handler shares: the database, the clock, settings, metrics,
-//! and the remote-call service.
+//! service-desk rules, the live event hub, the remote-call service and the
+//! connected-equipment pipeline.
 
+use crate::connected::{ConnectedSettings, Pipeline};
 use crate::live::Live;
 use crate::metrics::Metrics;
 use crate::remote::RemoteCalls;
@@ -19,6 +21,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Largest accepted request body, bytes.
     pub body_limit: usize,
+    /// Connected equipment: offline threshold, retention, command timeout.
+    pub connected: ConnectedSettings,
 }
 
 impl Default for Settings {
@@ -27,6 +31,7 @@ impl Default for Settings {
             session_ttl: chrono::Duration::hours(12),
             secure_cookies: false,
             body_limit: 1024 * 1024,
+            connected: ConnectedSettings::default(),
         }
     }
 }
@@ -44,6 +49,8 @@ pub struct AppState {
     pub live: Live,
     /// Remote call: lift drivers per building, live calls, counters.
     pub remote: Arc<RemoteCalls>,
+    /// Telemetry ingest and the in-process analytics engine.
+    pub connected: Arc<Pipeline>,
 }
 
 impl AppState {
@@ -57,6 +64,7 @@ impl AppState {
             remote: Arc::new(remote),
             db,
             clock,
+            connected: Arc::new(Pipeline::new(settings.connected.clone())),
             settings: Arc::new(settings),
             throttle: Arc::new(Throttle::default()),
             metrics: Arc::new(Metrics::new()),

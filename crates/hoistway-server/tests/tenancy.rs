@@ -105,7 +105,11 @@ async fn another_customers_rows_are_indistinguishable_from_missing_ones() {
                 .await;
             for path in &paths {
                 let ops = doc["paths"][path].as_object().unwrap();
-                if let Some(collection) = path.strip_suffix("/{id}") {
+                // Items (`/things/{id}`) and their sub-resources
+                // (`/units/{id}/status`, `/units/{id}/commands/{command_id}`):
+                // other path parameters are set to 1.
+                if let Some((collection, rest)) = path.split_once("/{id}") {
+                    let sub_resource = !rest.is_empty();
                     let ids = foreign
                         .get(collection)
                         .unwrap_or_else(|| panic!("no foreign ids known for {path}"));
@@ -113,12 +117,18 @@ async fn another_customers_rows_are_indistinguishable_from_missing_ones() {
                         !ids.is_empty(),
                         "{label}: the demo has no rows of the other customer for {path}"
                     );
+                    let other_params = |p: String| {
+                        p.split('/')
+                            .map(|seg| if seg.starts_with('{') { "1" } else { seg })
+                            .collect::<Vec<_>>()
+                            .join("/")
+                    };
                     for id in ids {
-                        let item = path.replace("{id}", &id.to_string());
-                        let missing = path.replace("{id}", "987654321");
+                        let item = other_params(path.replace("{id}", &id.to_string()));
+                        let missing = other_params(path.replace("{id}", "987654321"));
                         for method in ["get", "patch"]
                             .into_iter()
-                            .filter(|m| ops.contains_key(*m))
+                            .filter(|m| ops.contains_key(*m) && !(sub_resource && *m == "patch"))
                         {
                             let body = (method == "patch").then(|| json!({"name": "taken over"}));
                             let upper = method.to_uppercase();

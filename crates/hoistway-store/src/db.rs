@@ -17,6 +17,28 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// Rows per multi-row statement built with [`crate::sql::Sql::for_backend`]
+    /// for `params_per_row` parameters each, under both backends' limits
+    /// (SQLite 32,766 parameters, PostgreSQL 65,535).
+    pub fn rows_per_statement(self, params_per_row: usize) -> usize {
+        let budget = match self {
+            Backend::Sqlite => 12_000,
+            Backend::Postgres => 30_000,
+        };
+        (budget / params_per_row.max(1)).max(1)
+    }
+
+    /// The backend behind a connection (or a transaction, which derefs to one).
+    pub fn of(conn: &sqlx::AnyConnection) -> Backend {
+        if conn.backend_name() == "SQLite" {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        }
+    }
+}
+
 /// A connection pool plus the backend it talks to.
 #[derive(Clone, Debug)]
 pub struct Db {

@@ -26,28 +26,38 @@
 //!   technician profiles and the scheduler's edge (its own module map).
 //! - [`leases`]: named leases so one node runs a periodic job at a time.
 //! - remote call: [`topology`], [`grants`] and [`call_counters`].
+//! - connected equipment (issue 5): [`devices`] (device credentials),
+//!   [`telemetry`] (raw events, dead letters, retention), [`rollups`]
+//!   (hourly/daily counts), [`live`] (live unit state), [`findings`]
+//!   (analytics findings) and [`commands`] (remote commands).
 
 pub mod audit;
 pub mod buildings;
 pub mod call_counters;
 pub mod cases;
+pub mod commands;
 pub mod contracts;
 pub mod customers;
 pub mod db;
+pub mod devices;
 pub mod error;
+pub mod findings;
 pub mod grants;
 pub mod idempotency;
 pub mod invoices;
 pub mod leases;
+pub mod live;
 pub mod maintenance;
 pub mod notifications;
 pub mod page;
 pub mod patch;
 pub mod portfolios;
+pub mod rollups;
 mod row;
 pub mod scope;
 pub mod sessions;
 pub mod sql;
+pub mod telemetry;
 pub mod testing;
 pub mod topology;
 pub mod units;

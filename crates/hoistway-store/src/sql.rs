@@ -10,6 +10,8 @@ pub struct Sql {
     args: AnyArguments<'static>,
     count: usize,
     bind_error: Option<String>,
+    /// Write `?` instead of `$n` (SQLite only; see [`Sql::for_backend`]).
+    anonymous: bool,
 }
 
 impl Sql {
@@ -19,7 +21,21 @@ impl Sql {
             args: AnyArguments::default(),
             count: 0,
             bind_error: None,
+            anonymous: false,
         }
+    }
+
+    /// Like [`Sql::new`], but on SQLite placeholders are plain `?`.
+    ///
+    /// For statements with many parameters (multi-row inserts): SQLite
+    /// resolves each *numbered* parameter with a linear scan of the
+    /// statement's parameter names, so binding n of them costs O(n²); plain
+    /// `?` parameters have no names and bind in O(1). Only valid when every
+    /// placeholder comes from [`Sql::bind`], in order.
+    pub fn for_backend(backend: crate::Backend, text: &str) -> Self {
+        let mut sql = Self::new(text);
+        sql.anonymous = backend == crate::Backend::Sqlite;
+        sql
     }
 
     /// Appends SQL text (never user input).
@@ -34,11 +50,29 @@ impl Sql {
         T: for<'q> Encode<'q, Any> + Type<Any> + 'static,
     {
         self.count += 1;
-        let _ = write!(self.text, "${}", self.count);
+        if self.anonymous {
+            self.text.push('?');
+        } else {
+            let _ = write!(self.text, "${}", self.count);
+        }
         if let Err(e) = self.args.add(value) {
             self.bind_error.get_or_insert(e.to_string());
         }
         self
+    }
+
+    /// Appends an optional float: a placeholder for `Some`, the literal
+    /// `NULL` for `None`.
+    ///
+    /// Works around sqlx 0.8's `Any` driver on PostgreSQL, which declares a
+    /// NULL `f64` parameter as `float4` (its `Real`/`Double` null mapping is
+    /// swapped): a statement first prepared with a NULL there then refuses
+    /// every later 8-byte value ("incorrect binary data format").
+    pub fn bind_opt_f64(&mut self, value: Option<f64>) -> &mut Self {
+        match value {
+            Some(v) => self.bind(v),
+            None => self.push("NULL"),
+        }
     }
 
     /// Appends `(p1, p2, ...)` for a non-empty list, or `(NULL)` (which

@@ -53,6 +53,8 @@ pub enum Command {
         /// Address to listen on (default 127.0.0.1:8080).
         #[arg(long, env = "HOISTWAY_BIND")]
         bind: Option<String>,
+        #[command(flatten)]
+        connected: ConnectedArgs,
     },
     /// Seed a demo fleet (first run only) and run the server on it.
     Demo {
@@ -88,6 +90,125 @@ pub enum Command {
         #[command(subcommand)]
         command: TwinCommand,
     },
+    /// Device credentials of connected units.
+    Device {
+        #[command(subcommand)]
+        command: DeviceCommand,
+    },
+    /// MQTT broker set-up.
+    Mqtt {
+        #[command(subcommand)]
+        command: MqttCommand,
+    },
+    /// Generate telemetry load against a server (HTTP) or broker (MQTT)
+    /// and measure how fast it becomes durable rollups.
+    Loadgen(LoadgenArgs),
+}
+
+/// Connected-equipment settings of `serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ConnectedArgs {
+    /// MQTT broker, `mqtt://[user:password@]host[:port]`; telemetry ingest
+    /// over MQTT and remote commands are off without it.
+    #[arg(long, env = "HOISTWAY_MQTT_URL")]
+    pub mqtt_url: Option<String>,
+    /// MQTT client id; must be stable per node and differ between nodes
+    /// (the broker keeps unacknowledged messages for it). Default:
+    /// `hoistway-<hostname>`.
+    #[arg(long, env = "HOISTWAY_MQTT_CLIENT_ID")]
+    pub mqtt_client_id: Option<String>,
+    /// Minutes without events after which a unit counts as lost.
+    #[arg(long, env = "HOISTWAY_OFFLINE_MINUTES", default_value_t = 10)]
+    pub offline_minutes: i64,
+    /// Days raw telemetry events are kept (rollups are kept).
+    #[arg(long, env = "HOISTWAY_TELEMETRY_RETENTION_DAYS", default_value_t = 30)]
+    pub telemetry_retention_days: i64,
+    /// Seconds a remote command waits for the unit's acknowledgement.
+    #[arg(long, env = "HOISTWAY_COMMAND_TIMEOUT_SECONDS", default_value_t = 60)]
+    pub command_timeout_seconds: i64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeviceCommand {
+    /// Issue a credential for a unit; prints the token (shown only once).
+    Issue {
+        #[arg(long)]
+        unit: i64,
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// Revoke a credential: its token stops working at once.
+    Revoke {
+        #[arg(long)]
+        unit: i64,
+        /// The credential id (as printed by `issue` and `list`).
+        #[arg(long)]
+        device: i64,
+    },
+    /// List a unit's credentials.
+    List {
+        #[arg(long)]
+        unit: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MqttCommand {
+    /// Write Mosquitto `password_file`, `acl_file` and `mosquitto.conf`
+    /// into DIR: each device may publish only its own unit's telemetry.
+    Acl {
+        #[arg(long)]
+        out_dir: PathBuf,
+        /// The server's own MQTT user.
+        #[arg(long, default_value = "hoistway")]
+        server_user: String,
+        /// Read the server user's password from stdin; otherwise one is
+        /// generated and printed.
+        #[arg(long)]
+        server_password_stdin: bool,
+        /// Port written into `mosquitto.conf`.
+        #[arg(long, default_value_t = 1883)]
+        port: u16,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LoadgenArgs {
+    /// `mqtt://host:port` (publishes to the unit topics) or
+    /// `http://host:port` (posts NDJSON with device tokens).
+    #[arg(long)]
+    pub target: String,
+    /// Units to simulate; created (with device tokens) in the database
+    /// given by `--database-url` if missing.
+    #[arg(long, default_value_t = 100)]
+    pub units: usize,
+    /// Events to send in total.
+    #[arg(long, default_value_t = 100_000)]
+    pub events: usize,
+    /// Events per MQTT message or HTTP request.
+    #[arg(long, default_value_t = 100)]
+    pub batch: usize,
+    /// Events per second to aim for (0: as fast as possible).
+    #[arg(long, default_value_t = 0)]
+    pub rate: u64,
+    /// Concurrent HTTP requests.
+    #[arg(long, default_value_t = 4)]
+    pub concurrency: usize,
+    /// After sending, wait until the database's hourly rollups count every
+    /// event (needs `--database-url`), and report end-to-end throughput.
+    #[arg(long)]
+    pub wait_durable: bool,
+    /// Seed of the synthetic fleet.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Entrapment alarms (raised, then reset) to mix into the stream, for
+    /// the alarm-to-case latency under load.
+    #[arg(long, default_value_t = 0)]
+    pub alarms: usize,
+    /// The server's `/metrics` URL: print alarm-to-case latency percentiles
+    /// from it at the end.
+    #[arg(long)]
+    pub metrics_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

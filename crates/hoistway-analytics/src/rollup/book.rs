@@ -187,7 +187,7 @@ fn push_merged(out: &mut Vec<Rollup>, r: Rollup) {
     }
 }
 
-fn count(b: &mut Rollup, ev: &Event, counter_delta: Option<(u64, f64)>) {
+pub(super) fn count(b: &mut Rollup, ev: &Event, counter_delta: Option<(u64, f64)>) {
     b.events += 1;
     match &ev.body {
         EventBody::Trip(t) => {

@@ -108,6 +108,34 @@ impl Rollup {
         (self.observed_ms > 0).then(|| 100.0 * self.available_ms as f64 / self.observed_ms as f64)
     }
 
+    /// Counts one event into this bucket: the event-additive fields only
+    /// (events, trips, doors, levelling, faults), not counter increases or
+    /// availability, which need the unit's history. This is what a store
+    /// adds in the same transaction as the event, so each stored event is
+    /// counted exactly once whatever happens to the in-memory engine.
+    pub fn count_event(&mut self, ev: &crate::event::Event) {
+        book::count(self, ev, None);
+    }
+
+    /// The event-additive deltas of a batch: one hourly and one daily
+    /// rollup per `(unit, bucket)` touched, each counting its events with
+    /// [`Rollup::count_event`].
+    pub fn deltas<'a>(events: impl IntoIterator<Item = &'a crate::event::Event>) -> Vec<Rollup> {
+        let mut out: Vec<Rollup> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        for ev in events {
+            for p in [Period::Hour, Period::Day] {
+                let start = p.start_of(ev.ts_ms);
+                let i = *index.entry((ev.unit.clone(), p, start)).or_insert_with(|| {
+                    out.push(Rollup::new(ev.unit.clone(), p, start));
+                    out.len() - 1
+                });
+                out[i].count_event(ev);
+            }
+        }
+        out
+    }
+
     /// Adds `other` (same unit, period and start) into `self`.
     pub fn merge(&mut self, other: &Rollup) -> Result<(), MergeError> {
         if self.unit != other.unit || self.period != other.period || self.start_ms != other.start_ms

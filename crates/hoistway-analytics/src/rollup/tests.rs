@@ -179,3 +179,35 @@ fn merge_adds_and_refuses_other_buckets() {
     let back: Rollup = serde_json::from_str(&json).unwrap();
     assert_eq!(back, a);
 }
+
+#[test]
+fn deltas_count_each_event_once_per_period() {
+    use crate::synth::Fleet;
+    let events: Vec<_> = Fleet::new(7, 5, 1_714_557_600_000, 30_000)
+        .take(600)
+        .collect();
+    let deltas = Rollup::deltas(&events);
+    for p in [Period::Hour, Period::Day] {
+        let of =
+            |f: fn(&Rollup) -> u64| -> u64 { deltas.iter().filter(|r| r.period == p).map(f).sum() };
+        assert_eq!(of(|r| r.events), 600);
+        let trips = events
+            .iter()
+            .filter(|e| matches!(e.body, crate::event::EventBody::Trip(_)))
+            .count() as u64;
+        assert_eq!(of(|r| r.trips), trips);
+        assert!(trips > 0);
+        // No two rows of one bucket.
+        let mut keys: Vec<_> = deltas
+            .iter()
+            .filter(|r| r.period == p)
+            .map(|r| (r.unit.clone(), r.start_ms))
+            .collect();
+        let n = keys.len();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), n);
+    }
+    // 600 events 30 s apart span 5 hours: several hourly buckets.
+    assert!(deltas.iter().filter(|r| r.period == Period::Hour).count() > 5);
+}

@@ -336,7 +336,8 @@ async fn insert(
             )
             .into());
         }
-        if contract.as_ref().is_some_and(|c| c.2) && po_number.is_none() {
+        // The equipment cannot quote a purchase order; the desk adds it.
+        if contract.as_ref().is_some_and(|c| c.2) && po_number.is_none() && channel != "connected" {
             return Err(Invalid::new(
                 "po_number",
                 "this contract requires a purchase order number",

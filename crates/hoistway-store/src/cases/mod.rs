@@ -8,12 +8,14 @@
 //!
 //! Files: [`intake`] opens cases, [`lifecycle`] moves them, [`timeline`]
 //! records what happened, [`sla`] keeps SLA state and runs the persisted
-//! timers, [`kpi`] gathers KPI inputs, [`model`] is the row shape.
+//! timers, [`kpi`] gathers KPI inputs, [`preemptive`] turns connected
+//! findings into cases, [`model`] is the row shape.
 
 pub mod intake;
 pub mod kpi;
 pub mod lifecycle;
 pub mod model;
+pub mod preemptive;
 pub mod sla;
 pub mod timeline;
 

@@ -47,7 +47,13 @@ pub async fn run(config: &Config, bind: Option<String>, fresh: bool) -> anyhow::
     let state = AppState::new(db, clock, Settings::default());
     start_jobs(config, &state)?;
     let scheduler = hoistway_server::jobs::spawn_maintenance_scheduler(state.clone());
-    hoistway_server::run(listener, state, shutdown_signal()).await?;
+    // The periodic connected-equipment jobs (offline detection, rollup
+    // buckets, command timeouts, retention) run in the demo too.
+    let jobs =
+        hoistway_server::connected::jobs::spawn(state.clone(), std::time::Duration::from_secs(5));
+    let result = hoistway_server::run(listener, state, shutdown_signal()).await;
+    jobs.abort();
     scheduler.abort();
+    result?;
     Ok(())
 }

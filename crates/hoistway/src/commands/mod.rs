@@ -1,17 +1,46 @@
 //! One module per command.
 
 mod demo;
+mod device;
 mod import;
+mod loadgen;
+mod mqtt_acl;
 mod serve;
 mod study;
 mod user;
 
-use crate::cli::{Command, ImportCommand, TwinCommand, UserCommand};
+use crate::cli::{Command, DeviceCommand, ImportCommand, MqttCommand, TwinCommand, UserCommand};
 use crate::config::Config;
 
 pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
-        Command::Serve { bind } => serve::run(&config, bind).await,
+        Command::Serve { bind, connected } => serve::run(&config, bind, connected).await,
+        Command::Device { command } => match command {
+            DeviceCommand::Issue { unit, label } => device::issue(&config, unit, label).await,
+            DeviceCommand::Revoke { unit, device } => device::revoke(&config, unit, device).await,
+            DeviceCommand::List { unit } => device::list(&config, unit).await,
+        },
+        Command::Mqtt {
+            command:
+                MqttCommand::Acl {
+                    out_dir,
+                    server_user,
+                    server_password_stdin,
+                    port,
+                },
+        } => {
+            mqtt_acl::run(
+                &config,
+                mqtt_acl::AclArgs {
+                    out_dir: &out_dir,
+                    server_user,
+                    server_password_stdin,
+                    port,
+                },
+            )
+            .await
+        }
+        Command::Loadgen(args) => loadgen::run(&config, args).await,
         Command::Demo { bind, fresh } => demo::run(&config, bind, fresh).await,
         Command::Migrate => {
             let url = config.database_url_or("hoistway.db")?;

@@ -1,24 +1,43 @@
-//! `hoistway serve`: migrate, then serve until Ctrl-C or SIGTERM.
+//! `hoistway serve`: migrate, then serve until Ctrl-C or SIGTERM, with the
+//! connected-equipment jobs and (if configured) the MQTT ingest running.
 
+use crate::cli::ConnectedArgs;
 use crate::config::{mask_password, Config};
 use anyhow::Context;
 use hoistway_domain::SystemClock;
+use hoistway_server::connected::mqtt::{self, MqttConfig};
+use hoistway_server::connected::{jobs, ConnectedSettings};
 use hoistway_server::state::{AppState, Settings};
 use hoistway_store::Db;
 use std::sync::Arc;
+use std::time::Duration;
+use tokio::task::JoinHandle;
 
-pub async fn run(config: &Config, bind: Option<String>) -> anyhow::Result<()> {
+pub async fn run(
+    config: &Config,
+    bind: Option<String>,
+    connected: ConnectedArgs,
+) -> anyhow::Result<()> {
     let url = config.database_url_or("hoistway.db")?;
     let db = Db::open(&url)
         .await
         .with_context(|| format!("opening {}", mask_password(&url)))?;
     let (listener, addr) = bind_listener(&config.bind_or_default(bind)).await?;
     tracing::info!(%addr, database = %mask_password(&url), "serving");
-    let state = AppState::new(db, Arc::new(SystemClock), Settings::default());
+    let settings = Settings {
+        connected: connected_settings(&connected)?,
+        ..Settings::default()
+    };
+    let state = AppState::new(db, Arc::new(SystemClock), settings);
     start_jobs(config, &state)?;
     let scheduler = hoistway_server::jobs::spawn_maintenance_scheduler(state.clone());
-    hoistway_server::run(listener, state, shutdown_signal()).await?;
+    let tasks = start_connected(&state, &connected)?;
+    let result = hoistway_server::run(listener, state, shutdown_signal()).await;
+    for t in tasks {
+        t.abort();
+    }
     scheduler.abort();
+    result?;
     Ok(())
 }
 
@@ -28,6 +47,46 @@ pub fn start_jobs(config: &Config, state: &AppState) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("notification settings: {e}"))?;
     hoistway_server::jobs::spawn(state.clone(), drivers, std::time::Duration::from_secs(1));
     Ok(())
+}
+
+pub fn connected_settings(a: &ConnectedArgs) -> anyhow::Result<ConnectedSettings> {
+    anyhow::ensure!(a.offline_minutes > 0, "--offline-minutes must be positive");
+    anyhow::ensure!(
+        a.telemetry_retention_days > 0,
+        "--telemetry-retention-days must be positive"
+    );
+    anyhow::ensure!(
+        a.command_timeout_seconds > 0,
+        "--command-timeout-seconds must be positive"
+    );
+    Ok(ConnectedSettings {
+        offline_after: chrono::Duration::minutes(a.offline_minutes),
+        retention: chrono::Duration::days(a.telemetry_retention_days),
+        command_timeout: chrono::Duration::seconds(a.command_timeout_seconds),
+        ..ConnectedSettings::default()
+    })
+}
+
+/// Starts the periodic jobs and, with `--mqtt-url`, the broker connection.
+pub fn start_connected(state: &AppState, a: &ConnectedArgs) -> anyhow::Result<Vec<JoinHandle<()>>> {
+    let mut tasks = vec![jobs::spawn(state.clone(), Duration::from_secs(5))];
+    if let Some(url) = &a.mqtt_url {
+        let client_id = a.mqtt_client_id.clone().unwrap_or_else(default_client_id);
+        let cfg = MqttConfig::parse(url, &client_id)?;
+        tracing::info!(broker = %format!("{}:{}", cfg.host, cfg.port), client_id = %cfg.client_id, "MQTT ingest on");
+        tasks.extend(mqtt::start(state.clone(), cfg));
+    }
+    Ok(tasks)
+}
+
+fn default_client_id() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|h| h.trim().to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "node".into());
+    format!("hoistway-{host}")
 }
 
 pub async fn bind_listener(

@@ -1,0 +1,106 @@
+//! Periodic work of connected equipment.
+//!
+//! [`tick`] (every few seconds): lets the analytics notice silence (units
+//! going offline, windows emptying), closes rollup buckets whose time is up
+//! and stores their availability and counter increases, scores closed days
+//! with the failure-risk model, and times out unanswered commands.
+//! [`purge`] (hourly): deletes raw events past the retention period.
+//!
+//! Both are plain functions so tests drive them with a manual clock; the
+//! intervals in [`spawn`] only call them. When several nodes run, each
+//! ticks its own engine (its findings and buckets are its own); the
+//! retention and command-timeout parts are idempotent, so running them on
+//! every node is safe until they are leased through the database.
+
+use super::convert;
+use crate::state::AppState;
+use hoistway_analytics::Period;
+use hoistway_store::{commands, rollups, telemetry, Actor, StoreError};
+use std::time::Duration;
+use tokio::task::JoinHandle;
+
+/// What one tick did.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct TickReport {
+    pub findings: usize,
+    pub buckets_closed: usize,
+    pub commands_timed_out: usize,
+}
+
+pub async fn tick(state: &AppState) -> Result<TickReport, StoreError> {
+    let now = state.clock.now();
+    let now_ms = now.timestamp_millis();
+    let (mut found, closed) = state.connected.with_engine(|engine| {
+        let mut found = engine.tick(now_ms);
+        let closed = engine.rollups_drain(now_ms);
+        for day in closed.iter().filter(|r| r.period == Period::Day) {
+            engine.assess_day(day, &mut found);
+        }
+        (found, closed)
+    });
+    let deltas: Vec<_> = closed
+        .iter()
+        .filter_map(|r| {
+            let id = r.unit.as_str().parse::<i64>().ok()?;
+            Some(convert::history(r, id, state.connected.customer_of(id)?))
+        })
+        .collect();
+    found.retain(|f| {
+        f.unit
+            .as_str()
+            .parse::<i64>()
+            .is_ok_and(|id| state.connected.customer_of(id).is_some())
+    });
+    let mut tx = state.db.begin().await?;
+    rollups::add(&mut tx, &deltas).await?;
+    state
+        .connected
+        .store_findings(&mut tx, &found, now, &state.metrics)
+        .await?;
+    tx.commit().await?;
+    let timed_out = commands::expire(
+        &state.db,
+        Actor {
+            user_id: None,
+            at: now,
+        },
+    )
+    .await?;
+    Ok(TickReport {
+        findings: found.len(),
+        buckets_closed: closed.len(),
+        commands_timed_out: timed_out.len(),
+    })
+}
+
+/// Deletes raw events and dead letters older than the retention period.
+pub async fn purge(state: &AppState) -> Result<u64, StoreError> {
+    let cutoff = state.clock.now() - state.connected.settings().retention;
+    let gone = telemetry::purge_events_before(&state.db, cutoff).await?;
+    if gone > 0 {
+        tracing::info!(rows = gone, %cutoff, "purged raw telemetry past retention");
+    }
+    Ok(gone)
+}
+
+/// Runs [`tick`] every `every` and [`purge`] hourly until aborted.
+pub fn spawn(state: AppState, every: Duration) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        let mut purges = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tokio::select! {
+                _ = ticks.tick() => {
+                    if let Err(e) = tick(&state).await {
+                        tracing::error!(error = %e, "connected-equipment tick failed");
+                    }
+                }
+                _ = purges.tick() => {
+                    if let Err(e) = purge(&state).await {
+                        tracing::error!(error = %e, "telemetry retention purge failed");
+                    }
+                }
+            }
+        }
+    })
+}

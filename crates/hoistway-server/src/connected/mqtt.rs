@@ -1,0 +1,338 @@
+//! The broker connection: telemetry in, command acknowledgements in,
+//! commands out.
+//!
+//! Hoistway subscribes with a shared subscription
+//! (`$share/hoistway/hoistway/v1/units/+/telemetry`), so several nodes on
+//! one broker split the stream. Sessions are persistent (clean session off,
+//! a stable client id per node) and acknowledgements are manual: a PUBACK
+//! goes out only after the transaction holding the message's events has
+//! committed. A node killed mid-batch leaves its messages unacknowledged,
+//! and the broker sends them again when the node reconnects; the database
+//! drops the ones that had been stored.
+//!
+//! Broker settings this relies on (see `hoistway mqtt acl`, which writes
+//! them): `max_queued_messages 0` (the default, 1000, drops QoS 1 messages
+//! beyond it for a slow or offline subscriber) and a larger
+//! `max_inflight_messages` for throughput.
+//!
+//! A message payload is one event or NDJSON (several events of the topic's
+//! unit); every event's `unit` must name the topic's unit (its equipment
+//! number or id), otherwise it is dead-lettered.
+
+use super::credentials::TOPIC_PREFIX;
+use super::pipeline::Prepared;
+use super::remote;
+use crate::state::AppState;
+use hoistway_domain::Invalid;
+use rumqttc::{AsyncClient, Event, MqttOptions, Packet, Publish, QoS};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+/// Where and how to connect.
+#[derive(Clone)]
+pub struct MqttConfig {
+    pub host: String,
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// Stable per node, so the broker keeps its session across restarts.
+    pub client_id: String,
+    /// Largest message accepted, bytes.
+    pub max_packet: usize,
+}
+
+impl std::fmt::Debug for MqttConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MqttConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("client_id", &self.client_id)
+            .finish()
+    }
+}
+
+impl MqttConfig {
+    /// Parses `mqtt://[user[:password]@]host[:port]` (port 1883 by default).
+    pub fn parse(url: &str, client_id: &str) -> Result<MqttConfig, Invalid> {
+        let bad = |why: &str| Invalid::new("mqtt_url", format!("'{url}' {why}"));
+        let rest = url
+            .strip_prefix("mqtt://")
+            .or_else(|| url.strip_prefix("tcp://"))
+            .ok_or_else(|| bad("must start with mqtt://"))?;
+        let rest = rest.trim_end_matches('/');
+        let (creds, hostport) = match rest.rsplit_once('@') {
+            Some((c, h)) => (Some(c), h),
+            None => (None, rest),
+        };
+        let (username, password) = match creds {
+            Some(c) => match c.split_once(':') {
+                Some((u, p)) => (Some(u.to_string()), Some(p.to_string())),
+                None => (Some(c.to_string()), None),
+            },
+            None => (None, None),
+        };
+        let (host, port) = match hostport.rsplit_once(':') {
+            Some((h, p)) => (
+                h.to_string(),
+                p.parse::<u16>().map_err(|_| bad("has a bad port"))?,
+            ),
+            None => (hostport.to_string(), 1883),
+        };
+        if host.is_empty() {
+            return Err(bad("has no host"));
+        }
+        Ok(MqttConfig {
+            host,
+            port,
+            username,
+            password,
+            client_id: client_id.to_string(),
+            max_packet: 1024 * 1024,
+        })
+    }
+
+    fn options(&self) -> MqttOptions {
+        let mut o = MqttOptions::new(&self.client_id, &self.host, self.port);
+        o.set_keep_alive(Duration::from_secs(30))
+            .set_clean_session(false)
+            .set_manual_acks(true)
+            .set_max_packet_size(self.max_packet, self.max_packet)
+            .set_request_channel_capacity(10_000);
+        if let Some(u) = &self.username {
+            o.set_credentials(u, self.password.clone().unwrap_or_default());
+        }
+        o
+    }
+}
+
+/// Sends commands to units.
+#[derive(Clone)]
+pub struct Publisher {
+    client: AsyncClient,
+}
+
+impl Publisher {
+    /// Publishes `payload` on `topic` at QoS 1.
+    pub async fn publish(&self, topic: String, payload: Vec<u8>) -> Result<(), String> {
+        self.client
+            .publish(topic, QoS::AtLeastOnce, false, payload)
+            .await
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Messages taken from the channel per batch, at most.
+const MAX_BATCH_MESSAGES: usize = 2_000;
+/// Events per batch before it is stored, at most.
+const MAX_BATCH_EVENTS: usize = 20_000;
+
+/// Connects, subscribes and starts the ingest tasks. Returns the tasks
+/// (abort them to stop) after registering the command publisher.
+pub fn start(state: AppState, cfg: MqttConfig) -> Vec<JoinHandle<()>> {
+    let (client, mut eventloop) = AsyncClient::new(cfg.options(), 10_000);
+    state.connected.set_publisher(Publisher {
+        client: client.clone(),
+    });
+    let (tx, rx) = mpsc::channel::<(Instant, Publish)>(50_000);
+    let subscriber = client.clone();
+    let poller = tokio::spawn(async move {
+        loop {
+            match eventloop.poll().await {
+                Ok(Event::Incoming(Packet::Publish(p))) => {
+                    if tx.send((Instant::now(), p)).await.is_err() {
+                        return;
+                    }
+                }
+                Ok(Event::Incoming(Packet::ConnAck(ack))) => {
+                    tracing::info!(
+                        session_present = ack.session_present,
+                        "connected to the MQTT broker"
+                    );
+                    // Subscribing again is harmless when the session kept them.
+                    for t in ["telemetry", "commands/ack"] {
+                        let filter = format!("$share/hoistway/{TOPIC_PREFIX}/+/{t}");
+                        if let Err(e) = subscriber.subscribe(filter, QoS::AtLeastOnce).await {
+                            tracing::error!(error = %e, "MQTT subscribe failed");
+                        }
+                    }
+                }
+                Ok(Event::Incoming(Packet::SubAck(s))) => {
+                    if s.return_codes
+                        .iter()
+                        .any(|c| matches!(c, rumqttc::SubscribeReasonCode::Failure))
+                    {
+                        tracing::error!(
+                            "the MQTT broker refused a subscription (check the server's ACL)"
+                        );
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "MQTT connection lost; reconnecting");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+    });
+    let worker = tokio::spawn(consume(state, client, rx));
+    vec![poller, worker]
+}
+
+/// Takes messages off the channel in batches, stores each batch in one
+/// transaction, then acknowledges its messages.
+async fn consume(state: AppState, client: AsyncClient, mut rx: mpsc::Receiver<(Instant, Publish)>) {
+    let mut batch: Vec<(Instant, Publish)> = Vec::with_capacity(MAX_BATCH_MESSAGES);
+    while let Some(first) = rx.recv().await {
+        batch.push(first);
+        // Whatever else is already waiting joins the batch: no timer, so an
+        // idle system answers at once and a busy one batches by itself.
+        let mut bytes = 0;
+        while batch.len() < MAX_BATCH_MESSAGES && bytes < MAX_BATCH_EVENTS * 150 {
+            match rx.try_recv() {
+                Ok(p) => {
+                    bytes += p.1.payload.len();
+                    batch.push(p);
+                }
+                Err(_) => break,
+            }
+        }
+        process(&state, &batch).await;
+        for (_, p) in batch.drain(..) {
+            if let Err(e) = client.ack(&p).await {
+                tracing::warn!(error = %e, "MQTT ack failed");
+            }
+        }
+    }
+}
+
+/// What a topic is about.
+enum Topic {
+    Telemetry(i64),
+    Ack(i64),
+    Other,
+}
+
+fn parse_topic(topic: &str) -> Topic {
+    let Some(rest) = topic
+        .strip_prefix(TOPIC_PREFIX)
+        .and_then(|r| r.strip_prefix('/'))
+    else {
+        return Topic::Other;
+    };
+    let (unit, what) = rest.split_once('/').unwrap_or((rest, ""));
+    match (unit.parse::<i64>(), what) {
+        (Ok(u), "telemetry") => Topic::Telemetry(u),
+        (Ok(u), "commands/ack") => Topic::Ack(u),
+        _ => Topic::Other,
+    }
+}
+
+/// Stores one batch; retries until the database takes it, because the
+/// messages must not be acknowledged before.
+async fn process(state: &AppState, batch: &[(Instant, Publish)]) {
+    let mut prepared = Prepared::default();
+    let mut acks = Vec::new();
+    for (at, p) in batch {
+        prepared.received_at(*at);
+        let source = format!("mqtt:{}", p.topic);
+        match parse_topic(&p.topic) {
+            Topic::Telemetry(unit_id) => {
+                let unit = loop {
+                    match state.connected.unit(&state.db, unit_id).await {
+                        Ok(u) => break u,
+                        Err(e) => {
+                            tracing::error!(error = %e, "looking up a unit failed; retrying");
+                            tokio::time::sleep(Duration::from_millis(500)).await;
+                        }
+                    }
+                };
+                match unit {
+                    Some(u) => {
+                        state
+                            .connected
+                            .prepare(&u, &p.payload, &source, &mut prepared);
+                        count(state, "ingested");
+                    }
+                    None => {
+                        prepared.dead_letter(
+                            None,
+                            &source,
+                            format!("no unit with id {unit_id}"),
+                            &p.payload,
+                        );
+                        count(state, "dead_letter");
+                    }
+                }
+            }
+            Topic::Ack(unit_id) => acks.push((unit_id, p.payload.clone())),
+            Topic::Other => {
+                prepared.dead_letter(
+                    None,
+                    &source,
+                    "not a Hoistway telemetry topic".into(),
+                    &p.payload,
+                );
+                count(state, "dead_letter");
+            }
+        }
+    }
+    if !prepared.is_empty() {
+        let mut wait = Duration::from_millis(100);
+        loop {
+            match state
+                .connected
+                .commit(&state.db, &state.metrics, state.clock.now(), &prepared)
+                .await
+            {
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, "storing MQTT telemetry failed; retrying");
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(Duration::from_secs(5));
+                }
+            }
+        }
+    }
+    for (unit_id, payload) in acks {
+        remote::on_ack(state, unit_id, &payload).await;
+    }
+}
+
+fn count(state: &AppState, outcome: &str) {
+    state
+        .metrics
+        .mqtt_messages
+        .get_or_create(&vec![("outcome".to_string(), outcome.to_string())])
+        .inc();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_and_topics() {
+        let c = MqttConfig::parse("mqtt://srv:pw@broker.local:1884", "n1").unwrap();
+        assert_eq!((c.host.as_str(), c.port), ("broker.local", 1884));
+        assert_eq!(c.username.as_deref(), Some("srv"));
+        assert!(!format!("{c:?}").contains("pw"));
+        assert_eq!(MqttConfig::parse("mqtt://h", "n").unwrap().port, 1883);
+        assert!(MqttConfig::parse("http://h", "n").is_err());
+        assert!(MqttConfig::parse("mqtt://h:x", "n").is_err());
+        assert!(matches!(
+            parse_topic("hoistway/v1/units/42/telemetry"),
+            Topic::Telemetry(42)
+        ));
+        assert!(matches!(
+            parse_topic("hoistway/v1/units/42/commands/ack"),
+            Topic::Ack(42)
+        ));
+        assert!(matches!(
+            parse_topic("hoistway/v1/units/ken:1/telemetry"),
+            Topic::Other
+        ));
+    }
+}

@@ -1,0 +1,193 @@
+//! Raw telemetry: accepted events, dead letters, and their retention.
+//!
+//! The hot path. Events are written with multi-row
+//! `INSERT … ON CONFLICT DO NOTHING RETURNING`, which both backends accept:
+//! one statement per chunk, no per-event round trip, and the primary key
+//! `(unit_id, seq)` decides what is a duplicate, so dedupe holds across
+//! restarts and across nodes sharing one database.
+
+use crate::error::Result;
+use crate::row::RowExt;
+use crate::sql::Sql;
+use crate::{Db, Tx};
+use chrono::{DateTime, Utc};
+use std::collections::HashSet;
+
+/// One decoded event ready to store.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub unit_id: i64,
+    pub seq: i64,
+    pub ts_ms: i64,
+    pub kind: &'static str,
+    /// The line as received.
+    pub payload: String,
+}
+
+/// A line that could not be accepted.
+#[derive(Debug, Clone)]
+pub struct DeadLetter {
+    pub unit_id: Option<i64>,
+    /// `http` or `mqtt:<topic>`.
+    pub source: String,
+    /// 1-based line within the batch or message.
+    pub line: i64,
+    pub reason: String,
+    pub raw: String,
+}
+
+/// A unit as telemetry sees it: id, tenant and equipment number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitRef {
+    pub unit_id: i64,
+    pub customer_id: i64,
+    pub equipment_number: String,
+}
+
+/// Stores `events`; returns, per input, whether it was new (`true`) or a
+/// duplicate of a stored `(unit_id, seq)` (`false`). Duplicates inside
+/// `events` itself count once.
+pub async fn insert_events(
+    tx: &mut Tx<'_>,
+    received_at: DateTime<Utc>,
+    events: &[NewEvent],
+) -> Result<Vec<bool>> {
+    let at = received_at.timestamp_millis();
+    let mut inserted: HashSet<(i64, i64)> = HashSet::with_capacity(events.len());
+    let backend = crate::Backend::of(tx);
+    let rows = backend.rows_per_statement(6);
+    for chunk in events.chunks(rows) {
+        let mut sql = Sql::for_backend(
+            backend,
+            "INSERT INTO telemetry_events (unit_id, seq, ts, received_at, kind, payload) VALUES ",
+        );
+        for (i, e) in chunk.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(e.unit_id)
+                .push(", ")
+                .bind(e.seq)
+                .push(", ")
+                .bind(e.ts_ms)
+                .push(", ")
+                .bind(at)
+                .push(", ")
+                .bind(e.kind.to_string())
+                .push(", ")
+                .bind(e.payload.clone())
+                .push(")");
+        }
+        sql.push(" ON CONFLICT DO NOTHING RETURNING unit_id, seq");
+        for r in sql.fetch_all(&mut **tx).await? {
+            inserted.insert((r.int("unit_id")?, r.int("seq")?));
+        }
+    }
+    // The first occurrence of a stored key is the new one; repeats within
+    // the batch are duplicates.
+    Ok(events
+        .iter()
+        .map(|e| inserted.remove(&(e.unit_id, e.seq)))
+        .collect())
+}
+
+/// Stores refused lines.
+pub async fn insert_dead_letters(
+    tx: &mut Tx<'_>,
+    received_at: DateTime<Utc>,
+    letters: &[DeadLetter],
+) -> Result<()> {
+    let at = received_at.timestamp_millis();
+    let backend = crate::Backend::of(tx);
+    let rows = backend.rows_per_statement(6);
+    for chunk in letters.chunks(rows) {
+        let mut sql = Sql::for_backend(
+            backend,
+            "INSERT INTO telemetry_dead_letters (received_at, unit_id, source, line, reason, raw) VALUES ",
+        );
+        for (i, d) in chunk.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(at)
+                .push(", ")
+                .bind(d.unit_id)
+                .push(", ")
+                .bind(d.source.clone())
+                .push(", ")
+                .bind(d.line)
+                .push(", ")
+                .bind(d.reason.clone())
+                .push(", ")
+                .bind(d.raw.clone())
+                .push(")");
+        }
+        sql.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Deletes raw events and dead letters received before `cutoff`; returns
+/// how many rows went. Rollups, state and findings are kept.
+pub async fn purge_events_before(db: &Db, cutoff: DateTime<Utc>) -> Result<u64> {
+    let mut tx = db.begin().await?;
+    let mut gone = 0;
+    for table in ["telemetry_events", "telemetry_dead_letters"] {
+        let mut sql = Sql::new(&format!("DELETE FROM {table} WHERE received_at < "));
+        sql.bind(cutoff.timestamp_millis());
+        gone += sql.execute(&mut *tx).await?.rows_affected();
+    }
+    tx.commit().await?;
+    Ok(gone)
+}
+
+/// A unit by id, for resolving MQTT topics.
+pub async fn unit_ref(db: &Db, unit_id: i64) -> Result<Option<UnitRef>> {
+    let mut sql = Sql::new("SELECT id, customer_id, equipment_number FROM units WHERE id = ");
+    sql.bind(unit_id);
+    let Some(r) = sql.fetch_optional(&db.pool).await? else {
+        return Ok(None);
+    };
+    Ok(Some(UnitRef {
+        unit_id: r.int("id")?,
+        customer_id: r.int("customer_id")?,
+        equipment_number: r.text("equipment_number")?,
+    }))
+}
+
+/// Stored raw events of a unit (tests and support tools).
+pub async fn count_events(db: &Db, unit_id: Option<i64>) -> Result<i64> {
+    let mut sql = Sql::new("SELECT COUNT(*) AS n FROM telemetry_events WHERE 1=1");
+    if let Some(u) = unit_id {
+        sql.push(" AND unit_id = ").bind(u);
+    }
+    Ok(sql.fetch_one(&db.pool).await?.int("n")?)
+}
+
+/// One stored dead letter.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct StoredDeadLetter {
+    pub id: i64,
+    pub received_at: DateTime<Utc>,
+    pub unit_id: Option<i64>,
+    pub source: String,
+    pub line: i64,
+    pub reason: String,
+    pub raw: String,
+}
+
+/// The most recent dead letters, newest first.
+pub async fn recent_dead_letters(db: &Db, limit: i64) -> Result<Vec<StoredDeadLetter>> {
+    let mut sql = Sql::new("SELECT * FROM telemetry_dead_letters ORDER BY id DESC LIMIT ");
+    sql.bind(limit);
+    let rows = sql.fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(StoredDeadLetter {
+                id: r.int("id")?,
+                received_at: r.instant("received_at")?,
+                unit_id: r.opt_int("unit_id")?,
+                source: r.text("source")?,
+                line: r.int("line")?,
+                reason: r.text("reason")?,
+                raw: r.text("raw")?,
+            })
+        })
+        .collect()
+}
