@@ -17,7 +17,7 @@
 //!   live state, rollups, findings, remote commands, retention.
 //! - [`routes`]: one module per resource.
 //! - [`remote`]: remote call: running lift drivers, live calls, counters.
-//! - [`demo`]: the seeded demo fleet.
+//! - [`demo`]: the seeded demo fleet; [`demo_feed`]: its live twin telemetry.
 //! - [`jobs`]: background loops (SLA timers, notification delivery, the
 //!   daily maintenance scheduler); [`delivery`]: the e-mail, SMS and push
 //!   drivers.
@@ -26,6 +26,7 @@ pub mod auth;
 pub mod connected;
 pub mod delivery;
 pub mod demo;
+pub mod demo_feed;
 pub mod demo_maintenance;
 pub mod error;
 pub mod extract;

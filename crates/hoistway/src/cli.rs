@@ -64,6 +64,13 @@ pub enum Command {
         /// Drop the demo database and seed it again.
         #[arg(long)]
         fresh: bool,
+        /// Simulated seconds of the live fleet per real second (1 = real
+        /// time; 60 shows injected faults turning into cases within minutes).
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+        /// Do not run the live twin fleet.
+        #[arg(long)]
+        no_twin: bool,
     },
     /// Run the database migrations and exit.
     Migrate,

@@ -8,7 +8,17 @@ use hoistway_server::state::{AppState, Settings};
 use hoistway_store::{Actor, Db};
 use std::sync::Arc;
 
-pub async fn run(config: &Config, bind: Option<String>, fresh: bool) -> anyhow::Result<()> {
+pub async fn run(
+    config: &Config,
+    bind: Option<String>,
+    fresh: bool,
+    speed: f64,
+    no_twin: bool,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        speed.is_finite() && (0.1..=3600.0).contains(&speed),
+        "--speed must be between 0.1 and 3600"
+    );
     if fresh && config.database_url.is_none() {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(config.data_dir.join(format!("demo.db{suffix}")));
@@ -51,9 +61,27 @@ pub async fn run(config: &Config, bind: Option<String>, fresh: bool) -> anyhow::
     // buckets, command timeouts, retention) run in the demo too.
     let jobs =
         hoistway_server::connected::jobs::spawn(state.clone(), std::time::Duration::from_secs(5));
+    let feed = if no_twin {
+        None
+    } else {
+        let (twin, units) = hoistway_server::demo_feed::fleet(&state).await?;
+        println!(
+            "Live twin fleet: {} connected units streaming telemetry at {speed}x real time.",
+            units.len()
+        );
+        Some(hoistway_server::demo_feed::spawn(
+            state.clone(),
+            twin,
+            units,
+            speed,
+        ))
+    };
     let result = hoistway_server::run(listener, state, shutdown_signal()).await;
     jobs.abort();
     scheduler.abort();
+    if let Some(feed) = feed {
+        feed.abort();
+    }
     result?;
     Ok(())
 }

@@ -41,7 +41,12 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             .await
         }
         Command::Loadgen(args) => loadgen::run(&config, args).await,
-        Command::Demo { bind, fresh } => demo::run(&config, bind, fresh).await,
+        Command::Demo {
+            bind,
+            fresh,
+            speed,
+            no_twin,
+        } => demo::run(&config, bind, fresh, speed, no_twin).await,
         Command::Migrate => {
             let url = config.database_url_or("hoistway.db")?;
             hoistway_store::Db::open(&url).await?;
