@@ -119,9 +119,9 @@ pub async fn create(
     sql.push(", ")
         .bind(b.timezone)
         .push(", ")
-        .bind(b.latitude)
+        .bind_opt_f64(b.latitude)
         .push(", ")
-        .bind(b.longitude);
+        .bind_opt_f64(b.longitude);
     sql.push(", ")
         .bind(now)
         .push(", ")
@@ -216,9 +216,9 @@ pub async fn update(
     sql.push(", timezone = ")
         .bind(b.timezone)
         .push(", latitude = ")
-        .bind(b.latitude);
+        .bind_opt_f64(b.latitude);
     sql.push(", longitude = ")
-        .bind(b.longitude)
+        .bind_opt_f64(b.longitude)
         .push(", updated_at = ")
         .bind(actor.at.timestamp_millis());
     sql.push(" WHERE id = ").bind(id);

@@ -253,7 +253,7 @@ fn bind_values(sql: &mut Sql, u: UnitInput, sep: impl Fn(&mut Sql, &str)) {
     next(sql);
     sql.bind(u.floors_served);
     next(sql);
-    sql.bind(u.rise_m);
+    sql.bind_opt_f64(u.rise_m);
     next(sql);
     sql.bind(u.location);
     next(sql);

@@ -437,3 +437,33 @@ async fn idempotency_claims_are_exclusive_on_every_backend() {
         t.cleanup().await;
     }
 }
+
+/// sqlx's `Any` driver declares a NULL `f64` as `float4` on PostgreSQL; a
+/// statement prepared with a NULL coordinate must still take a real one.
+#[tokio::test]
+async fn optional_floats_after_nulls_on_every_backend() {
+    for t in TestDb::all().await {
+        let (customer, _) = customer_with_building(&t.db, "Floaty", "FI").await;
+        for (lat, lon) in [(None, None), (Some(60.17), Some(24.94)), (None, Some(1.5))] {
+            let b = buildings::create(
+                &t.db,
+                &Scope::All,
+                actor(),
+                BuildingInput {
+                    customer_id: customer,
+                    name: format!("B {lat:?}"),
+                    address: "Street 2".into(),
+                    country: "FI".into(),
+                    timezone: "Europe/Helsinki".into(),
+                    latitude: lat,
+                    longitude: lon,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{}: {lat:?}/{lon:?}: {e}", t.label));
+            assert_eq!(b.latitude, lat);
+            assert_eq!(b.longitude, lon);
+        }
+        t.cleanup().await;
+    }
+}
