@@ -673,3 +673,55 @@ async fn concurrent_intake_numbers_are_unique_and_retries_are_idempotent() {
         d.app.t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_live_stream_tells_each_tenant_about_its_own_cases_only() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let d = desk(TestDb::sqlite().await).await;
+    let other = d
+        .app
+        .login("customer.admin@rhein-immo.example", DEMO_PASSWORD)
+        .await;
+    let subscribe = |token: String| {
+        let app = d.app.app.clone();
+        async move {
+            let req = Request::builder()
+                .uri("/api/v1/events")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap();
+            let res = app.oneshot(req).await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            res.into_body()
+        }
+    };
+    let mut mine = subscribe(d.customer.clone()).await;
+    let mut theirs = subscribe(other).await;
+    async fn next(body: &mut Body) -> Option<String> {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(2), body.frame()).await;
+        frame
+            .ok()
+            .flatten()
+            .map(|f| String::from_utf8_lossy(&f.unwrap().into_data().unwrap()).to_string())
+    }
+    assert!(next(&mut mine).await.unwrap().contains("hello"));
+    assert!(next(&mut theirs).await.unwrap().contains("hello"));
+    let c = open(
+        &d,
+        &d.customer,
+        json!({"unit_id": d.unit, "symptoms": "Live?"}),
+    )
+    .await;
+    let got = next(&mut mine)
+        .await
+        .expect("a notice for the case's tenant");
+    assert!(
+        got.contains("case_created") && got.contains(c["number"].as_str().unwrap()),
+        "{got}"
+    );
+    assert!(
+        next(&mut theirs).await.is_none(),
+        "another tenant hears nothing"
+    );
+}
