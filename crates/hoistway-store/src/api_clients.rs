@@ -9,6 +9,7 @@
 
 use crate::audit::{self, Actor};
 use crate::error::{Result, StoreError};
+use crate::page::{finish, paginate, ListFilter, Page};
 use crate::row::RowExt;
 use crate::scope::{restrict, Shape};
 use crate::sql::Sql;
@@ -121,20 +122,22 @@ async fn fetch_by_id(tx: &mut crate::Tx<'_>, id: i64) -> Result<ApiClient> {
     Ok(from_row(&row)?)
 }
 
-/// Applications the caller can see (optionally of one customer), oldest first.
-pub async fn list(db: &Db, scope: &Scope, customer_id: Option<i64>) -> Result<Vec<ApiClient>> {
+/// Applications the caller can see, oldest first; filter `customer_id`.
+pub async fn list(db: &Db, scope: &Scope, f: &ListFilter) -> Result<Page<ApiClient>> {
+    f.only("api clients", &["customer_id"])?;
     let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM api_clients a WHERE 1=1"));
     restrict(&mut sql, scope, "a", Shape::CustomerWide);
-    if let Some(c) = customer_id {
+    if let Some(c) = f.customer_id {
         sql.push(" AND a.customer_id = ").bind(c);
     }
-    sql.push(" ORDER BY a.id");
-    Ok(sql
+    let limit = finish(&mut sql, "a", f)?;
+    let items = sql
         .fetch_all(&db.pool)
         .await?
         .iter()
         .map(from_row)
-        .collect::<Result<Vec<_>, _>>()?)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(paginate(items, limit, |c| c.id))
 }
 
 /// Revokes an application: its secret stops working, and so do the access
