@@ -61,6 +61,8 @@ pub struct AppState {
     pub connected: Arc<Pipeline>,
     /// HMAC key of the KONE-compatible API's access tokens.
     pub api_token_key: Arc<Vec<u8>>,
+    /// Single-use limited tokens already used (this node).
+    pub api_tokens_used: Arc<crate::kone::token::UsedTokens>,
 }
 
 impl AppState {
@@ -73,6 +75,7 @@ impl AppState {
         let api_token_key = crate::kone::token::signing_key(settings.api_token_secret.as_deref());
         Self {
             api_token_key: Arc::new(api_token_key),
+            api_tokens_used: Arc::default(),
             remote: Arc::new(remote),
             db,
             clock,

@@ -461,6 +461,97 @@ async fn tokens_scopes_and_expiry() {
             let r = post_equipment(&app, bad, "search/status", body).await;
             assert_eq!(kone_error(&r), StatusCode::UNAUTHORIZED, "{label}: {bad}");
         }
+
+        // Limited tokens: a subset of the master's scopes, never longer-lived,
+        // single use honoured.
+        let master = access(
+            &app,
+            id,
+            secret,
+            "rtm/ken:41000001 serviceinfo/ken:41000001",
+        )
+        .await;
+        let limited = |tok: String, body: Value| {
+            let app = &app;
+            async move {
+                app.call(
+                    "POST",
+                    "/api/v2/oauth2/limited-token",
+                    Some(&tok),
+                    Some(body),
+                )
+                .await
+            }
+        };
+        let r = limited(
+            master.clone(),
+            json!({"endUserIdentity": "robot-7", "scopes": ["rtm/ken:41000001"], "maxAgeSeconds": 60, "singleUse": true}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.json);
+        assert_eq!(r.json["expires_in"], 60);
+        assert_eq!(r.json["scope"], "rtm/ken:41000001");
+        let once = r.json["access_token"].as_str().unwrap().to_string();
+        assert_eq!(
+            post_equipment(&app, &once, "search/status", body)
+                .await
+                .status,
+            StatusCode::OK
+        );
+        let r = post_equipment(&app, &once, "search/status", body).await;
+        assert_eq!(
+            kone_error(&r),
+            StatusCode::UNAUTHORIZED,
+            "{label}: used twice"
+        );
+        let r = limited(
+            master.clone(),
+            json!({"scopes": ["rtm/ken:41000001"], "maxAgeSeconds": 60, "singleUse": false}),
+        )
+        .await;
+        let reusable = r.json["access_token"].as_str().unwrap().to_string();
+        for _ in 0..2 {
+            assert_eq!(
+                post_equipment(&app, &reusable, "search/status", body)
+                    .await
+                    .status,
+                StatusCode::OK
+            );
+        }
+        // A limited token cannot mint more, nor reach beyond its scopes.
+        let r = limited(reusable.clone(), json!({"scopes": ["rtm/ken:41000001"]})).await;
+        assert_eq!(kone_error(&r), StatusCode::FORBIDDEN);
+        let r = app
+            .call(
+                "GET",
+                "/api/v2/equipment/ken:41000001/serviceOrders",
+                Some(&reusable),
+                None,
+            )
+            .await;
+        assert_eq!(kone_error(&r), StatusCode::FORBIDDEN);
+        app.clock.advance(Duration::seconds(61));
+        let r = post_equipment(&app, &reusable, "search/status", body).await;
+        assert_eq!(kone_error(&r), StatusCode::UNAUTHORIZED, "{label}: expired");
+        for (bad, status) in [
+            (
+                json!({"scopes": ["rtm/ken:41000002"]}),
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                json!({"scopes": ["application/inventory"]}),
+                StatusCode::FORBIDDEN,
+            ),
+            (json!({"scopes": []}), StatusCode::BAD_REQUEST),
+            (
+                json!({"scopes": ["rtm/ken:41000001"], "maxAgeSeconds": 0}),
+                StatusCode::BAD_REQUEST,
+            ),
+            (json!("nonsense"), StatusCode::BAD_REQUEST),
+        ] {
+            let r = limited(master.clone(), bad.clone()).await;
+            assert_eq!(kone_error(&r), status, "{label}: {bad}");
+        }
         app.t.cleanup().await;
     }
 }
@@ -520,6 +611,17 @@ async fn resources_status_and_service_orders() {
 
         // Equipment status from telemetry.
         let one = r#"{"equipmentIds":["ken:41000001"]}"#;
+        // axios behind HTTPS_PROXY sends absolute-form targets (contract 2.1
+        // option B): routed on the path alone.
+        let req = Request::builder()
+            .method("POST")
+            .uri("https://kone.test:8443/api/v2/equipment/search/status")
+            .header(header::AUTHORIZATION, format!("Bearer {rtm}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(one))
+            .unwrap();
+        let r = app.raw(req).await;
+        assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.json);
         let r = post_equipment(&app, &rtm, "search/status", one).await;
         let s = &r.json[0];
         assert_eq!(s["equipmentId"], "ken:41000001", "{label}: {}", r.json);

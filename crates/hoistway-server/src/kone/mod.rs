@@ -33,6 +33,7 @@ use serde_json::json;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v2/oauth2/token", post(token::issue))
+        .route("/api/v2/oauth2/limited-token", post(token::limited))
         .route(
             "/api/v2/application/self/resources",
             get(inventory::resources),

@@ -57,6 +57,15 @@ pub struct Claims {
     /// Issued and expiry, epoch seconds.
     pub iat: i64,
     pub exp: i64,
+    /// Set on limited tokens: the end user they were made for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
+    /// Set on single-use limited tokens: the id their one use is recorded under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub once: Option<String>,
+    /// A limited token (may not mint further limited tokens).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub limited: bool,
 }
 
 fn mac(key: &[u8], data: &str) -> Hmac<Sha256> {
@@ -239,6 +248,9 @@ pub async fn issue(
         scope: scope.clone(),
         iat: now,
         exp: now + ttl,
+        sub: None,
+        once: None,
+        limited: false,
     };
     Ok(Json(TokenResponse {
         access_token: sign(&state.api_token_key, &claims),
@@ -253,6 +265,8 @@ pub async fn issue(
 pub struct ApiCaller {
     pub client: ApiClient,
     pub scopes: Vec<String>,
+    /// The token's claims (expiry, limited or not).
+    pub claims: Claims,
 }
 
 impl ApiCaller {
@@ -290,11 +304,117 @@ impl FromRequestParts<AppState> for ApiCaller {
             .await?
             .filter(|c| c.customer_id == claims.cus)
             .ok_or_else(|| KoneError::unauthorized("the application has been revoked"))?;
+        if let Some(once) = &claims.once {
+            if !state
+                .api_tokens_used
+                .first_use(once, claims.exp, state.clock.now().timestamp())
+            {
+                return Err(KoneError::unauthorized(
+                    "the single-use access token was already used",
+                ));
+            }
+        }
         Ok(ApiCaller {
             client,
             scopes: claims.scope.split(' ').map(str::to_string).collect(),
+            claims,
         })
     }
+}
+
+/// Ids of single-use tokens already used, until they expire. Per node: on a
+/// cluster a single-use token could be used once per node (stateless tokens
+/// have no shared record); the short lifetime bounds that.
+#[derive(Debug, Default)]
+pub struct UsedTokens(std::sync::Mutex<std::collections::HashMap<String, i64>>);
+
+impl UsedTokens {
+    /// Records a use; false if the id was used before.
+    pub fn first_use(&self, id: &str, exp: i64, now: i64) -> bool {
+        let mut used = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        used.retain(|_, e| *e > now);
+        used.insert(id.to_string(), exp).is_none()
+    }
+}
+
+/// The body of `POST /api/v2/oauth2/limited-token`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LimitedRequest {
+    #[serde(default)]
+    end_user_identity: Option<String>,
+    scopes: Vec<String>,
+    #[serde(default)]
+    max_age_seconds: Option<i64>,
+    #[serde(default)]
+    single_use: bool,
+}
+
+/// `POST /api/v2/oauth2/limited-token`: a shorter-lived token, for an end
+/// user, carrying a subset of the caller's (master token's) scopes.
+pub async fn limited(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    body: axum::body::Bytes,
+) -> KoneResult<Json<TokenResponse>> {
+    if caller.claims.limited {
+        return Err(KoneError::forbidden(
+            "a limited token cannot create further limited tokens",
+        ));
+    }
+    let req: LimitedRequest = serde_json::from_slice(&body).map_err(|e| {
+        KoneError::bad_request(format!(
+            "send {{\"scopes\": [...], \"maxAgeSeconds\": N, \"singleUse\": bool}} as JSON: {e}"
+        ))
+    })?;
+    let mut scopes: Vec<&str> = Vec::new();
+    for s in req.scopes.iter().flat_map(|s| s.split_whitespace()) {
+        if !scopes.contains(&s) {
+            scopes.push(s);
+        }
+    }
+    if scopes.is_empty() || scopes.len() > MAX_SCOPES {
+        return Err(KoneError::bad_request(format!(
+            "scopes must name 1 to {MAX_SCOPES} scopes"
+        )));
+    }
+    for s in &scopes {
+        caller.require(s)?;
+    }
+    let max_age = req.max_age_seconds.unwrap_or(60);
+    if !(1..=3600).contains(&max_age) {
+        return Err(KoneError::bad_request("maxAgeSeconds must be 1 to 3600"));
+    }
+    let sub = req
+        .end_user_identity
+        .map(|u| u.trim().to_string())
+        .filter(|u| !u.is_empty());
+    if sub.as_ref().is_some_and(|u| u.chars().count() > 200) {
+        return Err(KoneError::bad_request(
+            "endUserIdentity is at most 200 characters",
+        ));
+    }
+    let now = state.clock.now().timestamp();
+    // Never outlives the token it was made from.
+    let exp = (now + max_age).min(caller.claims.exp);
+    let mut id = [0u8; 12];
+    rand::rngs::OsRng.fill_bytes(&mut id);
+    let claims = Claims {
+        app: caller.client.id,
+        cus: caller.client.customer_id,
+        scope: scopes.join(" "),
+        iat: now,
+        exp,
+        sub,
+        once: req.single_use.then(|| URL_SAFE_NO_PAD.encode(id)),
+        limited: true,
+    };
+    Ok(Json(TokenResponse {
+        access_token: sign(&state.api_token_key, &claims),
+        token_type: "Bearer",
+        expires_in: exp - now,
+        scope: claims.scope,
+    }))
 }
 
 #[cfg(test)]
@@ -310,6 +430,9 @@ mod tests {
             scope: "rtm/ken:1".into(),
             iat: 100,
             exp: 200,
+            sub: None,
+            once: None,
+            limited: false,
         };
         let t = sign(&key, &c);
         assert!(t
