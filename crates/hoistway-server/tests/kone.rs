@@ -201,6 +201,15 @@ async fn fixture(app: &TestApp, admin: &str) -> Fixture {
     )
     .await;
 
+    // A contract gives the elevator planned maintenance visits.
+    created(
+        app,
+        admin,
+        "/api/v1/contracts",
+        json!({"customer_id": w.customer, "tier": "standard", "billing_interval": "monthly", "start_date": "2026-11-01", "unit_ids": [elevator["id"]]}),
+    )
+    .await;
+
     let (_, ca) = w.user("ca");
     let c = created(
         app,
@@ -710,6 +719,47 @@ async fn resources_status_and_service_orders() {
         assert_eq!(r.json["workOrderNumber"], wo);
         assert_eq!(r.json["description"], "Car stops between floors");
         assert_eq!(r.json["entrapment"], false);
+        // Maintenance visits follow the cases, with their own numbers.
+        let list = app
+            .call(
+                "GET",
+                "/api/v2/equipment/ken:41000001/serviceOrders",
+                Some(&si),
+                None,
+            )
+            .await;
+        let visit = list
+            .json
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|o| {
+                o["workOrderNumber"]
+                    .as_str()
+                    .filter(|n| n.starts_with("MV-"))
+            })
+            .unwrap_or_else(|| panic!("{label}: no visits in {}", list.json))
+            .to_string();
+        let r = app
+            .call(
+                "GET",
+                &format!("/api/v2/equipment/ken:41000001/serviceOrders/{visit}"),
+                Some(&si),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.json);
+        assert_eq!(r.json["workOrderNumber"], visit.as_str());
+        assert!(r.json["workOrderPlannedStartDate"].is_string());
+        let r = app
+            .call(
+                "GET",
+                "/api/v2/equipment/ken:41000001/serviceOrders/MV-987654321",
+                Some(&si),
+                None,
+            )
+            .await;
+        assert_eq!(kone_error(&r), StatusCode::NOT_FOUND);
         for (path, status) in [
             // Unknown order, an escalator without cases, a foreign KEN, a bad KEN.
             (

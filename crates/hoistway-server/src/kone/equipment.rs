@@ -8,9 +8,9 @@
 //! escalator answers come from the newest stored raw telemetry event of the
 //! kind (`trip`, `door_cycle`, `escalator`). Facts Hoistway does not record
 //! (door side, load before opening, button presses) are `null`, never made
-//! up. Service orders are the unit's service cases: the case number
-//! (`SO-YYYY-NNNNNN`, path-safe) is both the service-order and the
-//! work-order number.
+//! up. Service orders are the unit's service cases (the case number
+//! `SO-YYYY-NNNNNN`, path-safe, is both the service-order and the
+//! work-order number), then its maintenance visits (`MV-<visit id>`).
 
 use super::token::ApiCaller;
 use super::{customer_scope, unit_of_ken, KoneError, KoneResult};
@@ -21,9 +21,11 @@ use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{DateTime, SecondsFormat, Utc};
 use hoistway_domain::fleet::UnitKind;
+use hoistway_maintenance::{VisitKind, VisitStatus};
 use hoistway_store::api_clients::latest_event;
 use hoistway_store::buildings::{self, Building};
 use hoistway_store::cases::{self, Case, CaseFilter};
+use hoistway_store::maintenance::visits::{self, Visit, VisitFilter};
 use hoistway_store::units::Unit;
 use hoistway_store::StoreError;
 use serde::Deserialize;
@@ -402,29 +404,114 @@ pub async fn service_orders(
         },
     )
     .await?;
+    let mut orders: Vec<Value> = page
+        .items
+        .iter()
+        .rev()
+        .map(|c| {
+            json!({
+                "activityType": activity_type(c),
+                "serviceOrderNumber": c.number,
+                "customerEquipmentNumber": unit.equipment_number,
+                "workOrderNumber": c.number,
+                "status": c.status,
+                "createdDateTime": iso(c.created_at),
+            })
+        })
+        .collect();
+    // Then planned maintenance: visits are the other half of the service
+    // orders a unit gets, latest first.
+    let mut planned = visits::all(
+        &state.db,
+        &customer_scope(caller.customer_id()),
+        &VisitFilter {
+            unit_id: Some(unit.id),
+            ..Default::default()
+        },
+        500,
+    )
+    .await?;
+    planned.retain(|v| v.status != VisitStatus::Cancelled);
+    orders.extend(planned.iter().rev().map(|v| {
+        json!({
+            "activityType": visit_activity(v),
+            "serviceOrderNumber": visit_number(v.id),
+            "customerEquipmentNumber": unit.equipment_number,
+            "workOrderNumber": visit_number(v.id),
+            "status": v.status.as_str(),
+            "createdDateTime": iso(v.created_at),
+        })
+    }));
     // The contract's client reads `[0]`: an empty list would crash it, so
     // "nothing to show" is a 404 with a message instead.
-    if page.items.is_empty() {
+    if orders.is_empty() {
         return Err(KoneError::not_found(format!(
             "no service orders for equipment {ken}"
         )));
     }
-    Ok(Json(Value::Array(
-        page.items
-            .iter()
-            .rev()
-            .map(|c| {
-                json!({
-                    "activityType": activity_type(c),
-                    "serviceOrderNumber": c.number,
-                    "customerEquipmentNumber": unit.equipment_number,
-                    "workOrderNumber": c.number,
-                    "status": c.status,
-                    "createdDateTime": iso(c.created_at),
-                })
-            })
-            .collect(),
-    )))
+    Ok(Json(Value::Array(orders)))
+}
+
+/// Work-order number of a maintenance visit (cases use their own number).
+fn visit_number(id: i64) -> String {
+    format!("MV-{id}")
+}
+
+fn visit_activity(v: &Visit) -> &'static str {
+    match v.kind {
+        VisitKind::Inspection => "INSPECTION",
+        _ => "MAINTENANCE",
+    }
+}
+
+/// The detail of a maintenance visit as a service order.
+async fn visit_order(
+    state: &AppState,
+    caller: &ApiCaller,
+    unit: &Unit,
+    work_order: &str,
+) -> KoneResult<Json<Value>> {
+    let not_found = || KoneError::not_found(format!("service order {work_order} not found"));
+    let id: i64 = work_order
+        .strip_prefix("MV-")
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(not_found)?;
+    let v = match visits::get(&state.db, &customer_scope(caller.customer_id()), id).await {
+        Ok(v) if v.unit_id == unit.id => v,
+        Ok(_) | Err(StoreError::NotFound(_)) => return Err(not_found()),
+        Err(e) => return Err(e.into()),
+    };
+    let work_time = match (v.started_at, v.completed_at) {
+        (Some(a), Some(f)) if f >= a => json!(((f - a).num_minutes() as f64) / 60.0),
+        _ => Value::Null,
+    };
+    Ok(Json(json!({
+        "activityType": visit_activity(&v),
+        "activityTypeCode": visit_activity(&v),
+        "activityTypeCodeDesc": v.kind.as_str(),
+        "status": v.status.as_str(),
+        "description": format!("{} visit ({})", v.kind.as_str(), v.reason),
+        "actualArrivalDateTime": opt_iso(v.started_at),
+        "finishedDateTime": opt_iso(v.completed_at),
+        "serviceOrderNumber": visit_number(v.id),
+        "customerEquipmentNumber": unit.equipment_number,
+        "workOrderNumber": visit_number(v.id),
+        "jobDescription": v.kind.as_str(),
+        "technicianComment": v.notes,
+        "entrapment": false,
+        "earliestStartDate": v.due_on,
+        "workOrderStatus": v.status.as_str(),
+        "workOrderStatusCode": v.status.as_str(),
+        "serviceOrderType": v.kind.as_str(),
+        "technicianRegistrationNumber": v.technician_id.map(|id| id.to_string()),
+        "workTime": work_time,
+        "workTimeUnit": "H",
+        "customer": v.customer_id.to_string(),
+        "workOrderPlannedStartDate": iso(v.planned_for),
+        "systemStatus": v.status.as_str(),
+        "workOrderLineItems": [],
+        "invoices": [],
+    })))
 }
 
 pub async fn service_order(
@@ -433,6 +520,9 @@ pub async fn service_order(
     Path((ken, work_order)): Path<(String, String)>,
 ) -> KoneResult<Json<Value>> {
     let unit = service_unit(&state, &caller, &ken).await?;
+    if work_order.starts_with("MV-") {
+        return visit_order(&state, &caller, &unit, &work_order).await;
+    }
     let not_found = || KoneError::not_found(format!("service order {work_order} not found"));
     let c = match cases::get(
         &state.db,
