@@ -17,6 +17,8 @@
 //!   live state, rollups, findings, remote commands, retention.
 //! - [`routes`]: one module per resource.
 //! - [`remote`]: remote call: running lift drivers, live calls, counters.
+//! - [`kone`]: the KONE API v2 compatible surface (`/api/v2`: OAuth2
+//!   tokens, inventory, equipment status, service orders).
 //! - [`demo`]: the seeded demo fleet; [`demo_feed`]: its live twin telemetry.
 //! - [`jobs`]: background loops (SLA timers, notification delivery, the
 //!   daily maintenance scheduler); [`delivery`]: the e-mail, SMS and push
@@ -32,6 +34,7 @@ pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod jobs;
+pub mod kone;
 pub mod live;
 pub mod metrics;
 pub mod remote;
@@ -97,6 +100,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::telemetry::router())
         .merge(routes::devices::router())
         .merge(routes::equipment::router())
+        .merge(routes::api_clients::router())
         .split_for_parts()
 }
 
@@ -127,6 +131,9 @@ pub fn app(state: AppState) -> Router {
         ));
     Router::new()
         .merge(api)
+        // Outside the session layers: API applications authenticate with
+        // their own tokens (see `kone`).
+        .merge(kone::router())
         .merge(routes::health::router())
         .fallback(|| async { AppError::NotFound("route") })
         .layer(DefaultBodyLimit::max(state.settings.body_limit))

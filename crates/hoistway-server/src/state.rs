@@ -23,6 +23,12 @@ pub struct Settings {
     pub body_limit: usize,
     /// Connected equipment: offline threshold, retention, command timeout.
     pub connected: ConnectedSettings,
+    /// Key that signs access tokens of the KONE-compatible API. Unset: a
+    /// random key per start (tokens then die with the process and are not
+    /// valid on other nodes; set it when running several nodes).
+    pub api_token_secret: Option<String>,
+    /// Lifetime of those access tokens (`expires_in`).
+    pub api_token_ttl: chrono::Duration,
 }
 
 impl Default for Settings {
@@ -32,6 +38,8 @@ impl Default for Settings {
             secure_cookies: false,
             body_limit: 1024 * 1024,
             connected: ConnectedSettings::default(),
+            api_token_secret: None,
+            api_token_ttl: chrono::Duration::hours(1),
         }
     }
 }
@@ -51,6 +59,10 @@ pub struct AppState {
     pub remote: Arc<RemoteCalls>,
     /// Telemetry ingest and the in-process analytics engine.
     pub connected: Arc<Pipeline>,
+    /// HMAC key of the KONE-compatible API's access tokens.
+    pub api_token_key: Arc<Vec<u8>>,
+    /// Single-use limited tokens already used (this node).
+    pub api_tokens_used: Arc<crate::kone::token::UsedTokens>,
 }
 
 impl AppState {
@@ -60,7 +72,10 @@ impl AppState {
             clock.clone(),
             hoistway_lift::TwinOptions::default(),
         );
+        let api_token_key = crate::kone::token::signing_key(settings.api_token_secret.as_deref());
         Self {
+            api_token_key: Arc::new(api_token_key),
+            api_tokens_used: Arc::default(),
             remote: Arc::new(remote),
             db,
             clock,

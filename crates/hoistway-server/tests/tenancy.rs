@@ -90,6 +90,16 @@ async fn another_customers_rows_are_indistinguishable_from_missing_ones() {
             .json["items"][0]["id"]
             .as_i64()
             .unwrap();
+        // The demo seeds no API applications; give the other customer one.
+        let r = app
+            .call(
+                "POST",
+                "/api/v1/api-clients",
+                Some(&admin),
+                Some(json!({"customer_id": other, "name": "Foreign robots"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
         let foreign = foreign_ids(&app, &admin, &paths, other).await;
 
         let mut checked = 0;

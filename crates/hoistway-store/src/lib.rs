@@ -30,7 +30,10 @@
 //!   [`telemetry`] (raw events, dead letters, retention), [`rollups`]
 //!   (hourly/daily counts), [`live`] (live unit state), [`findings`]
 //!   (analytics findings) and [`commands`] (remote commands).
+//! - KONE-compatible API (issue 7): [`api_clients`] (OAuth2 client
+//!   credentials per customer).
 
+pub mod api_clients;
 pub mod audit;
 pub mod buildings;
 pub mod call_counters;

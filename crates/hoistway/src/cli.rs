@@ -102,6 +102,11 @@ pub enum Command {
         #[command(subcommand)]
         command: DeviceCommand,
     },
+    /// API applications (OAuth2 client credentials) of the KONE-compatible API.
+    ApiClient {
+        #[command(subcommand)]
+        command: ApiClientCommand,
+    },
     /// MQTT broker set-up.
     Mqtt {
         #[command(subcommand)]
@@ -156,6 +161,21 @@ pub enum DeviceCommand {
     List {
         #[arg(long)]
         unit: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiClientCommand {
+    /// Create an application for a customer; prints `client_id` and
+    /// `client_secret` (the secret is shown only once).
+    Add {
+        #[arg(long)]
+        customer: i64,
+        #[arg(long)]
+        name: String,
+        /// Print one JSON object instead of `key: value` lines.
+        #[arg(long)]
+        json: bool,
     },
 }
 

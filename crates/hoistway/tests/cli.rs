@@ -323,3 +323,118 @@ fn twin_study_and_analyze_keep_their_fixed_shapes() {
     );
     assert!(labelled[700..].contains(&"1"), "the shift is found");
 }
+
+/// `hoistway api-client add` prints credentials that the real server's
+/// token endpoint accepts (SPEC fixed shape: `client_id`, `client_secret`).
+#[test]
+fn api_client_add_prints_working_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/cli.db", dir.path().display());
+    // A customer to attach the application to, written through the store.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let customer = rt.block_on(async {
+        let db = hoistway_store::Db::open(&url).await.unwrap();
+        let actor = hoistway_store::Actor {
+            user_id: None,
+            at: chrono::Utc::now(),
+        };
+        hoistway_store::customers::create(
+            &db,
+            &hoistway_domain::Scope::All,
+            actor,
+            hoistway_store::customers::CustomerInput {
+                name: "Robots Oy".into(),
+                contact_email: None,
+                contact_phone: None,
+            },
+        )
+        .await
+        .unwrap()
+        .id
+    });
+
+    let args = |json: bool| {
+        let mut a = vec![
+            "api-client".to_string(),
+            "add".into(),
+            "--customer".into(),
+            customer.to_string(),
+            "--name".into(),
+            "Delivery robots".into(),
+            "--database-url".into(),
+            url.clone(),
+        ];
+        if json {
+            a.push("--json".into());
+        }
+        a
+    };
+    let (ok, out, err) = run(hoistway().args(args(false)), "");
+    assert!(ok, "{out}{err}");
+    let field = |name: &str| {
+        out.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+            .unwrap_or_else(|| panic!("no {name} line in {out}"))
+            .to_string()
+    };
+    let (client_id, secret) = (field("client_id"), field("client_secret"));
+    let (ok, json_out, err) = run(hoistway().args(args(true)), "");
+    assert!(ok, "{json_out}{err}");
+    let v: serde_json::Value = serde_json::from_str(json_out.trim()).unwrap();
+    assert!(v["client_id"].is_string() && v["client_secret"].is_string());
+    assert_ne!(v["client_id"], client_id.as_str());
+    // An unknown customer is refused.
+    let (ok, _, err) = run(
+        hoistway().args([
+            "api-client",
+            "add",
+            "--customer",
+            "999999",
+            "--name",
+            "x",
+            "--database-url",
+            &url,
+        ]),
+        "",
+    );
+    assert!(!ok && err.contains("customer"), "{err}");
+
+    // The real server issues a token for them (curl sends the form like axios).
+    let mut server = hoistway()
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            &url,
+            "--log-level",
+            "info",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("server exited").unwrap();
+        if let Some(i) = line.find("addr=") {
+            break line[i + 5..].split_whitespace().next().unwrap().to_string();
+        }
+    };
+    let out = Command::new("curl")
+        .args(["-s", "-w", "\n%{http_code}", "-u"])
+        .arg(format!("{client_id}:{secret}"))
+        .args(["-d", "grant_type=client_credentials", "-d", "scope="])
+        .arg(format!("http://{addr}/api/v2/oauth2/token"))
+        .output()
+        .unwrap();
+    server.kill().unwrap();
+    let _ = server.wait();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let (body, code) = text.rsplit_once('\n').unwrap();
+    assert_eq!(code, "200", "{body}");
+    let token: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(token["scope"], "application/inventory");
+    assert!(token["access_token"]
+        .as_str()
+        .is_some_and(|t| !t.is_empty()));
+}

@@ -62,10 +62,20 @@ async fn status(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<UnitStatus>> {
     caller.require(Resource::Telemetry, Action::Read)?;
+    Ok(Json(unit_status(&s, &caller.scope, id).await?))
+}
+
+/// A unit's live status as `GET /units/{id}/status` shows it (also read by
+/// the KONE-compatible equipment-status API, so both agree).
+pub async fn unit_status(
+    s: &AppState,
+    scope: &hoistway_domain::Scope,
+    id: i64,
+) -> Result<UnitStatus, hoistway_store::StoreError> {
     let now = s.clock.now();
     let offline_after = s.connected.settings().offline_after;
-    let Some(st) = live::get(&s.db, &caller.scope, id).await? else {
-        return Ok(Json(UnitStatus {
+    let Some(st) = live::get(&s.db, scope, id).await? else {
+        return Ok(UnitStatus {
             unit_id: id,
             available: false,
             mode: "unknown".into(),
@@ -78,10 +88,10 @@ async fn status(
             run_hours: None,
             alarms: vec![],
             faults: serde_json::json!([]),
-        }));
+        });
     };
     let online = st.last_seen.is_some_and(|t| now - t <= offline_after);
-    Ok(Json(UnitStatus {
+    Ok(UnitStatus {
         unit_id: id,
         available: online && st.available,
         mode: match (&st.mode, online) {
@@ -104,7 +114,7 @@ async fn status(
         run_hours: st.run_hours,
         alarms: st.alarms,
         faults: st.faults,
-    }))
+    })
 }
 
 /// Query of `GET /units/{id}/rollups`.

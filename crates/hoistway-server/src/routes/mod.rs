@@ -1,6 +1,7 @@
 //! The routes of the API, one module per resource.
 
 pub mod access;
+pub mod api_clients;
 pub mod audit;
 pub mod auth;
 pub mod calendar;

@@ -1,5 +1,6 @@
 //! One module per command.
 
+mod api_client;
 mod demo;
 mod device;
 mod import;
@@ -9,7 +10,9 @@ mod serve;
 mod study;
 mod user;
 
-use crate::cli::{Command, DeviceCommand, ImportCommand, MqttCommand, TwinCommand, UserCommand};
+use crate::cli::{
+    ApiClientCommand, Command, DeviceCommand, ImportCommand, MqttCommand, TwinCommand, UserCommand,
+};
 use crate::config::Config;
 
 pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
@@ -20,6 +23,14 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             DeviceCommand::Revoke { unit, device } => device::revoke(&config, unit, device).await,
             DeviceCommand::List { unit } => device::list(&config, unit).await,
         },
+        Command::ApiClient {
+            command:
+                ApiClientCommand::Add {
+                    customer,
+                    name,
+                    json,
+                },
+        } => api_client::add(&config, customer, &name, json).await,
         Command::Mqtt {
             command:
                 MqttCommand::Acl {

@@ -26,6 +26,11 @@ pub async fn run(
     tracing::info!(%addr, database = %mask_password(&url), "serving");
     let settings = Settings {
         connected: connected_settings(&connected)?,
+        // Set it when several nodes serve the KONE-compatible API, so a
+        // token from one node is valid on the others.
+        api_token_secret: std::env::var("HOISTWAY_API_TOKEN_SECRET")
+            .ok()
+            .filter(|s| !s.is_empty()),
         ..Settings::default()
     };
     let state = AppState::new(db, Arc::new(SystemClock), settings);
