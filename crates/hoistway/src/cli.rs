@@ -92,6 +92,21 @@ pub enum Command {
         #[arg(long)]
         input: PathBuf,
     },
+    /// Fit the failure-risk model on labelled days from the twin's fault
+    /// injection and write it as JSON.
+    Train {
+        /// Simulated days.
+        #[arg(long, default_value_t = 28)]
+        days: u32,
+        /// Six-lift groups to simulate (two faulty lifts each).
+        #[arg(long, default_value_t = 8)]
+        groups: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Where to write the model.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// The digital twin.
     Twin {
         #[command(subcommand)]

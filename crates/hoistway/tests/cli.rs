@@ -438,3 +438,36 @@ fn api_client_add_prints_working_credentials() {
         .as_str()
         .is_some_and(|t| !t.is_empty()));
 }
+
+#[test]
+fn train_fits_a_risk_model_on_the_twins_labelled_days() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("model.json");
+    let (ok, stdout, stderr) = run(
+        hoistway().args([
+            "train",
+            "--days",
+            "3",
+            "--groups",
+            "2",
+            "--out",
+            out.to_str().unwrap(),
+        ]),
+        "",
+    );
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("labelled failing within a week"),
+        "{stdout}"
+    );
+    let model = hoistway_analytics::risk::Model::from_json(&std::fs::read_to_string(&out).unwrap())
+        .expect("the written model has this build's features");
+    assert!(model.weights.iter().all(|w| w.is_finite()) && model.bias.is_finite());
+    // The twin's failing days carry drive faults: the fault count weighs in.
+    assert!(model.weights[4] > 0.0, "{model:?}");
+    let (ok, _, stderr) = run(
+        hoistway().args(["train", "--days", "1", "--out", "x.json"]),
+        "",
+    );
+    assert!(!ok && stderr.contains("--days"), "{stderr}");
+}

@@ -8,6 +8,7 @@ mod loadgen;
 mod mqtt_acl;
 mod serve;
 mod study;
+mod train;
 mod user;
 
 use crate::cli::{
@@ -92,6 +93,12 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Import {
             command: ImportCommand::Units { file, customer },
         } => import::units(&config, &file, customer).await,
+        Command::Train {
+            days,
+            groups,
+            seed,
+            out,
+        } => train::run(days, groups, seed, &out),
         Command::Analyze { input } => {
             let file = std::fs::File::open(&input)
                 .map_err(|e| anyhow::anyhow!("reading {}: {e}", input.display()))?;
