@@ -535,3 +535,89 @@ async fn only_admins_issue_credentials_and_big_batches_are_refused() {
     );
     app.t.cleanup().await;
 }
+
+/// Opens a unit with a device on `app`, sends one healthy trip, lets the
+/// day close and returns the unit's open finding kinds.
+async fn finding_kinds_after_a_quiet_day(app: &TestApp) -> Vec<String> {
+    let admin = app.admin_token().await;
+    let (_, unit_id) = unit(app, &admin, "ken:4300001").await;
+    let issued = app
+        .call(
+            "POST",
+            &format!("/api/v1/units/{unit_id}/devices"),
+            Some(&admin),
+            Some(json!({})),
+        )
+        .await;
+    let token = issued.json["token"].as_str().unwrap().to_string();
+    let trip = line(
+        app,
+        "ken:4300001",
+        1,
+        0,
+        "trip",
+        json!({"from_floor": 0, "to_floor": 3, "duration_ms": 8000, "levelling_error_mm": 2.0}),
+    );
+    let r = post_ndjson(app, &token, trip).await;
+    assert_eq!(r.json["accepted"], 1, "{}", r.json);
+    // Stay in touch through the day so only the risk model can speak.
+    for h in 1..=26 {
+        app.clock.advance(Duration::hours(1));
+        let hb = line(
+            app,
+            "ken:4300001",
+            1 + h as u64,
+            0,
+            "status",
+            json!({"mode": "normal", "available": true, "passengers": 0}),
+        );
+        post_ndjson(app, &token, hb).await;
+        jobs::tick(&app.state).await.unwrap();
+    }
+    // A day later the morning's session has expired.
+    let admin = app
+        .login("root@hoistway.example", "correct horse battery")
+        .await;
+    let f = app
+        .call(
+            "GET",
+            &format!("/api/v1/findings?unit_id={unit_id}&status=open"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    f.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_risk_model_given_at_start_scores_closed_days() {
+    // The shipped model finds nothing wrong with a quiet healthy day.
+    let shipped = TestApp::sqlite().await;
+    let kinds = finding_kinds_after_a_quiet_day(&shipped).await;
+    assert!(!kinds.iter().any(|k| k == "failure_risk"), "{kinds:?}");
+    shipped.t.cleanup().await;
+
+    // A model that calls every day risky (as `serve --risk-model` would
+    // load it) raises failure risk on the same day.
+    let mut settings = hoistway_server::state::Settings::default();
+    settings.connected.risk_model = Some(
+        hoistway_analytics::risk::Model::from_json(
+            &json!({
+                "features": hoistway_analytics::risk::FEATURES,
+                "weights": vec![0.0; 6],
+                "bias": 9.0
+            })
+            .to_string(),
+        )
+        .unwrap(),
+    );
+    let alarmist = TestApp::with_settings(TestDb::sqlite().await, settings).await;
+    let kinds = finding_kinds_after_a_quiet_day(&alarmist).await;
+    assert!(kinds.iter().any(|k| k == "failure_risk"), "{kinds:?}");
+    alarmist.t.cleanup().await;
+}

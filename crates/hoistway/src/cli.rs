@@ -153,6 +153,10 @@ pub struct ConnectedArgs {
     /// Seconds a remote command waits for the unit's acknowledgement.
     #[arg(long, env = "HOISTWAY_COMMAND_TIMEOUT_SECONDS", default_value_t = 60)]
     pub command_timeout_seconds: i64,
+    /// Failure-risk model written by `hoistway train` (JSON); default: the
+    /// model shipped in the binary.
+    #[arg(long, env = "HOISTWAY_RISK_MODEL")]
+    pub risk_model: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

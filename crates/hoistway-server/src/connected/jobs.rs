@@ -8,14 +8,15 @@
 //!
 //! Both are plain functions so tests drive them with a manual clock; the
 //! intervals in [`spawn`] only call them. When several nodes run, each
-//! ticks its own engine (its findings and buckets are its own); the
-//! retention and command-timeout parts are idempotent, so running them on
-//! every node is safe until they are leased through the database.
+//! ticks its own engine (its findings and buckets are its own, fed by the
+//! events its share of the subscription brings); command timeouts are
+//! idempotent; the purge runs on one node at a time under the database
+//! lease `telemetry-retention`.
 
 use super::convert;
 use crate::state::AppState;
 use hoistway_analytics::Period;
-use hoistway_store::{commands, rollups, telemetry, Actor, StoreError};
+use hoistway_store::{commands, leases, rollups, telemetry, Actor, StoreError};
 use std::time::Duration;
 use tokio::task::JoinHandle;
 
@@ -85,6 +86,7 @@ pub async fn purge(state: &AppState) -> Result<u64, StoreError> {
 
 /// Runs [`tick`] every `every` and [`purge`] hourly until aborted.
 pub fn spawn(state: AppState, every: Duration) -> JoinHandle<()> {
+    let holder = crate::jobs::desk::holder();
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);
         let mut purges = tokio::time::interval(Duration::from_secs(3600));
@@ -96,8 +98,23 @@ pub fn spawn(state: AppState, every: Duration) -> JoinHandle<()> {
                     }
                 }
                 _ = purges.tick() => {
-                    if let Err(e) = purge(&state).await {
-                        tracing::error!(error = %e, "telemetry retention purge failed");
+                    let now = state.clock.now();
+                    let leased = leases::try_acquire(
+                        &state.db,
+                        "telemetry-retention",
+                        &holder,
+                        now,
+                        chrono::Duration::minutes(50),
+                    )
+                    .await;
+                    match leased {
+                        Ok(true) => {
+                            if let Err(e) = purge(&state).await {
+                                tracing::error!(error = %e, "telemetry retention purge failed");
+                            }
+                        }
+                        Ok(false) => {}
+                        Err(e) => tracing::error!(error = %e, "retention lease failed"),
                     }
                 }
             }

@@ -44,6 +44,9 @@ pub struct ConnectedSettings {
     pub command_timeout: chrono::Duration,
     /// Largest accepted telemetry batch, bytes.
     pub ingest_body_limit: usize,
+    /// Failure-risk model loaded at start (`serve --risk-model FILE`, as
+    /// written by `hoistway train`); `None` keeps the shipped model.
+    pub risk_model: Option<hoistway_analytics::risk::Model>,
 }
 
 impl Default for ConnectedSettings {
@@ -53,6 +56,7 @@ impl Default for ConnectedSettings {
             retention: chrono::Duration::days(30),
             command_timeout: chrono::Duration::seconds(60),
             ingest_body_limit: 8 * 1024 * 1024,
+            risk_model: None,
         }
     }
 }

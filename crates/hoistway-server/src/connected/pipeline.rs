@@ -103,8 +103,12 @@ impl Pipeline {
     pub fn new(settings: ConnectedSettings) -> Self {
         let mut cfg = EngineConfig::default();
         cfg.state.offline_after_ms = settings.offline_after.num_milliseconds();
+        let mut engine = Engine::new(cfg);
+        if let Some(model) = &settings.risk_model {
+            engine.set_risk_model(model.clone());
+        }
         Self {
-            engine: Mutex::new(Engine::new(cfg)),
+            engine: Mutex::new(engine),
             settings,
             version: AtomicI64::new(0),
             units: RwLock::new(HashMap::new()),

@@ -33,11 +33,16 @@ pub struct Reply {
 
 impl TestApp {
     pub async fn on(t: TestDb) -> TestApp {
-        let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).unwrap());
         let settings = Settings {
             body_limit: 64 * 1024,
             ..Settings::default()
         };
+        TestApp::with_settings(t, settings).await
+    }
+
+    /// An app with its own settings, on the same manual clock start.
+    pub async fn with_settings(t: TestDb, settings: Settings) -> TestApp {
+        let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).unwrap());
         let state = AppState::new(t.db.clone(), Arc::new(clock.clone()), settings);
         TestApp {
             app: hoistway_server::app(state.clone()),

@@ -64,7 +64,19 @@ pub fn connected_settings(a: &ConnectedArgs) -> anyhow::Result<ConnectedSettings
         a.command_timeout_seconds > 0,
         "--command-timeout-seconds must be positive"
     );
+    let risk_model = match &a.risk_model {
+        Some(path) => {
+            let json = std::fs::read_to_string(path)
+                .with_context(|| format!("reading --risk-model {}", path.display()))?;
+            let model = hoistway_analytics::risk::Model::from_json(&json)
+                .with_context(|| format!("--risk-model {}", path.display()))?;
+            tracing::info!(path = %path.display(), "failure-risk model loaded");
+            Some(model)
+        }
+        None => None,
+    };
     Ok(ConnectedSettings {
+        risk_model,
         offline_after: chrono::Duration::minutes(a.offline_minutes),
         retention: chrono::Duration::days(a.telemetry_retention_days),
         command_timeout: chrono::Duration::seconds(a.command_timeout_seconds),
