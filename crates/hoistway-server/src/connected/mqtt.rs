@@ -199,13 +199,33 @@ async fn consume(state: AppState, client: AsyncClient, mut rx: mpsc::Receiver<(I
                 Err(_) => break,
             }
         }
-        process(&state, &batch).await;
+        // Entrapment alarms go first, in their own small transaction: a
+        // trapped passenger must not wait behind thousands of trip events.
+        // (Payloads are shared `Bytes`: the split copies no event data.)
+        // Acknowledgements keep the order the messages came in.
+        if batch.iter().any(|(_, p)| carries_alarm(&p.payload)) {
+            let (alarms, rest): (Vec<_>, Vec<_>) = batch
+                .iter()
+                .cloned()
+                .partition(|(_, p)| carries_alarm(&p.payload));
+            process(&state, &alarms).await;
+            process(&state, &rest).await;
+        } else {
+            process(&state, &batch).await;
+        }
         for (_, p) in batch.drain(..) {
             if let Err(e) = client.ack(&p).await {
                 tracing::warn!(error = %e, "MQTT ack failed");
             }
         }
     }
+}
+
+/// Whether a payload may hold an alarm event. A byte scan, not a parse:
+/// a false positive only costs a separate transaction.
+fn carries_alarm(payload: &[u8]) -> bool {
+    const NEEDLE: &[u8] = b"\"alarm\"";
+    payload.windows(NEEDLE.len()).any(|w| w == NEEDLE)
 }
 
 /// What a topic is about.
@@ -312,6 +332,17 @@ fn count(state: &AppState, outcome: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alarms_are_spotted_without_parsing() {
+        assert!(carries_alarm(
+            br#"{"v":1,"unit":"7","seq":3,"kind":"alarm","alarm":"entrapment","active":true}"#
+        ));
+        assert!(carries_alarm(b"{\"kind\":\"trip\"}\n{\"kind\":\"alarm\"}"));
+        assert!(!carries_alarm(
+            br#"{"v":1,"unit":"7","seq":3,"kind":"trip","from_floor":0,"to_floor":4}"#
+        ));
+    }
 
     #[test]
     fn urls_and_topics() {

@@ -5,8 +5,9 @@
 //! through the same analytics engine the server runs; each unit-day's
 //! rollup becomes one sample, labelled 1 when the unit's fault reaches
 //! failure within the following week. The model JSON goes to `--out`
-//! (the repository ships it as `hoistway-analytics/src/risk/model.json`,
-//! which the server loads at start).
+//! (the repository ships the default run's output as
+//! `hoistway-analytics/src/risk/model.json`, built into the binary; `serve
+//! --risk-model FILE` loads another at start).
 
 use anyhow::Context;
 use chrono::{TimeZone, Utc};
