@@ -98,28 +98,41 @@ async fn create(
     caller: Caller,
     Json(input): Json<CaseInput>,
 ) -> ApiResult<(StatusCode, Json<Case>)> {
+    let case = open(&s, &caller, input, "api").await?;
+    Ok((StatusCode::CREATED, Json(case)))
+}
+
+/// Opens a case for `caller`: the one path of every channel a signed-in
+/// user opens cases through (the API, the portal). `default_channel` is
+/// used when the input names none.
+pub async fn open(
+    s: &AppState,
+    caller: &Caller,
+    input: CaseInput,
+    default_channel: &'static str,
+) -> ApiResult<Case> {
     caller.require(Resource::Cases, Action::Write)?;
-    if input.channel.as_deref() == Some("phone") && !staff(&caller) {
+    if input.channel.as_deref() == Some("phone") && !staff(caller) {
         return Err(AppError::Forbidden(
             "phone cases are taken by the care center".into(),
         ));
     }
     let opening = Opening {
-        channel: "api",
+        channel: default_channel,
         finding_key: None,
     };
     let case = cases::create(
         &s.db,
         &caller.scope,
-        caller.actor(&s),
+        caller.actor(s),
         &s.desk,
         input,
         opening,
     )
     .await?;
     s.metrics.cases_opened.inc();
-    publish(&s, &case, "case_created");
-    Ok((StatusCode::CREATED, Json(case)))
+    publish(s, &case, "case_created");
+    Ok(case)
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{number}", tag = "cases", params(("number" = String, Path)),
