@@ -18,15 +18,24 @@
 //! - [`assets`]: stylesheet, script, service worker, manifest, icon.
 //! - [`signin`]: sign-in and sign-out.
 //! - [`placeholders`]: pages other parts of the portal will replace.
-//! - customer pages: [`home`].
+//! - [`fleet`]: the viewer's units, cases and each unit's state.
+//! - customer pages: [`home`], [`equipment`], [`requests`], [`services`],
+//!   [`reports`], [`documents`], [`setup`].
 
 pub mod assets;
 pub mod charts;
+pub mod documents;
+pub mod equipment;
+pub mod fleet;
 pub mod forms;
 pub mod home;
 pub mod layout;
 pub mod page;
 pub mod placeholders;
+pub mod reports;
+pub mod requests;
+pub mod services;
+pub mod setup;
 pub mod signin;
 pub mod strings;
 pub mod ui;
@@ -52,6 +61,33 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home::show))
         .route("/signin", get(signin::show).post(signin::submit))
         .route("/signout", post(signin::sign_out))
+        .route("/equipment", get(equipment::list))
+        .route("/equipment/{id}", get(equipment::show))
+        .route("/equipment/{id}/requests", post(equipment::create_request))
+        .route("/requests", get(requests::list).post(requests::create))
+        .route("/requests/new", get(requests::new))
+        .route("/requests/{number}", get(requests::show))
+        .route("/requests/{number}/quote", post(requests::quote))
+        .route("/services", get(services::show))
+        .route("/services/calendar", post(services::create_feed))
+        .route("/services/calendar/revoke", post(services::revoke_feeds))
+        .route("/reports", get(reports::form))
+        .route("/reports/view", get(reports::view))
+        .route("/reports/csv", get(reports::csv))
+        .route("/documents", get(documents::show))
+        .route("/setup", get(setup::me))
+        .route("/setup/me", post(setup::save_me))
+        .route(
+            "/setup/notifications",
+            get(setup::notifications_page).post(setup::save_notifications),
+        )
+        .route(
+            "/setup/portfolios",
+            get(setup::portfolios_page).post(setup::create_portfolio),
+        )
+        .route("/setup/portfolios/{id}", post(setup::update_portfolio))
+        .route("/setup/team", get(setup::team_page).post(setup::add_member))
+        .route("/setup/team/{id}/remove", post(setup::remove_member))
         .route("/desk", get(placeholders::desk))
         .route("/tech", get(placeholders::tech))
         .route("/assets/{name}", get(assets::serve))

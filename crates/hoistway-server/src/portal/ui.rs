@@ -75,6 +75,16 @@ pub fn page_header(title: &str, lead: Option<&str>, actions: Markup) -> Markup {
     }
 }
 
+/// `text` cut to `max` characters with an ellipsis.
+pub fn short(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
 pub fn empty(text: &str) -> Markup {
     html! { p.empty { (text) } }
 }

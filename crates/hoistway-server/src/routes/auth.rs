@@ -26,7 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login))
         .routes(routes!(logout))
-        .routes(routes!(me))
+        .routes(routes!(me, update_me))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -200,4 +200,44 @@ async fn me(caller: Caller) -> Json<Me> {
         user: caller.user,
         scope: scope.into(),
     })
+}
+
+/// What a signed-in user may change about themselves.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MePatch {
+    pub name: Option<String>,
+    /// Empty to remove.
+    pub phone: Option<String>,
+}
+
+/// Changes the caller's own contact details (any role; the role, password
+/// and access stay as they are). Shared by the API and the portal.
+pub async fn change_me(state: &AppState, caller: &Caller, p: MePatch) -> ApiResult<User> {
+    let patch = users::UserPatch {
+        name: p.name,
+        phone: p.phone,
+        ..Default::default()
+    };
+    Ok(users::update(
+        &state.db,
+        &caller.scope,
+        caller.actor(state),
+        caller.user.id,
+        patch,
+        |_| false,
+        |_| String::new(),
+    )
+    .await?)
+}
+
+/// Changes the signed-in user's name or phone.
+#[utoipa::path(patch, path = "/api/v1/me", tag = "auth", request_body = MePatch,
+    responses((status = 200, body = User), (status = 400), (status = 401)))]
+async fn update_me(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(p): Json<MePatch>,
+) -> ApiResult<Json<User>> {
+    Ok(Json(change_me(&state, &caller, p).await?))
 }

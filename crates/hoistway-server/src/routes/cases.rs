@@ -298,6 +298,17 @@ async fn quote(
     Path(number): Path<String>,
     Json(a): Json<QuoteAnswer>,
 ) -> ApiResult<Json<Case>> {
+    Ok(Json(answer_quote(&s, &caller, &number, a).await?))
+}
+
+/// Accepts or declines a case's quote: the customer's decision (shared by
+/// the API and the portal).
+pub async fn answer_quote(
+    s: &AppState,
+    caller: &Caller,
+    number: &str,
+    a: QuoteAnswer,
+) -> ApiResult<Case> {
     caller.require(Resource::Cases, Action::Write)?;
     if !matches!(
         caller.user.role,
@@ -308,9 +319,10 @@ async fn quote(
             caller.user.role
         )));
     }
-    let case = lifecycle::answer_quote(&s.db, &caller.scope, caller.actor(&s), &s.desk, &number, a)
-        .await?;
-    Ok(Json(case))
+    let case =
+        lifecycle::answer_quote(&s.db, &caller.scope, caller.actor(s), &s.desk, number, a).await?;
+    publish(s, &case, "case_quote");
+    Ok(case)
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{number}/acknowledge", tag = "cases", params(("number" = String, Path)),

@@ -3,7 +3,13 @@
 //! take it from `ctx.t` (today always [`EN`]).
 //!
 //! Sections group the strings by page area; add a section (a struct and
-//! its field here) for a new area rather than scattering literals.
+//! its field here) for a new area rather than scattering literals. The
+//! customer pages' sections live in [`customer`]; other areas add a file
+//! beside it the same way.
+
+pub mod customer;
+
+pub use customer::{Documents, Equipment, Home, Reports, Requests, Services, Setup};
 
 /// All strings of one language.
 pub struct Strings {
@@ -15,6 +21,13 @@ pub struct Strings {
     pub errors: Errors,
     pub labels: Labels,
     pub placeholders: Placeholders,
+    pub home: Home,
+    pub equipment: Equipment,
+    pub requests: Requests,
+    pub services: Services,
+    pub reports: Reports,
+    pub documents: Documents,
+    pub setup: Setup,
 }
 
 pub struct Common {
@@ -245,6 +258,13 @@ pub static EN: Strings = Strings {
         resident_title: "Nothing to show here",
         resident_body: "Residents call lifts in the mobile app; the portal is for facility teams.",
     },
+    home: customer::EN_HOME,
+    equipment: customer::EN_EQUIPMENT,
+    requests: customer::EN_REQUESTS,
+    services: customer::EN_SERVICES,
+    reports: customer::EN_REPORTS,
+    documents: customer::EN_DOCUMENTS,
+    setup: customer::EN_SETUP,
 };
 
 #[cfg(test)]
