@@ -55,6 +55,16 @@ impl Area {
         }
     }
 
+    /// A label short enough for the phone's bottom tab bar.
+    pub fn short_label(self, t: &Strings) -> &'static str {
+        match self {
+            Area::Requests => t.nav.requests_short,
+            Area::Setup => t.nav.setup_short,
+            Area::Documents => t.nav.documents_short,
+            other => other.label(t),
+        }
+    }
+
     /// Whether `path` is inside this area.
     fn contains(self, path: &str) -> bool {
         match self {
@@ -175,7 +185,12 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                 li {
                                     a href=(a.href()) aria-current=[a.contains(&ctx.path).then_some("page")] {
                                         (icon(a.icon()))
-                                        span { (a.label(t)) }
+                                        @if a.short_label(t) == a.label(t) {
+                                            span { (a.label(t)) }
+                                        } @else {
+                                            span.tab-long { (a.label(t)) }
+                                            span.tab-short { (a.short_label(t)) }
+                                        }
                                     }
                                 }
                             }

@@ -96,7 +96,7 @@ pub async fn me(ctx: Ctx) -> PageResult {
 pub async fn save_me(State(s): State<AppState>, posted: Posted) -> PageResult {
     posted.ctx.require_area(Area::Setup)?;
     let p = MePatch {
-        name: posted.get("name").map(str::to_string),
+        name: Some(posted.get("name").unwrap_or("").to_string()),
         phone: Some(posted.get("phone").unwrap_or("").to_string()),
     };
     match change_me(&s, &posted.ctx.caller, p).await {
