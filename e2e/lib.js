@@ -60,6 +60,8 @@ async function shot(page, name) {
   const vp = page.viewportSize();
   const tag = vp && vp.width <= 500 ? 'phone' : 'desktop';
   await page.screenshot({ path: path.join(SHOTS, `${name}-${tag}.png`), fullPage: true });
+  // What a phone shows first, with the tab bar where the user sees it.
+  if (tag === 'phone') await page.screenshot({ path: path.join(SHOTS, `${name}-${tag}-screen.png`) });
 }
 
 // Fails if the page scrolls sideways (a layout too wide for the viewport).

@@ -566,3 +566,61 @@ async fn setup_saves_settings_matrix_portfolios_and_team() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn unit_charts_and_statistics_come_from_the_rollups() {
+    use hoistway_store::rollups::{add, RollupDelta};
+    let app = demo().await;
+    let unit = unit_of(&app, ADMIN).await;
+    let u = units::get(&app.t.db, &Scope::All, unit).await.unwrap();
+    let today = app.clock_now().date_naive();
+    // Three days of counts: 100, 200 and 300 starts, 1, 2 and 3 hours.
+    let mut tx = app.t.db.begin().await.unwrap();
+    let deltas: Vec<RollupDelta> = (1..=3)
+        .map(|d| RollupDelta {
+            unit_id: unit,
+            customer_id: u.customer_id,
+            period: "day",
+            start_ms: (today - chrono::Duration::days(d))
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_utc()
+                .timestamp_millis(),
+            events: 10,
+            starts: 100 * d,
+            run_ms: 3_600_000 * d,
+            ..Default::default()
+        })
+        .collect();
+    add(&mut tx, &deltas).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut b = signed_in(&app, ADMIN).await;
+    let page = b.get(&format!("/equipment/{unit}")).await;
+    assert_eq!(
+        page.body.matches("<svg").count()
+            - page.body.matches("class=\"icon\"").count()
+            - page.body.matches("class=\"logo\"").count(),
+        2,
+        "two charts"
+    );
+    assert_eq!(
+        page.body.matches("class=\"bar\"").count(),
+        30,
+        "a bar per day"
+    );
+    assert!(!page.body.contains("No performance data"));
+
+    let csv = b
+        .get(&format!("/reports/csv?kind=statistics&unit={unit}"))
+        .await;
+    let mut lines = csv.body.lines();
+    assert_eq!(lines.next(), Some("Unit,Type,Starts,Operating hours"));
+    let row = lines.next().unwrap();
+    assert!(row.ends_with(",600,6.0"), "{row}");
+    assert_eq!(lines.next(), None, "one unit asked for");
+    let view = b
+        .get(&format!("/reports/view?kind=statistics&unit={unit}"))
+        .await;
+    assert!(view.body.contains("class=\"line-path\""));
+}

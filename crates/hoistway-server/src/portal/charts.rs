@@ -24,7 +24,7 @@ const BOTTOM: f64 = 28.0;
 /// A "nice" upper bound for the axis (1, 2, 2.5 or 5 × 10^k) and its step.
 pub fn nice_max(max: f64) -> (f64, f64) {
     if max <= 0.0 || !max.is_finite() {
-        return (1.0, 0.25);
+        return (4.0, 1.0);
     }
     let raw_step = max / 4.0;
     let mag = 10f64.powf(raw_step.log10().floor());
@@ -42,7 +42,8 @@ fn fmt_tick(v: f64) -> String {
     } else if v.fract().abs() < 1e-9 {
         format!("{v:.0}")
     } else {
-        format!("{v:.1}")
+        let s = format!("{v:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
 
@@ -57,7 +58,7 @@ fn frame(title: &str, unit: &str, max: f64, step: f64, body: Markup, points: &[P
     let slot = (W - LEFT - RIGHT) / points.len().max(1) as f64;
     html! {
         figure.chart {
-            svg viewBox=(format!("0 0 {W} {H}")) role="img" aria-label=(format!("{title} ({unit})")) preserveAspectRatio="none" {
+            svg viewBox=(format!("0 0 {W} {H}")) role="img" aria-label=(format!("{title} ({unit})")) {
                 title { (title) }
                 @for i in 0..=4 {
                     @let v = step * i as f64;
@@ -77,8 +78,11 @@ fn frame(title: &str, unit: &str, max: f64, step: f64, body: Markup, points: &[P
     }
 }
 
-/// Vertical bars, one per point.
+/// Vertical bars, one per point; nothing when every value is zero.
 pub fn bars(title: &str, unit: &str, points: &[Point]) -> Markup {
+    if !has_data(points) {
+        return html! {};
+    }
     let max_v = points.iter().map(|p| p.value).fold(0.0, f64::max);
     let (max, step) = nice_max(max_v);
     let plot_h = H - TOP - BOTTOM;
@@ -96,8 +100,12 @@ pub fn bars(title: &str, unit: &str, points: &[Point]) -> Markup {
     frame(title, unit, max, step, body, points)
 }
 
-/// A line through the points, with a dot per point.
+/// A line through the points, with a dot per point; nothing when every
+/// value is zero.
 pub fn line(title: &str, unit: &str, points: &[Point]) -> Markup {
+    if !has_data(points) {
+        return html! {};
+    }
     let max_v = points.iter().map(|p| p.value).fold(0.0, f64::max);
     let (max, step) = nice_max(max_v);
     let plot_h = H - TOP - BOTTOM;
@@ -126,6 +134,11 @@ pub fn line(title: &str, unit: &str, points: &[Point]) -> Markup {
         }
     };
     frame(title, unit, max, step, body, points)
+}
+
+/// Whether a series has anything to draw.
+pub fn has_data(points: &[Point]) -> bool {
+    points.iter().any(|p| p.value > 0.0)
 }
 
 #[cfg(test)]
@@ -175,6 +188,19 @@ mod tests {
         assert_eq!(svg.matches("<circle").count(), 2);
         assert!(svg.contains("M") && svg.contains(" L"));
         assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>"));
+    }
+
+    #[test]
+    fn an_all_zero_series_draws_nothing() {
+        assert!(bars("x", "y", &pts(&[0.0, 0.0])).into_string().is_empty());
+        assert!(line("x", "y", &[]).into_string().is_empty());
+    }
+
+    #[test]
+    fn ticks_keep_quarter_steps() {
+        assert_eq!(fmt_tick(0.25), "0.25");
+        assert_eq!(fmt_tick(2.5), "2.5");
+        assert_eq!(fmt_tick(12_000.0), "12k");
     }
 
     #[test]

@@ -102,7 +102,7 @@ pub async fn list(
     let selected = |v: &Option<String>, id: i64| id_of(v) == Some(id);
     let body = html! {
         (ui::page_header(t.equipment.title, Some(&(t.equipment.count)(shown.len(), units.len())), html! {}))
-        form.card.filters method="get" action="/equipment" data-autosubmit {
+        (ui::filter_box(t, [q.building_id.as_deref(), q.contract_id.as_deref(), q.kind.as_deref(), q.status.as_deref(), q.q.as_deref()].iter().filter(|v| v.is_some_and(|v| !v.trim().is_empty())).count(), html! { form.filters method="get" action="/equipment" data-autosubmit {
             div.field {
                 label for="f-building" { (t.equipment.building) }
                 select #f-building name="building_id" {
@@ -147,7 +147,7 @@ pub async fn list(
                 button.btn.btn-primary type="submit" { (t.common.filter) }
                 a.btn href="/equipment" { (t.common.clear_filters) }
             }
-        }
+        } }))
         section.card {
             @if shown.is_empty() {
                 (ui::empty(t.equipment.none))

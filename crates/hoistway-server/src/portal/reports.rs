@@ -438,7 +438,7 @@ pub async fn view(State(s): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) ->
             a.btn href="/reports" { (t.reports.new_report) }
         }))
         @if !report.rows.is_empty() {
-            div.grid { @for c in &report.charts { section.card { (c) } } }
+            div.grid { @for c in report.charts.iter().filter(|c| !c.0.is_empty()) { section.card { (c) } } }
         }
         section.card {
             @if report.rows.is_empty() { (ui::empty(t.reports.no_rows)) } @else {

@@ -194,7 +194,7 @@ pub async fn list(
                 a.btn.btn-primary href="/requests/new" { (t.requests.new_button) }
             }
         }))
-        form.card.filters method="get" action="/requests" data-autosubmit {
+        (ui::filter_box(t, [q.building_id.as_deref(), q.q.as_deref()].iter().filter(|v| v.is_some_and(|v| !v.trim().is_empty())).count(), html! { form.filters method="get" action="/requests" data-autosubmit {
             div.field {
                 label for="q-status" { (t.requests.status) }
                 select #q-status name="status" {
@@ -217,7 +217,7 @@ pub async fn list(
                 input #q-q type="text" name="q" value=(q.q.clone().unwrap_or_default());
             }
             div.buttons { button.btn.btn-primary type="submit" { (t.common.filter) } }
-        }
+        } }))
         section.card data-live-list="cases" {
             p.small.muted data-live-new hidden { (t.home.new_request_arrived) " " a href="/requests" { (t.home.reload) } }
             (case_table(t, &list, Some(&names)))

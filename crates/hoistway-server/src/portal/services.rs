@@ -124,7 +124,7 @@ async fn render(
                 a href=(link("list", first)) aria-current=[(!calendar_view).then_some("page")] { (t.services.list) }
             }
         }))
-        form.card.filters method="get" action="/services" data-autosubmit {
+        (ui::filter_box(t, [q.building_id.as_deref(), q.contract_id.as_deref(), q.q.as_deref()].iter().filter(|v| v.is_some_and(|v| !v.trim().is_empty())).count(), html! { form.filters method="get" action="/services" data-autosubmit {
             input type="hidden" name="view" value=(view);
             input type="hidden" name="month" value=(first.format("%Y-%m").to_string());
             div.field {
@@ -152,7 +152,7 @@ async fn render(
                 input #s-q type="text" name="q" value=(q.q.clone().unwrap_or_default()) placeholder=(t.equipment.search_hint);
             }
             div.buttons { button.btn.btn-primary type="submit" { (t.common.filter) } }
-        }
+        } }))
         section.card aria-labelledby="m-h" {
             div.card-head {
                 a.btn.btn-sm href=(link(view, add_months(first, -1))) { "‹ " span.sr-only { (t.services.previous) } }

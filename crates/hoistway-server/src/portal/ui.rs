@@ -85,6 +85,19 @@ pub fn short(text: &str, max: usize) -> String {
     }
 }
 
+/// A filter form in a panel that folds away on phones (open without JS,
+/// and whenever a filter is set).
+pub fn filter_box(t: &super::strings::Strings, active: usize, form: Markup) -> Markup {
+    html! {
+        details.card.filter-box open data-active=(active) {
+            summary {
+                span { (t.common.filters) @if active > 0 { span.filter-count { "(" (active) ")" } } }
+            }
+            (form)
+        }
+    }
+}
+
 pub fn empty(text: &str) -> Markup {
     html! { p.empty { (text) } }
 }

@@ -50,7 +50,7 @@
     var es = new EventSource('/api/v1/events');
     es.addEventListener('open', function () { if (indicator) indicator.hidden = false; });
     es.addEventListener('error', function () { if (indicator) indicator.hidden = true; });
-    ['case_created', 'case_status', 'case_assigned', 'case_eta', 'case_report', 'case_priority'].forEach(function (kind) {
+    ['case_created', 'case_status', 'case_assigned', 'case_eta', 'case_report', 'case_priority', 'case_quote'].forEach(function (kind) {
       es.addEventListener(kind, function (ev) {
         var d = {};
         try { d = JSON.parse(ev.data); } catch (e) { return; }
@@ -79,6 +79,12 @@
     var q = btn && btn.getAttribute && btn.getAttribute('data-confirm');
     if (q && !window.confirm(q)) ev.preventDefault();
   });
+
+  // Filter panels start closed on phones unless a filter is set.
+  if (window.matchMedia && window.matchMedia('(max-width: 720px)').matches) {
+    var boxes = document.querySelectorAll('details.filter-box[data-active="0"]');
+    for (var b = 0; b < boxes.length; b++) boxes[b].open = false;
+  }
 
   // Auto-submit filter selects (the Apply button stays for keyboard users).
   var autos = document.querySelectorAll('form[data-autosubmit] select');
