@@ -24,6 +24,8 @@ for (const viewport of [DESKTOP, PHONE]) {
 
   test(`customer admin walks every tab (${tag})`, async () => {
     const page = await newPage(browser, viewport);
+    await page.goto('/signin');
+    await shot(page, 'signin');
     await signIn(page, 'customer_admin');
     assert.equal(new URL(page.url()).pathname, '/');
     await visit(page, '/', 'Overview', 'home');

@@ -158,7 +158,7 @@ mod tests {
     #[test]
     fn axis_tops_are_round_and_cover_the_data() {
         for (max, want) in [
-            (0.0, 1.0),
+            (0.0, 4.0),
             (3.0, 4.0),
             (9.0, 10.0),
             (130.0, 200.0),

@@ -207,9 +207,8 @@ pub static EN: Strings = Strings {
         },
         priority: |p| match p {
             "emergency" => "Emergency",
-            "high" => "High",
-            "normal" => "Normal",
-            "low" => "Low",
+            "urgent" => "Urgent",
+            "routine" => "Routine",
             _ => "Unknown",
         },
         unit_kind: |k| match k {
@@ -242,7 +241,7 @@ pub static EN: Strings = Strings {
         tier: |t| match t {
             "basic" => "Basic",
             "standard" => "Standard",
-            "premium" => "Premium",
+            "comprehensive" => "Comprehensive",
             _ => "Other",
         },
         billing_interval: |b| match b {
@@ -283,6 +282,32 @@ mod tests {
     fn every_case_status_has_a_label() {
         for s in hoistway_desk::Status::ALL {
             assert_ne!((EN.labels.case_status)(s.as_str()), "Unknown", "{s:?}");
+        }
+    }
+
+    #[test]
+    fn every_tier_and_interval_has_a_label() {
+        use hoistway_domain::fleet::{BillingInterval, Tier};
+        for t in [Tier::Basic, Tier::Standard, Tier::Comprehensive] {
+            assert_ne!((EN.labels.tier)(t.as_str()), "Other");
+        }
+        for b in [
+            BillingInterval::Monthly,
+            BillingInterval::Quarterly,
+            BillingInterval::Annual,
+        ] {
+            assert_ne!((EN.labels.billing_interval)(b.as_str()), "Other");
+        }
+    }
+
+    #[test]
+    fn every_priority_has_a_label() {
+        for p in [
+            hoistway_desk::Priority::Emergency,
+            hoistway_desk::Priority::Urgent,
+            hoistway_desk::Priority::Routine,
+        ] {
+            assert_ne!((EN.labels.priority)(p.as_str()), "Unknown", "{p:?}");
         }
     }
 
