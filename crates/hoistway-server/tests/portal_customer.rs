@@ -624,3 +624,66 @@ async fn unit_charts_and_statistics_come_from_the_rollups() {
         .await;
     assert!(view.body.contains("class=\"line-path\""));
 }
+
+#[tokio::test]
+async fn unit_states_follow_live_telemetry_within_the_tenant() {
+    use hoistway_store::live::{upsert, LiveState};
+    let app = demo().await;
+    let own = unit_of(&app, ADMIN).await;
+    let foreign = unit_of(&app, OTHER_ADMIN).await;
+    let now = app.clock_now();
+    let state = |unit_id: i64, customer_id: i64, mode: &str| LiveState {
+        unit_id,
+        customer_id,
+        mode: Some(mode.into()),
+        available: mode == "normal",
+        last_seen: Some(now),
+        current_floor: Some(3),
+        passengers: Some(0),
+        starts: Some(1000),
+        run_hours: Some(12.5),
+        alarms: vec![],
+        faults: json!([]),
+        version: 1,
+        updated_at: now,
+    };
+    let cust = |id: i64| {
+        let db = app.t.db.clone();
+        async move { units::get(&db, &Scope::All, id).await.unwrap().customer_id }
+    };
+    let (own_c, foreign_c) = (cust(own).await, cust(foreign).await);
+    let mut tx = app.t.db.begin().await.unwrap();
+    upsert(
+        &mut tx,
+        &[
+            state(own, own_c, "normal"),
+            state(foreign, foreign_c, "out_of_service"),
+        ],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut b = signed_in(&app, ADMIN).await;
+    let list = b.get("/equipment?status=in_service").await;
+    assert!(
+        list.body.contains("1 of 24 units"),
+        "only the own unit is in service"
+    );
+    assert!(list.body.contains(&format!("href=\"/equipment/{own}\"")));
+    let out = b.get("/equipment?status=out_of_service").await;
+    assert!(
+        out.body.contains("0 of 24 units"),
+        "the other tenant's state does not leak in"
+    );
+    let unit = b.get(&format!("/equipment/{own}")).await;
+    assert!(unit.body.contains("Normal service") && unit.body.contains("Online"));
+    // An hour later without reports the unit is unknown again.
+    app.clock.advance(chrono::Duration::hours(1));
+    let later = b.get("/equipment?status=unknown").await;
+    assert!(
+        later.body.contains("24 of 24 units") || later.body.contains("24 units"),
+        "{}",
+        later.body.len()
+    );
+}

@@ -274,7 +274,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
         (None, None)
     };
     let mut history = cases.clone();
-    history.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    history.sort_by_key(|c| std::cmp::Reverse(c.created_at));
     let name = fleet::unit_name(&unit);
     let body = html! {
         nav.crumbs aria-label=(t.equipment.breadcrumb) { a href="/equipment" { (t.equipment.title) } " / " (unit.equipment_number) }

@@ -8,7 +8,7 @@
 
 use super::page::PortalError;
 use crate::auth::Caller;
-use crate::routes::equipment::{unit_status, UnitStatus};
+use crate::routes::equipment::{status_from, UnitStatus};
 use crate::state::AppState;
 use hoistway_domain::{Action, Resource};
 use hoistway_store::buildings::{self, Building};
@@ -192,10 +192,21 @@ pub async fn states(
             by_unit.entry(u).or_default().push(c);
         }
     }
+    // One query for every visible unit's live state, judged exactly as
+    // `GET /units/{id}/status` judges one.
+    let mut live: HashMap<i64, hoistway_store::live::LiveState> = if telemetry {
+        hoistway_store::live::list_visible(&s.db, &caller.scope)
+            .await?
+            .into_iter()
+            .map(|l| (l.unit_id, l))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let mut out = HashMap::with_capacity(units.len());
     for u in units {
         let status = if telemetry {
-            unit_status(s, &caller.scope, u.id).await?
+            status_from(s, u.id, live.remove(&u.id))
         } else {
             unknown_status(u.id)
         };

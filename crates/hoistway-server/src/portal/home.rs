@@ -93,7 +93,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> PageResult {
         .as_ref()
         .map(|c| (t.home.lead)(&c.name, units.len()));
     let mut recent = open.clone();
-    recent.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    recent.sort_by_key(|c| std::cmp::Reverse(c.created_at));
     let body = html! {
         (ui::page_header(t.home.title, lead.as_deref(), html! {
             @if ctx.may(Resource::Cases, Action::Write) {

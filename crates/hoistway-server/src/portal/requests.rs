@@ -183,7 +183,7 @@ pub async fn list(
         ..Default::default()
     };
     let mut list = fleet::cases_where(&s, caller, f).await?;
-    list.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    list.sort_by_key(|c| std::cmp::Reverse(c.created_at));
     let units = fleet::units(&s, caller, &ListFilter::default()).await?;
     let names: HashMap<i64, String> = units.iter().map(|u| (u.id, fleet::unit_name(u))).collect();
     let buildings = fleet::buildings(&s, caller).await?;
