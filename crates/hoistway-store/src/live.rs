@@ -129,7 +129,11 @@ pub async fn list_visible(db: &Db, scope: &Scope) -> Result<Vec<LiveState>> {
     let mut sql =
         Sql::new("SELECT s.* FROM unit_state s JOIN units u ON u.id = s.unit_id WHERE 1=1");
     crate::scope::restrict(&mut sql, scope, "u", crate::scope::Shape::InBuilding);
-    sql.fetch_all(&db.pool).await?.iter().map(from_row).collect()
+    sql.fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
 }
 
 fn from_row(r: &sqlx::any::AnyRow) -> Result<LiveState> {
