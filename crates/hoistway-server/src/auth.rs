@@ -96,7 +96,7 @@ impl Caller {
         }
     }
 
-    fn from_session(s: Session) -> Self {
+    pub(crate) fn from_session(s: Session) -> Self {
         let scope = Scope::for_user(
             s.user.role,
             s.user.customer_id,

@@ -16,6 +16,7 @@
 //! - [`connected`]: telemetry ingest (HTTP, MQTT), analytics pipeline,
 //!   live state, rollups, findings, remote commands, retention.
 //! - [`routes`]: one module per resource.
+//! - [`portal`]: the web portal (server-rendered pages, assets, sign-in).
 //! - [`remote`]: remote call: running lift drivers, live calls, counters.
 //! - [`kone`]: the KONE API v2 compatible surface (`/api/v2`: OAuth2
 //!   tokens, inventory, equipment status, service orders).
@@ -37,6 +38,7 @@ pub mod jobs;
 pub mod kone;
 pub mod live;
 pub mod metrics;
+pub mod portal;
 pub mod remote;
 pub mod routes;
 pub mod state;
@@ -46,7 +48,6 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use error::AppError;
 use state::AppState;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -135,7 +136,10 @@ pub fn app(state: AppState) -> Router {
         // their own tokens (see `kone`).
         .merge(kone::router())
         .merge(routes::health::router())
-        .fallback(|| async { AppError::NotFound("route") })
+        // Outside the API's session layer: pages check their own session
+        // and the CSRF field of their forms.
+        .merge(portal::router())
+        .fallback(portal::fallback)
         .layer(DefaultBodyLimit::max(state.settings.body_limit))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)

@@ -120,8 +120,25 @@ pub async fn get(db: &Db, scope: &Scope, unit_id: i64) -> Result<Option<LiveStat
     let Some(r) = sql.fetch_optional(&db.pool).await? else {
         return Ok(None);
     };
+    from_row(&r).map(Some)
+}
+
+/// The stored states of every unit the caller can see (units that never
+/// sent anything have none), in one query: for pages listing many units.
+pub async fn list_visible(db: &Db, scope: &Scope) -> Result<Vec<LiveState>> {
+    let mut sql =
+        Sql::new("SELECT s.* FROM unit_state s JOIN units u ON u.id = s.unit_id WHERE 1=1");
+    crate::scope::restrict(&mut sql, scope, "u", crate::scope::Shape::InBuilding);
+    sql.fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<LiveState> {
     let parse = |s: String| serde_json::from_str(&s).unwrap_or(serde_json::Value::Null);
-    Ok(Some(LiveState {
+    Ok(LiveState {
         unit_id: r.int("unit_id")?,
         customer_id: r.int("customer_id")?,
         mode: r.opt_text("mode")?,
@@ -135,5 +152,5 @@ pub async fn get(db: &Db, scope: &Scope, unit_id: i64) -> Result<Option<LiveStat
         faults: parse(r.text("faults")?),
         version: r.int("version")?,
         updated_at: r.instant("updated_at")?,
-    }))
+    })
 }

@@ -26,7 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login))
         .routes(routes!(logout))
-        .routes(routes!(me))
+        .routes(routes!(me, update_me))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -53,22 +53,29 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash_password("decoy password that matches nothing"))
 }
 
-/// Signs in and returns a bearer token; also sets the session cookie (a
-/// browser-session cookie: it ends with the browser or at `expires_at`).
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401), (status = 429)))]
-async fn login(
-    State(state): State<AppState>,
-    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
-    jar: CookieJar,
-    Json(req): Json<LoginRequest>,
-) -> ApiResult<impl IntoResponse> {
+/// A successful sign-in: the new session's secrets and its user.
+pub struct SignedIn {
+    pub token: String,
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: User,
+}
+
+/// Checks a password under the sign-in throttle and opens a session. The
+/// one path for every sign-in (API and portal), so both count failures
+/// and lock out alike. `address` is the client's IP, if known.
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: String,
+    address: Option<std::net::IpAddr>,
+) -> ApiResult<SignedIn> {
     let now = state.clock.now();
-    let email = req.email.trim().to_lowercase();
+    let email = email.trim().to_lowercase();
     let account_key = format!("account:{email}");
     let address_key = format!(
         "address:{}",
-        connect.map(|c| c.0 .0.ip().to_string()).unwrap_or_default()
+        address.map(|a| a.to_string()).unwrap_or_default()
     );
     for (key, limit) in [(&account_key, PER_ACCOUNT), (&address_key, PER_ADDRESS)] {
         if let Some(retry_after_s) = state.throttle.locked_for(key, limit, now) {
@@ -80,7 +87,6 @@ async fn login(
         .as_ref()
         .map(|(_, h)| h.clone())
         .unwrap_or_else(|| decoy_hash().to_string());
-    let password = req.password;
     let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .map_err(AppError::internal)?;
@@ -110,25 +116,56 @@ async fn login(
         expires_at,
     )
     .await?;
-    let session_cookie = Cookie::build((SESSION_COOKIE, token.clone()))
+    Ok(SignedIn {
+        token,
+        csrf_token,
+        expires_at,
+        user,
+    })
+}
+
+/// Adds the session and CSRF cookies of a fresh sign-in to `jar`.
+pub fn with_session_cookies(state: &AppState, jar: CookieJar, s: &SignedIn) -> CookieJar {
+    let session_cookie = Cookie::build((SESSION_COOKIE, s.token.clone()))
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(state.settings.secure_cookies)
         .path("/")
         .build();
-    let csrf_cookie = Cookie::build((CSRF_COOKIE, csrf_token.clone()))
+    let csrf_cookie = Cookie::build((CSRF_COOKIE, s.csrf_token.clone()))
         .same_site(SameSite::Strict)
         .secure(state.settings.secure_cookies)
         .path("/")
         .build();
-    let jar = jar.add(session_cookie).add(csrf_cookie);
+    jar.add(session_cookie).add(csrf_cookie)
+}
+
+/// Removes the session and CSRF cookies from `jar`.
+pub fn without_session_cookies(jar: CookieJar) -> CookieJar {
+    jar.remove(Cookie::build(SESSION_COOKIE).path("/").build())
+        .remove(Cookie::build(CSRF_COOKIE).path("/").build())
+}
+
+/// Signs in and returns a bearer token; also sets the session cookie (a
+/// browser-session cookie: it ends with the browser or at `expires_at`).
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401), (status = 429)))]
+async fn login(
+    State(state): State<AppState>,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    jar: CookieJar,
+    Json(req): Json<LoginRequest>,
+) -> ApiResult<impl IntoResponse> {
+    let address = connect.map(|c| c.0 .0.ip());
+    let signed = sign_in(&state, &req.email, req.password, address).await?;
+    let jar = with_session_cookies(&state, jar, &signed);
     Ok((
         jar,
         Json(LoginResponse {
-            token,
-            csrf_token,
-            expires_at,
-            user,
+            token: signed.token,
+            csrf_token: signed.csrf_token,
+            expires_at: signed.expires_at,
+            user: signed.user,
         }),
     ))
 }
@@ -141,10 +178,7 @@ async fn logout(
     jar: CookieJar,
 ) -> ApiResult<impl IntoResponse> {
     sessions::revoke(&state.db, caller.actor(&state), caller.session_id).await?;
-    let jar = jar
-        .remove(Cookie::build(SESSION_COOKIE).path("/").build())
-        .remove(Cookie::build(CSRF_COOKIE).path("/").build());
-    Ok((StatusCode::NO_CONTENT, jar))
+    Ok((StatusCode::NO_CONTENT, without_session_cookies(jar)))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -166,4 +200,44 @@ async fn me(caller: Caller) -> Json<Me> {
         user: caller.user,
         scope: scope.into(),
     })
+}
+
+/// What a signed-in user may change about themselves.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MePatch {
+    pub name: Option<String>,
+    /// Empty to remove.
+    pub phone: Option<String>,
+}
+
+/// Changes the caller's own contact details (any role; the role, password
+/// and access stay as they are). Shared by the API and the portal.
+pub async fn change_me(state: &AppState, caller: &Caller, p: MePatch) -> ApiResult<User> {
+    let patch = users::UserPatch {
+        name: p.name,
+        phone: p.phone,
+        ..Default::default()
+    };
+    Ok(users::update(
+        &state.db,
+        &caller.scope,
+        caller.actor(state),
+        caller.user.id,
+        patch,
+        |_| false,
+        |_| String::new(),
+    )
+    .await?)
+}
+
+/// Changes the signed-in user's name or phone.
+#[utoipa::path(patch, path = "/api/v1/me", tag = "auth", request_body = MePatch,
+    responses((status = 200, body = User), (status = 400), (status = 401)))]
+async fn update_me(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(p): Json<MePatch>,
+) -> ApiResult<Json<User>> {
+    Ok(Json(change_me(&state, &caller, p).await?))
 }

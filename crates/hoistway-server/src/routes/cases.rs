@@ -98,28 +98,41 @@ async fn create(
     caller: Caller,
     Json(input): Json<CaseInput>,
 ) -> ApiResult<(StatusCode, Json<Case>)> {
+    let case = open(&s, &caller, input, "api").await?;
+    Ok((StatusCode::CREATED, Json(case)))
+}
+
+/// Opens a case for `caller`: the one path of every channel a signed-in
+/// user opens cases through (the API, the portal). `default_channel` is
+/// used when the input names none.
+pub async fn open(
+    s: &AppState,
+    caller: &Caller,
+    input: CaseInput,
+    default_channel: &'static str,
+) -> ApiResult<Case> {
     caller.require(Resource::Cases, Action::Write)?;
-    if input.channel.as_deref() == Some("phone") && !staff(&caller) {
+    if input.channel.as_deref() == Some("phone") && !staff(caller) {
         return Err(AppError::Forbidden(
             "phone cases are taken by the care center".into(),
         ));
     }
     let opening = Opening {
-        channel: "api",
+        channel: default_channel,
         finding_key: None,
     };
     let case = cases::create(
         &s.db,
         &caller.scope,
-        caller.actor(&s),
+        caller.actor(s),
         &s.desk,
         input,
         opening,
     )
     .await?;
     s.metrics.cases_opened.inc();
-    publish(&s, &case, "case_created");
-    Ok((StatusCode::CREATED, Json(case)))
+    publish(s, &case, "case_created");
+    Ok(case)
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{number}", tag = "cases", params(("number" = String, Path)),
@@ -285,6 +298,17 @@ async fn quote(
     Path(number): Path<String>,
     Json(a): Json<QuoteAnswer>,
 ) -> ApiResult<Json<Case>> {
+    Ok(Json(answer_quote(&s, &caller, &number, a).await?))
+}
+
+/// Accepts or declines a case's quote: the customer's decision (shared by
+/// the API and the portal).
+pub async fn answer_quote(
+    s: &AppState,
+    caller: &Caller,
+    number: &str,
+    a: QuoteAnswer,
+) -> ApiResult<Case> {
     caller.require(Resource::Cases, Action::Write)?;
     if !matches!(
         caller.user.role,
@@ -295,9 +319,10 @@ async fn quote(
             caller.user.role
         )));
     }
-    let case = lifecycle::answer_quote(&s.db, &caller.scope, caller.actor(&s), &s.desk, &number, a)
-        .await?;
-    Ok(Json(case))
+    let case =
+        lifecycle::answer_quote(&s.db, &caller.scope, caller.actor(s), &s.desk, number, a).await?;
+    publish(s, &case, "case_quote");
+    Ok(case)
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{number}/acknowledge", tag = "cases", params(("number" = String, Path)),

@@ -72,10 +72,17 @@ pub async fn unit_status(
     scope: &hoistway_domain::Scope,
     id: i64,
 ) -> Result<UnitStatus, hoistway_store::StoreError> {
+    let st = live::get(&s.db, scope, id).await?;
+    Ok(status_from(s, id, st))
+}
+
+/// A unit's status from its stored live state (`None`: never reported),
+/// judged against the clock and the offline threshold.
+pub fn status_from(s: &AppState, id: i64, st: Option<live::LiveState>) -> UnitStatus {
     let now = s.clock.now();
     let offline_after = s.connected.settings().offline_after;
-    let Some(st) = live::get(&s.db, scope, id).await? else {
-        return Ok(UnitStatus {
+    let Some(st) = st else {
+        return UnitStatus {
             unit_id: id,
             available: false,
             mode: "unknown".into(),
@@ -88,10 +95,10 @@ pub async fn unit_status(
             run_hours: None,
             alarms: vec![],
             faults: serde_json::json!([]),
-        });
+        };
     };
     let online = st.last_seen.is_some_and(|t| now - t <= offline_after);
-    Ok(UnitStatus {
+    UnitStatus {
         unit_id: id,
         available: online && st.available,
         mode: match (&st.mode, online) {
@@ -114,7 +121,7 @@ pub async fn unit_status(
         run_hours: st.run_hours,
         alarms: st.alarms,
         faults: st.faults,
-    })
+    }
 }
 
 /// Query of `GET /units/{id}/rollups`.

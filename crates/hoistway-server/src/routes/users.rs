@@ -35,25 +35,9 @@ async fn list(
 async fn create(
     State(s): State<AppState>,
     caller: Caller,
-    Json(mut input): Json<UserInput>,
+    Json(input): Json<UserInput>,
 ) -> ApiResult<(StatusCode, Json<User>)> {
-    caller.require(Resource::Users, Action::Write)?;
-    if input.customer_id.is_none() {
-        input.customer_id = caller.scope.customer_id();
-    }
-    let role = hoistway_domain::Role::parse(&input.role)?;
-    if !caller.user.role.may_grant(role) {
-        return Err(AppError::Forbidden(format!(
-            "a {} may not create a {role}",
-            caller.user.role
-        )));
-    }
-    let password = input.password.clone();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(AppError::internal)?;
-    let new = input.validated(|_| hash)?;
-    let created = users::create(&s.db, &caller.scope, caller.actor(&s), new).await?;
+    let created = add_user(&s, &caller, input).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -78,6 +62,35 @@ async fn update(
     Path(id): Path<i64>,
     Json(p): Json<UserPatch>,
 ) -> ApiResult<Json<User>> {
+    let updated = change_user(&s, &caller, id, p).await?;
+    Ok(Json(updated))
+}
+
+/// Creates a user for the caller (the API's and the portal's one path):
+/// customer users default to the caller's customer, and nobody hands out a
+/// role they may not grant.
+pub async fn add_user(s: &AppState, caller: &Caller, mut input: UserInput) -> ApiResult<User> {
+    caller.require(Resource::Users, Action::Write)?;
+    if input.customer_id.is_none() {
+        input.customer_id = caller.scope.customer_id();
+    }
+    let role = hoistway_domain::Role::parse(&input.role)?;
+    if !caller.user.role.may_grant(role) {
+        return Err(AppError::Forbidden(format!(
+            "a {} may not create a {role}",
+            caller.user.role
+        )));
+    }
+    let password = input.password.clone();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(AppError::internal)?;
+    let new = input.validated(|_| hash)?;
+    Ok(users::create(&s.db, &caller.scope, caller.actor(s), new).await?)
+}
+
+/// Applies a patch to a user for the caller (API and portal).
+pub async fn change_user(s: &AppState, caller: &Caller, id: i64, p: UserPatch) -> ApiResult<User> {
     caller.require(Resource::Users, Action::Write)?;
     let hash = match p.password.clone() {
         Some(pw) => Some(
@@ -88,15 +101,14 @@ async fn update(
         None => None,
     };
     let granter = caller.user.role;
-    let updated = users::update(
+    Ok(users::update(
         &s.db,
         &caller.scope,
-        caller.actor(&s),
+        caller.actor(s),
         id,
         p,
         |r| granter.may_grant(r),
         |_| hash.unwrap_or_default(),
     )
-    .await?;
-    Ok(Json(updated))
+    .await?)
 }

@@ -1,0 +1,98 @@
+// Hoistway portal: progressive enhancement only; every page works without
+// this file. It keeps status badges current from the server-sent events of
+// /api/v1/events, refreshes live unit status, confirms destructive
+// buttons, and registers the service worker.
+(function () {
+  'use strict';
+  var body = document.body;
+  if (!body) return;
+
+  var labels = {};
+  try { labels = JSON.parse(body.getAttribute('data-labels') || '{}'); } catch (e) { labels = {}; }
+
+  var tones = {
+    new: 'badge-warn', on_hold: 'badge-warn',
+    dispatched: 'badge-info', en_route: 'badge-info', on_site: 'badge-info',
+    resolved: 'badge-ok', closed: 'badge-ok', cancelled: 'badge-muted'
+  };
+
+  function setCaseStatus(number, status) {
+    var els = document.querySelectorAll('[data-case-status]');
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      if (el.getAttribute('data-case-status') !== number) continue;
+      if (el.getAttribute('data-status') === status) continue;
+      el.setAttribute('data-status', status);
+      el.className = 'badge ' + (tones[status] || 'badge-muted') + ' flash-update';
+      el.textContent = labels[status] || status;
+    }
+  }
+
+  // Unit status badges (data-unit-status="ID") are refreshed from the API.
+  function refreshUnit(id) {
+    fetch('/api/v1/units/' + encodeURIComponent(id) + '/status', { credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (s) {
+        if (!s) return;
+        var els = document.querySelectorAll('[data-unit-live="' + id + '"]');
+        for (var i = 0; i < els.length; i++) {
+          var el = els[i];
+          var field = el.getAttribute('data-field');
+          if (field === 'floor') el.textContent = s.current_floor == null ? '–' : String(s.current_floor);
+          if (field === 'seen' && s.last_seen) el.textContent = new Date(s.last_seen).toLocaleString();
+        }
+      })
+      .catch(function () {});
+  }
+
+  var indicator = document.querySelector('[data-live-indicator]');
+  if (window.EventSource && body.getAttribute('data-live') === 'on') {
+    var es = new EventSource('/api/v1/events');
+    es.addEventListener('open', function () { if (indicator) indicator.hidden = false; });
+    es.addEventListener('error', function () { if (indicator) indicator.hidden = true; });
+    ['case_created', 'case_status', 'case_assigned', 'case_eta', 'case_report', 'case_priority', 'case_quote'].forEach(function (kind) {
+      es.addEventListener(kind, function (ev) {
+        var d = {};
+        try { d = JSON.parse(ev.data); } catch (e) { return; }
+        if (d.number && d.status) setCaseStatus(d.number, d.status);
+        if (d.unit_id != null) refreshUnit(String(d.unit_id));
+        var list = document.querySelector('[data-live-list="cases"]');
+        if (kind === 'case_created' && list) {
+          var note = document.querySelector('[data-live-new]');
+          if (note) note.hidden = false;
+        }
+      });
+    });
+    window.addEventListener('pagehide', function () { es.close(); });
+  }
+
+  var units = document.querySelectorAll('[data-unit-live][data-field]');
+  if (units.length) {
+    var ids = {};
+    for (var i = 0; i < units.length; i++) ids[units[i].getAttribute('data-unit-live')] = true;
+    setInterval(function () { Object.keys(ids).forEach(refreshUnit); }, 30000);
+  }
+
+  // Confirmation for destructive buttons (data-confirm="question").
+  document.addEventListener('submit', function (ev) {
+    var btn = ev.submitter || (ev.target && ev.target.querySelector('[data-confirm]'));
+    var q = btn && btn.getAttribute && btn.getAttribute('data-confirm');
+    if (q && !window.confirm(q)) ev.preventDefault();
+  });
+
+  // Filter panels start closed on phones unless a filter is set.
+  if (window.matchMedia && window.matchMedia('(max-width: 720px)').matches) {
+    var boxes = document.querySelectorAll('details.filter-box[data-active="0"]');
+    for (var b = 0; b < boxes.length; b++) boxes[b].open = false;
+  }
+
+  // Auto-submit filter selects (the Apply button stays for keyboard users).
+  var autos = document.querySelectorAll('form[data-autosubmit] select');
+  for (var j = 0; j < autos.length; j++) {
+    autos[j].addEventListener('change', function (ev) { ev.target.form.submit(); });
+  }
+
+  if ('serviceWorker' in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register('/sw.js').catch(function () {});
+  }
+})();
