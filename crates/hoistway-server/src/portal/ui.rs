@@ -57,7 +57,7 @@ pub fn case_status_badge(t: &super::strings::Strings, number: &str, status: &str
 pub fn priority_tone(p: &str) -> Tone {
     match p {
         "emergency" => Tone::Bad,
-        "high" => Tone::Warn,
+        "high" | "urgent" => Tone::Warn,
         _ => Tone::Muted,
     }
 }
