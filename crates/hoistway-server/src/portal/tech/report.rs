@@ -25,7 +25,7 @@ fn minor(amount: &str) -> Option<i64> {
         .map(|c| if c == ',' { '.' } else { c })
         .collect();
     let v: f64 = clean.parse().ok()?;
-    (v.is_finite() && v >= 0.0 && v < 1e12).then(|| (v * 100.0).round() as i64)
+    (v.is_finite() && (0.0..1e12).contains(&v)).then(|| (v * 100.0).round() as i64)
 }
 
 /// The draft a submitted form stands for; `Err` names a field that could
