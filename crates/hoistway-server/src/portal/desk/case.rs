@@ -140,7 +140,8 @@ fn status_box(ctx: &Ctx, c: &Case) -> Markup {
             section.card {
                 h2 { (t.desk.status_heading) }
                 div.status-moves {
-                    @for to in next.iter().filter(|s| matches!(s, Status::EnRoute | Status::OnSite | Status::Resolved | Status::Closed | Status::Dispatched)) {
+                    // A new case is dispatched through the dispatch form (it needs a technician).
+                    @for to in next.iter().filter(|s| matches!(s, Status::EnRoute | Status::OnSite | Status::Resolved | Status::Closed) || (**s == Status::Dispatched && c.status() != Status::New)) {
                         form method="post" action=(action) {
                             (csrf_field(ctx))
                             input type="hidden" name="status" value=(to.as_str());

@@ -260,6 +260,7 @@ pub const EN_DESK: Desk = Desk {
     timeline_heading: "Timeline",
     timeline_kind: |k| match k {
         "created" => "Opened",
+        "triage" => "Triage",
         "status" => "Status",
         "assigned" => "Dispatch",
         "eta" => "ETA",
