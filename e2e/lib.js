@@ -20,6 +20,9 @@ const LOGINS = {
   front_desk: 'front.desk@nordictowers.example',
   finance: 'finance@nordictowers.example',
   other_customer_admin: 'customer.admin@rhein-immo.example',
+  // Care center and field (desk tests).
+  technician: 'technician@hoistway.example',
+  technician_de: 'technician.de@hoistway.example',
 };
 
 const DESKTOP = { width: 1280, height: 800 };

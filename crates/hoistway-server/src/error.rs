@@ -20,6 +20,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("sign in first")]
     Unauthorized,
+    /// The password was right; the account also needs its TOTP code.
+    #[error("this account has a second factor: send the current code of the authenticator app (or a recovery code) as \"totp\"")]
+    SecondFactorRequired,
     #[error("{0}")]
     Forbidden(String),
     #[error("{0} not found")]
@@ -50,6 +53,7 @@ impl AppError {
             AppError::Invalid(_) => (StatusCode::BAD_REQUEST, "invalid"),
             AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::SecondFactorRequired => (StatusCode::UNAUTHORIZED, "second_factor_required"),
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),

@@ -41,6 +41,7 @@ pub mod metrics;
 pub mod portal;
 pub mod remote;
 pub mod routes;
+pub mod second_factor;
 pub mod state;
 pub mod throttle;
 

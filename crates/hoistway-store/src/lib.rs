@@ -58,6 +58,7 @@ pub mod portfolios;
 pub mod rollups;
 mod row;
 pub mod scope;
+pub mod second_factor;
 pub mod sessions;
 pub mod sql;
 pub mod telemetry;

@@ -172,6 +172,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                             strong { (user.name) }
                             span.role { ((t.labels.role)(user.role.as_str())) }
                         }
+                        a.btn.btn-ghost href="/account/security" { (t.security.nav) }
                         form.signout method="post" action="/signout" {
                             (csrf_field(ctx))
                             button.btn.btn-ghost type="submit" { (t.common.sign_out) }

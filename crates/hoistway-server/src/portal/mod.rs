@@ -24,6 +24,7 @@
 
 pub mod assets;
 pub mod charts;
+pub mod desk;
 pub mod documents;
 pub mod equipment;
 pub mod fleet;
@@ -34,10 +35,12 @@ pub mod page;
 pub mod placeholders;
 pub mod reports;
 pub mod requests;
+pub mod security;
 pub mod services;
 pub mod setup;
 pub mod signin;
 pub mod strings;
+pub mod tech;
 pub mod ui;
 
 use crate::state::AppState;
@@ -88,8 +91,36 @@ pub fn router() -> Router<AppState> {
         .route("/setup/portfolios/{id}", post(setup::update_portfolio))
         .route("/setup/team", get(setup::team_page).post(setup::add_member))
         .route("/setup/team/{id}/remove", post(setup::remove_member))
-        .route("/desk", get(placeholders::desk))
-        .route("/tech", get(placeholders::tech))
+        // Care center, technician view, sign-in security (desk/, tech/, security/).
+        .route("/desk", get(desk::queue::show))
+        .route("/desk/rows", get(desk::queue::rows_only))
+        .route(
+            "/desk/intake",
+            get(desk::intake::show).post(desk::intake::submit),
+        )
+        .route("/desk/intake/preview", get(desk::intake::preview))
+        .route("/desk/cases/{number}", get(desk::case::show))
+        .route("/desk/cases/{number}/status", post(desk::case::status))
+        .route("/desk/cases/{number}/assign", post(desk::case::assign))
+        .route("/desk/cases/{number}/priority", post(desk::case::priority))
+        .route("/desk/cases/{number}/note", post(desk::case::note))
+        .route(
+            "/desk/cases/{number}/acknowledge",
+            post(desk::case::acknowledge),
+        )
+        .route("/tech", get(tech::list))
+        .route("/tech/cases/{number}", get(tech::order::show))
+        .route("/tech/cases/{number}/status", post(tech::order::status))
+        .route(
+            "/tech/cases/{number}/report",
+            post(tech::order::file_report),
+        )
+        .route("/tech/cases/{number}/command", post(tech::order::command))
+        .route("/signin/code", post(security::second_step::submit))
+        .route("/account/security", get(security::enrol::show))
+        .route("/account/security/start", post(security::enrol::start))
+        .route("/account/security/confirm", post(security::enrol::confirm))
+        .route("/account/security/disable", post(security::enrol::disable))
         .route("/assets/{name}", get(assets::serve))
         .route("/sw.js", get(assets::service_worker))
         .route("/manifest.webmanifest", get(assets::manifest))

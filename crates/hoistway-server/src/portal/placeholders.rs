@@ -1,8 +1,7 @@
-//! Pages another part of the portal will build: the care-center console
-//! (`/desk`) and the technician view (`/tech`). They exist so staff and
-//! technicians land somewhere honest after signing in.
+//! A plain page for a role the portal has nothing for (residents call
+//! lifts in the mobile app).
 
-use super::layout::{self, Area};
+use super::layout;
 use super::page::{Ctx, PageResult};
 use super::ui;
 use axum::response::IntoResponse;
@@ -18,20 +17,6 @@ fn placeholder(ctx: &Ctx, title: &str, body: &str) -> PageResult {
         },
     )
     .into_response())
-}
-
-/// `GET /desk`.
-pub async fn desk(ctx: Ctx) -> PageResult {
-    ctx.require_area(Area::Desk)?;
-    let t = ctx.t;
-    placeholder(&ctx, t.placeholders.desk_title, t.placeholders.desk_body)
-}
-
-/// `GET /tech`.
-pub async fn tech(ctx: Ctx) -> PageResult {
-    ctx.require_area(Area::Tech)?;
-    let t = ctx.t;
-    placeholder(&ctx, t.placeholders.tech_title, t.placeholders.tech_body)
 }
 
 /// The start page of a resident (remote call lives in the mobile app).

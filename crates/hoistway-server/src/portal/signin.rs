@@ -1,13 +1,14 @@
 //! `/signin` and `/signout`.
 //!
-//! Signing in goes through [`crate::routes::auth::sign_in`], the API's own
+//! Signing in goes through [`crate::routes::auth::check_password`] and
+//! [`crate::routes::auth::open_session`], the API's own
 //! path, so the throttle and the session are the same. The sign-in form
 //! has no session yet, so its CSRF token is a random value in a
 //! `SameSite=Strict` cookie that the form must repeat (double submit):
 //! another site can neither read the cookie nor make the browser send it.
 //!
-//! A second factor (TOTP) will slot in between the password check and the
-//! session cookies.
+//! With a second factor (TOTP) enabled, a right password leads to
+//! [`super::security::second_step`] instead of the session cookies.
 
 use super::forms::{csrf_input, same_token, split_csrf};
 use super::layout;
@@ -15,7 +16,9 @@ use super::page::{flash_of, redirect_with, safe_next, session_of, Flash, PageRes
 use super::strings::EN;
 use crate::auth::random_token;
 use crate::error::AppError;
-use crate::routes::auth::{sign_in, with_session_cookies, without_session_cookies};
+use crate::routes::auth::{
+    check_password, open_session, with_session_cookies, without_session_cookies,
+};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Query, State};
@@ -30,7 +33,7 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 
 /// Cookie holding the sign-in form's CSRF token.
-const PRE_COOKIE: &str = "hoistway_signin";
+pub(crate) const PRE_COOKIE: &str = "hoistway_signin";
 
 #[derive(Debug, Deserialize)]
 pub struct SignInQuery {
@@ -66,7 +69,7 @@ fn form(token: &str, next: &str, email: &str, message: Option<&Flash>) -> maud::
     )
 }
 
-fn pre_cookie(state: &AppState, token: String) -> Cookie<'static> {
+pub(crate) fn pre_cookie(state: &AppState, token: String) -> Cookie<'static> {
     Cookie::build((PRE_COOKIE, token))
         .http_only(true)
         .same_site(SameSite::Strict)
@@ -92,7 +95,7 @@ pub async fn show(
 }
 
 /// Where to go once signed in: `next` if given, else the role's landing.
-fn after_sign_in(role: Role, next: &str) -> String {
+pub(crate) fn after_sign_in(role: Role, next: &str) -> String {
     if next == "/" {
         layout::landing(role).to_string()
     } else {
@@ -123,7 +126,15 @@ pub async fn submit(
     let next = safe_next(&get("next")).to_string();
     let address = connect.map(|c| c.0 .0.ip());
     let t = &EN;
-    match sign_in(&state, &email, password, address).await {
+    let outcome = match check_password(&state, &email, password, address).await {
+        // A second factor: the code is asked for on a second page.
+        Ok(user) if hoistway_store::second_factor::enabled(&state.db, user.id).await? => {
+            return super::security::second_step::ask(&state, jar, user, &next).await;
+        }
+        Ok(user) => open_session(&state, user).await,
+        Err(e) => Err(e),
+    };
+    match outcome {
         Ok(signed) => {
             let jar = with_session_cookies(&state, jar, &signed)
                 .remove(Cookie::build(PRE_COOKIE).path("/signin").build());

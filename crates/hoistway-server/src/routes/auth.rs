@@ -15,7 +15,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::{DateTime, Utc};
 use hoistway_domain::Scope;
 use hoistway_store::users::{self, User};
-use hoistway_store::{sessions, Actor};
+use hoistway_store::{second_factor, sessions, Actor};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::sync::OnceLock;
@@ -34,6 +34,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
+    /// The current authenticator code (or a recovery code), for accounts
+    /// with a second factor; refused with 401 `second_factor_required`
+    /// when missing there, ignored otherwise.
+    #[serde(default)]
+    pub totp: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -62,14 +67,31 @@ pub struct SignedIn {
 }
 
 /// Checks a password under the sign-in throttle and opens a session. The
-/// one path for every sign-in (API and portal), so both count failures
-/// and lock out alike. `address` is the client's IP, if known.
+/// one path for every password sign-in (API and portal), so both count
+/// failures and lock out alike. `address` is the client's IP, if known.
+/// An account with a second factor is refused with
+/// [`AppError::SecondFactorRequired`]: its callers use [`check_password`],
+/// [`crate::second_factor::verify`] and [`open_session`].
 pub async fn sign_in(
     state: &AppState,
     email: &str,
     password: String,
     address: Option<std::net::IpAddr>,
 ) -> ApiResult<SignedIn> {
+    let user = check_password(state, email, password, address).await?;
+    if second_factor::enabled(&state.db, user.id).await? {
+        return Err(AppError::SecondFactorRequired);
+    }
+    open_session(state, user).await
+}
+
+/// The password step: the user if `password` is theirs (throttled).
+pub async fn check_password(
+    state: &AppState,
+    email: &str,
+    password: String,
+    address: Option<std::net::IpAddr>,
+) -> ApiResult<User> {
     let now = state.clock.now();
     let email = email.trim().to_lowercase();
     let account_key = format!("account:{email}");
@@ -100,6 +122,12 @@ pub async fn sign_in(
         }
     };
     state.throttle.clear(&account_key);
+    Ok(user)
+}
+
+/// Opens a session for a user who has passed every factor.
+pub async fn open_session(state: &AppState, user: User) -> ApiResult<SignedIn> {
+    let now = state.clock.now();
     let token = random_token(32);
     let csrf_token = random_token(18);
     let expires_at = now + state.settings.session_ttl;
@@ -157,7 +185,12 @@ async fn login(
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<impl IntoResponse> {
     let address = connect.map(|c| c.0 .0.ip());
-    let signed = sign_in(&state, &req.email, req.password, address).await?;
+    let user = check_password(&state, &req.email, req.password, address).await?;
+    if second_factor::enabled(&state.db, user.id).await? {
+        let code = req.totp.as_deref().ok_or(AppError::SecondFactorRequired)?;
+        crate::second_factor::verify(&state, &user, code, address).await?;
+    }
+    let signed = open_session(&state, user).await?;
     let jar = with_session_cookies(&state, jar, &signed);
     Ok((
         jar,

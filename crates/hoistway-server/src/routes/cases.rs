@@ -51,7 +51,7 @@ pub struct CaseDetail {
     pub escalations: Vec<EscalationRow>,
 }
 
-fn staff(caller: &Caller) -> bool {
+pub(crate) fn staff(caller: &Caller) -> bool {
     caller.user.role.is_provider_side()
 }
 
@@ -166,18 +166,28 @@ async fn status(
     Path(number): Path<String>,
     Json(change): Json<StatusChange>,
 ) -> ApiResult<Json<Case>> {
-    may_move(&s, &caller, &number).await?;
+    Ok(Json(move_status(&s, &caller, &number, change).await?))
+}
+
+/// The `status` action, shared by the API and the portal (same checks).
+pub async fn move_status(
+    s: &AppState,
+    caller: &Caller,
+    number: &str,
+    change: StatusChange,
+) -> ApiResult<Case> {
+    may_move(s, caller, number).await?;
     let case = lifecycle::change_status(
         &s.db,
         &caller.scope,
-        caller.actor(&s),
+        caller.actor(s),
         &s.desk,
-        &number,
+        number,
         change,
     )
     .await?;
-    publish(&s, &case, "case_status");
-    Ok(Json(case))
+    publish(s, &case, "case_status");
+    Ok(case)
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{number}/assign", tag = "cases", params(("number" = String, Path)),
@@ -189,16 +199,25 @@ async fn assign(
     Path(number): Path<String>,
     Json(a): Json<Assignment>,
 ) -> ApiResult<Json<Case>> {
-    may_move(&s, &caller, &number).await?;
+    Ok(Json(dispatch(&s, &caller, &number, a).await?))
+}
+
+/// The `assign` action, shared by the API and the portal (same checks).
+pub async fn dispatch(
+    s: &AppState,
+    caller: &Caller,
+    number: &str,
+    a: Assignment,
+) -> ApiResult<Case> {
+    may_move(s, caller, number).await?;
     if caller.user.role == Role::Technician {
         return Err(AppError::Forbidden(
             "dispatch is done by the care center".into(),
         ));
     }
-    let case =
-        lifecycle::assign(&s.db, &caller.scope, caller.actor(&s), &s.desk, &number, a).await?;
-    publish(&s, &case, "case_assigned");
-    Ok(Json(case))
+    let case = lifecycle::assign(&s.db, &caller.scope, caller.actor(s), &s.desk, number, a).await?;
+    publish(s, &case, "case_assigned");
+    Ok(case)
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{number}/eta", tag = "cases", params(("number" = String, Path)),
@@ -210,11 +229,21 @@ async fn eta(
     Path(number): Path<String>,
     Json(e): Json<EtaChange>,
 ) -> ApiResult<Json<Case>> {
-    may_move(&s, &caller, &number).await?;
+    Ok(Json(change_eta(&s, &caller, &number, e).await?))
+}
+
+/// The `eta` action, shared by the API and the portal (same checks).
+pub async fn change_eta(
+    s: &AppState,
+    caller: &Caller,
+    number: &str,
+    e: EtaChange,
+) -> ApiResult<Case> {
+    may_move(s, caller, number).await?;
     let case =
-        lifecycle::set_eta(&s.db, &caller.scope, caller.actor(&s), &s.desk, &number, e).await?;
-    publish(&s, &case, "case_eta");
-    Ok(Json(case))
+        lifecycle::set_eta(&s.db, &caller.scope, caller.actor(s), &s.desk, number, e).await?;
+    publish(s, &case, "case_eta");
+    Ok(case)
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{number}/priority", tag = "cases", params(("number" = String, Path)),
@@ -226,6 +255,16 @@ async fn priority(
     Path(number): Path<String>,
     Json(change): Json<PriorityChange>,
 ) -> ApiResult<Json<Case>> {
+    Ok(Json(override_priority(&s, &caller, &number, change).await?))
+}
+
+/// The `priority` action, shared by the API and the portal (same checks).
+pub async fn override_priority(
+    s: &AppState,
+    caller: &Caller,
+    number: &str,
+    change: PriorityChange,
+) -> ApiResult<Case> {
     caller.require(Resource::Cases, Action::Write)?;
     if !matches!(caller.user.role, Role::DutyManager | Role::ProviderAdmin) {
         return Err(AppError::Forbidden(format!(
@@ -236,14 +275,14 @@ async fn priority(
     let case = lifecycle::override_priority(
         &s.db,
         &caller.scope,
-        caller.actor(&s),
+        caller.actor(s),
         &s.desk,
-        &number,
+        number,
         change,
     )
     .await?;
-    publish(&s, &case, "case_priority");
-    Ok(Json(case))
+    publish(s, &case, "case_priority");
+    Ok(case)
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{number}/notes", tag = "cases", params(("number" = String, Path)),
@@ -255,15 +294,20 @@ async fn note(
     Path(number): Path<String>,
     Json(n): Json<Note>,
 ) -> ApiResult<Json<Case>> {
+    Ok(Json(add_note(&s, &caller, &number, n).await?))
+}
+
+/// The `note` action, shared by the API and the portal (same checks).
+pub async fn add_note(s: &AppState, caller: &Caller, number: &str, n: Note) -> ApiResult<Case> {
     caller.require(Resource::Cases, Action::Write)?;
-    if n.internal && !staff(&caller) {
+    if n.internal && !staff(caller) {
         return Err(AppError::Forbidden(
             "internal notes are for the provider's staff".into(),
         ));
     }
     let case =
-        lifecycle::add_note(&s.db, &caller.scope, caller.actor(&s), &s.desk, &number, n).await?;
-    Ok(Json(case))
+        lifecycle::add_note(&s.db, &caller.scope, caller.actor(s), &s.desk, number, n).await?;
+    Ok(case)
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{number}/report", tag = "cases", params(("number" = String, Path)),
@@ -275,18 +319,28 @@ async fn report(
     Path(number): Path<String>,
     Json(draft): Json<ServiceReportDraft>,
 ) -> ApiResult<Json<Case>> {
-    may_move(&s, &caller, &number).await?;
+    Ok(Json(file_report(&s, &caller, &number, draft).await?))
+}
+
+/// The `report` action, shared by the API and the portal (same checks).
+pub async fn file_report(
+    s: &AppState,
+    caller: &Caller,
+    number: &str,
+    draft: ServiceReportDraft,
+) -> ApiResult<Case> {
+    may_move(s, caller, number).await?;
     let case = lifecycle::post_report(
         &s.db,
         &caller.scope,
-        caller.actor(&s),
+        caller.actor(s),
         &s.desk,
-        &number,
+        number,
         draft,
     )
     .await?;
-    publish(&s, &case, "case_report");
-    Ok(Json(case))
+    publish(s, &case, "case_report");
+    Ok(case)
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{number}/quote", tag = "cases", params(("number" = String, Path)),
@@ -334,8 +388,18 @@ async fn acknowledge(
     Path(number): Path<String>,
     Json(a): Json<Acknowledgement>,
 ) -> ApiResult<Json<Case>> {
-    may_move(&s, &caller, &number).await?;
+    Ok(Json(acknowledge_escalation(&s, &caller, &number, a).await?))
+}
+
+/// The `acknowledge` action, shared by the API and the portal (same checks).
+pub async fn acknowledge_escalation(
+    s: &AppState,
+    caller: &Caller,
+    number: &str,
+    a: Acknowledgement,
+) -> ApiResult<Case> {
+    may_move(s, caller, number).await?;
     let case =
-        lifecycle::acknowledge(&s.db, &caller.scope, caller.actor(&s), &s.desk, &number, a).await?;
-    Ok(Json(case))
+        lifecycle::acknowledge(&s.db, &caller.scope, caller.actor(s), &s.desk, number, a).await?;
+    Ok(case)
 }

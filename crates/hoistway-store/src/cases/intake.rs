@@ -455,3 +455,31 @@ async fn insert(
     .await?;
     Ok(id)
 }
+
+/// What triage would decide for `input` now, without opening a case: the
+/// same place lookup (hospital, only lift, accessible route, high traffic)
+/// and the same rules as [`create`]. The care-center intake form shows it
+/// while the checklist is filled in; the case itself is decided on submit.
+pub async fn preview(db: &Db, scope: &Scope, input: &CaseInput) -> Result<hoistway_desk::Triage> {
+    let trapped = trapped_count(input)?;
+    let hazards = input
+        .hazards
+        .iter()
+        .filter_map(|h| Hazard::parse(h).ok())
+        .collect::<Vec<_>>();
+    let mut tx = db.begin().await?;
+    let place = place(&mut tx, scope, input).await?;
+    let intake = Intake {
+        passengers_trapped: trapped as u32,
+        medical_condition: input.medical_condition,
+        hazards,
+        unit_removed_from_service: input.unit_removed_from_service,
+        unit_out_of_service: input.unit_out_of_service,
+        only_lift_in_building: place.only_lift,
+        building_is_hospital: place.hospital,
+        accessible_route: place.accessible_route,
+        high_traffic: place.high_traffic,
+        car_near_landing: input.car_near_landing,
+    };
+    Ok(triage(&intake))
+}

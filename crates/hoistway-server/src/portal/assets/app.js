@@ -55,6 +55,7 @@
         var d = {};
         try { d = JSON.parse(ev.data); } catch (e) { return; }
         if (d.number && d.status) setCaseStatus(d.number, d.status);
+        if (window.hoistwayDesk) window.hoistwayDesk.onCase(kind, d);
         if (d.unit_id != null) refreshUnit(String(d.unit_id));
         var list = document.querySelector('[data-live-list="cases"]');
         if (kind === 'case_created' && list) {
@@ -94,5 +95,78 @@
 
   if ('serviceWorker' in navigator && window.isSecureContext) {
     navigator.serviceWorker.register('/sw.js').catch(function () {});
+  }
+
+  // ===== Care center and technician view (desk) =====
+  // Countdowns: <time data-due="RFC 3339" data-in="in {}" data-over="Overdue {}">.
+  function spanText(secs) {
+    var s = Math.abs(secs);
+    if (s >= 86400) return Math.floor(s / 86400) + ' d ' + Math.floor((s % 86400) / 3600) + ' h';
+    if (s >= 3600) { var m = Math.floor((s % 3600) / 60); return Math.floor(s / 3600) + ' h ' + (m < 10 ? '0' : '') + m + ' min'; }
+    if (s >= 60) return Math.floor(s / 60) + ' min';
+    return s + ' s';
+  }
+  function tick() {
+    var els = document.querySelectorAll('[data-due]');
+    var now = Date.now();
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      var due = Date.parse(el.getAttribute('data-due'));
+      if (isNaN(due)) continue;
+      var left = Math.round((due - now) / 1000);
+      var tpl = left < 0 ? el.getAttribute('data-over') : el.getAttribute('data-in');
+      el.textContent = (tpl || '{}').replace('{}', spanText(left));
+      el.className = 'countdown' + (left < 0 ? ' countdown-over' : left < 1800 ? ' countdown-soon' : '');
+    }
+  }
+  if (document.querySelector('[data-due]')) { tick(); setInterval(tick, 1000); }
+
+  // The queue's rows are re-fetched (same filters) when a case changes.
+  var rowsEl = document.querySelector('[data-queue-rows]');
+  var pending = null;
+  function refreshRows() {
+    if (!rowsEl) return;
+    fetch(rowsEl.getAttribute('data-queue-rows') + window.location.search, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) { if (html != null) { rowsEl.innerHTML = html; tick(); } })
+      .catch(function () {});
+  }
+  window.hoistwayDesk = {
+    onCase: function () {
+      if (!rowsEl) return;
+      clearTimeout(pending);
+      pending = setTimeout(refreshRows, 250);
+    }
+  };
+
+  // Intake: show the priority the triage rules would give as the form is filled in.
+  var triageForm = document.querySelector('form[data-triage-form]');
+  if (triageForm && window.URLSearchParams && window.FormData) {
+    var panel = document.querySelector('[data-triage-panel]');
+    var prio = document.querySelector('[data-triage-priority]');
+    var why = document.querySelector('[data-triage-why]');
+    var tonesP = { emergency: 'badge-bad', urgent: 'badge-warn', routine: 'badge-muted' };
+    var timer = null;
+    var preview = function () {
+      var params = new URLSearchParams(new FormData(triageForm));
+      params.delete('_csrf');
+      fetch(triageForm.getAttribute('data-triage-form') + '?' + params.toString(), { credentials: 'same-origin' })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (d) {
+          if (!d || !prio) return;
+          var b = document.createElement('span');
+          b.className = 'badge ' + (tonesP[d.priority] || 'badge-muted');
+          b.textContent = d.label;
+          b.setAttribute('data-priority', d.priority || '');
+          prio.replaceChildren(b);
+          if (why) why.textContent = d.rationale || '';
+          if (panel) panel.className = 'card triage' + (d.priority ? ' triage-' + d.priority : '');
+        })
+        .catch(function () {});
+    };
+    var schedule = function () { clearTimeout(timer); timer = setTimeout(preview, 150); };
+    triageForm.addEventListener('input', schedule);
+    triageForm.addEventListener('change', schedule);
+    preview();
   }
 })();

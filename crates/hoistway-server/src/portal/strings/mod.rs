@@ -8,8 +8,10 @@
 //! beside it the same way.
 
 pub mod customer;
+pub mod desk;
 
 pub use customer::{Documents, Equipment, Home, Reports, Requests, Services, Setup};
+pub use desk::{Desk, Security, Tech};
 
 /// All strings of one language.
 pub struct Strings {
@@ -28,6 +30,10 @@ pub struct Strings {
     pub reports: Reports,
     pub documents: Documents,
     pub setup: Setup,
+    // Care center, technician view, sign-in security (strings/desk.rs).
+    pub desk: Desk,
+    pub tech: Tech,
+    pub security: Security,
 }
 
 pub struct Common {
@@ -272,6 +278,9 @@ pub static EN: Strings = Strings {
     reports: customer::EN_REPORTS,
     documents: customer::EN_DOCUMENTS,
     setup: customer::EN_SETUP,
+    desk: desk::EN_DESK,
+    tech: desk::EN_TECH,
+    security: desk::EN_SECURITY,
 };
 
 #[cfg(test)]
