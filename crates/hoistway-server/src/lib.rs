@@ -18,7 +18,9 @@
 //! - [`routes`]: one module per resource.
 //! - [`remote`]: remote call: running lift drivers, live calls, counters.
 //! - [`kone`]: the KONE API v2 compatible surface (`/api/v2`: OAuth2
-//!   tokens, inventory, equipment status, service orders).
+//!   tokens, inventory, equipment status, service orders; the Elevator
+//!   WebSocket API at `/stream-v2`).
+//! - [`tls`]: serving over HTTPS (rustls) beside plain HTTP.
 //! - [`demo`]: the seeded demo fleet; [`demo_feed`]: its live twin telemetry.
 //! - [`jobs`]: background loops (SLA timers, notification delivery, the
 //!   daily maintenance scheduler); [`delivery`]: the e-mail, SMS and push
@@ -135,7 +137,13 @@ pub fn app(state: AppState) -> Router {
         // their own tokens (see `kone`).
         .merge(kone::router())
         .merge(routes::health::router())
-        .fallback(|| async { AppError::NotFound("route") })
+        .fallback(|uri: axum::http::Uri| async move {
+            if kone::is_v2_path(uri.path()) {
+                kone::v2_fallback()
+            } else {
+                AppError::NotFound("route").into_response()
+            }
+        })
         .layer(DefaultBodyLimit::max(state.settings.body_limit))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
