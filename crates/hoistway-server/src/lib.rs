@@ -21,7 +21,8 @@
 //!   tokens, inventory, equipment status, service orders; the Elevator
 //!   WebSocket API at `/stream-v2`).
 //! - [`tls`]: serving over HTTPS (rustls) beside plain HTTP.
-//! - [`demo`]: the seeded demo fleet; [`demo_feed`]: its live twin telemetry.
+//! - [`demo`]: the seeded demo fleet; [`demo_feed`]: its live twin telemetry;
+//!   [`demo_kone`]: its ready KONE API client.
 //! - [`jobs`]: background loops (SLA timers, notification delivery, the
 //!   daily maintenance scheduler); [`delivery`]: the e-mail, SMS and push
 //!   drivers.
@@ -31,6 +32,7 @@ pub mod connected;
 pub mod delivery;
 pub mod demo;
 pub mod demo_feed;
+pub mod demo_kone;
 pub mod demo_maintenance;
 pub mod error;
 pub mod extract;
@@ -43,6 +45,7 @@ pub mod remote;
 pub mod routes;
 pub mod state;
 pub mod throttle;
+pub mod tls;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::{self, Next};

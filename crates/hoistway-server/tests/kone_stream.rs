@@ -33,7 +33,12 @@ fn assert_error_ack(v: &Value, status: u64) {
 
 /// Moves the manual clock a second at a time (the twin follows it) until a
 /// frame satisfying `pred` arrives.
-async fn advance_until(live: &Live, ws: &mut Ws, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+async fn advance_until(
+    live: &Live,
+    ws: &mut Ws,
+    what: &str,
+    pred: impl Fn(&Value) -> bool,
+) -> Value {
     for _ in 0..600 {
         live.app.clock.advance(chrono::Duration::seconds(1));
         while let Some(Raw::Text(t)) = ws.raw(Duration::from_millis(30)).await {
@@ -51,20 +56,33 @@ async fn handshake_needs_a_token_echoes_koneapi_and_v2_errors_keep_the_contract_
     let live = Live::start(TestDb::sqlite().await, IDLE).await;
     let base = format!("ws://{}/stream-v2", live.addr);
     assert_eq!(Ws::connect(&base).await.err(), Some(401));
-    assert_eq!(Ws::connect(&format!("{base}?accessToken=hw1.bogus.sig")).await.err(), Some(401));
+    assert_eq!(
+        Ws::connect(&format!("{base}?accessToken=hw1.bogus.sig"))
+            .await
+            .err(),
+        Some(401)
+    );
     // An inventory-only token may connect (websocket-sessions-basic).
     let inventory = live.token("").await;
     let ws = live.ws(&inventory).await;
     assert_eq!(ws.protocol.as_deref(), Some("koneapi"));
     // An expired token may not.
     live.app.clock.advance(chrono::Duration::hours(2));
-    assert_eq!(Ws::connect(&format!("{base}?accessToken={inventory}")).await.err(), Some(401));
+    assert_eq!(
+        Ws::connect(&format!("{base}?accessToken={inventory}"))
+            .await
+            .err(),
+        Some(401)
+    );
 
     // The refusal of the handshake is in the contract's error shape.
     let r = live.http.get(live.url("/stream-v2")).send().await.unwrap();
     assert_eq!(r.status(), 401);
     let body: Value = r.json().await.unwrap();
-    assert!(body["message"].is_string() && body["errors"].is_array(), "{body}");
+    assert!(
+        body["message"].is_string() && body["errors"].is_array(),
+        "{body}"
+    );
     // Unknown /api/v2 paths and wrong methods too (not our v1 shape).
     for (method, path, status) in [
         ("GET", "/api/v2/nothing/here", 404),
@@ -79,12 +97,20 @@ async fn handshake_needs_a_token_echoes_koneapi_and_v2_errors_keep_the_contract_
             .unwrap();
         assert_eq!(r.status(), status, "{method} {path}");
         let body: Value = r.json().await.unwrap();
-        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+        assert!(
+            body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{body}"
+        );
         assert!(body["errors"][0]["type"].is_string(), "{body}");
         assert!(body.get("error").is_none(), "{body}");
     }
     // v1 keeps its own shape.
-    let r = live.http.get(live.url("/api/v1/nothing")).send().await.unwrap();
+    let r = live
+        .http
+        .get(live.url("/api/v1/nothing"))
+        .send()
+        .await
+        .unwrap();
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
     live.stop().await;
@@ -100,9 +126,17 @@ async fn http_endpoints_as_the_example_scripts_call_them() {
     assert_eq!(t["scope"], "application/inventory");
     assert_eq!(t["token_type"], "Bearer");
     let token = t["access_token"].as_str().unwrap();
-    assert!(token.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)));
+    assert!(token
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)));
     for (scope, status) in [
-        (format!("callgiving/group:{}:{}", live.f.foreign_building, live.f.foreign_group), 403),
+        (
+            format!(
+                "callgiving/group:{}:{}",
+                live.f.foreign_building, live.f.foreign_group
+            ),
+            403,
+        ),
         ("nonsense/scope".to_string(), 400),
     ] {
         let r = live.token_reply(&scope).await;
@@ -215,7 +249,11 @@ async fn http_endpoints_as_the_example_scripts_call_them() {
         .await
         .unwrap();
     let wo = list[0]["workOrderNumber"].as_str().unwrap();
-    assert!(wo.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)), "{wo}");
+    assert!(
+        wo.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)),
+        "{wo}"
+    );
     let r = live
         .http
         .get(live.url(&format!("/api/v2/equipment/{ken}/serviceOrders/{wo}")))
@@ -233,14 +271,15 @@ async fn http_endpoints_as_the_example_scripts_call_them() {
 async fn table_counts(live: &Live) -> BTreeMap<String, i64> {
     use sqlx::Row;
     let db = &live.app.t.db;
-    let names: Vec<String> = sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .fetch_all(&db.pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get::<String, _>("name"))
-        .filter(|t| !t.starts_with("_sqlx") && t != "call_counters")
-        .collect();
+    let names: Vec<String> =
+        sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<String, _>("name"))
+            .filter(|t| !t.starts_with("_sqlx") && t != "call_counters")
+            .collect();
     let mut out = BTreeMap::new();
     for t in names {
         let n: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {t}"))
@@ -268,12 +307,20 @@ async fn lift_calls_are_placed_refused_cancelled_and_never_stored() {
     let before = table_counts(&live).await;
 
     // elevator-cancel-call-demo / call-and-monitoring-demo: 3000 → 5000.
-    let ack = ws.ask(action(&b, &g, 456995119, 3000, 1, 2, Some(5000))).await;
+    let ack = ws
+        .ask(action(&b, &g, 456995119, 3000, 1, 2, Some(5000)))
+        .await;
     assert!(is_ack(&ack, 201), "{ack}");
-    assert_eq!(ack["requestId"], 456995119, "echoes payload.request_id as a number");
+    assert_eq!(
+        ack["requestId"], 456995119,
+        "echoes payload.request_id as a number"
+    );
     let res = ws.next().await;
     assert_eq!(res["callType"], "action");
-    assert_eq!((res["buildingId"].as_str(), res["groupId"].as_str()), (Some(b.as_str()), Some(g.as_str())));
+    assert_eq!(
+        (res["buildingId"].as_str(), res["groupId"].as_str()),
+        (Some(b.as_str()), Some(g.as_str()))
+    );
     assert_eq!(res["data"]["request_id"], 456995119);
     assert_eq!(res["data"]["success"], true);
     let sid = res["data"]["session_id"].clone();
@@ -294,7 +341,10 @@ async fn lift_calls_are_placed_refused_cancelled_and_never_stored() {
     assert_eq!(ws.next().await["data"]["success"], true);
 
     // Refused by the building: success false, a code, no session_id.
-    for (n, area, dest, code) in [(9, 3000, 3000, "SAME_SOURCE_AND_DEST_FLOOR"), (10, 3000, 99000, "UNKNOWN_AREA")] {
+    for (n, area, dest, code) in [
+        (9, 3000, 3000, "SAME_SOURCE_AND_DEST_FLOOR"),
+        (10, 3000, 99000, "UNKNOWN_AREA"),
+    ] {
         let ack = ws.ask(action(&b, &g, n, area, 1, 2, Some(dest))).await;
         assert!(is_ack(&ack, 201));
         let res = ws.next().await;
@@ -307,21 +357,54 @@ async fn lift_calls_are_placed_refused_cancelled_and_never_stored() {
     assert_eq!(ws.next().await["data"]["error"], "INVALID_DIRECTION");
 
     // Protocol-level refusals: error acks, no result.
-    assert_error_ack(&ws.ask(action(&b, &g, 456995119, 3000, 1, 2, Some(5000))).await, 409);
+    assert_error_ack(
+        &ws.ask(action(&b, &g, 456995119, 3000, 1, 2, Some(5000)))
+            .await,
+        409,
+    );
     assert_error_ack(&ws.ask(action(&b, &g, 12, 3000, 1, 2, None)).await, 400);
-    assert_error_ack(&ws.ask(action(&b, &g, 13, 3000, 1, 99, Some(5000))).await, 400);
-    assert_error_ack(&ws.ask(action(&b, &g, -1, 3000, 1, 2, Some(5000))).await, 400);
-    assert_error_ack(&ws.ask(action("9990000951", &g, 14, 3000, 1, 2, Some(5000))).await, 400);
+    assert_error_ack(
+        &ws.ask(action(&b, &g, 13, 3000, 1, 99, Some(5000))).await,
+        400,
+    );
+    assert_error_ack(
+        &ws.ask(action(&b, &g, -1, 3000, 1, 2, Some(5000))).await,
+        400,
+    );
+    assert_error_ack(
+        &ws.ask(action("9990000951", &g, 14, 3000, 1, 2, Some(5000)))
+            .await,
+        400,
+    );
     let foreign = format!("building:{}", live.f.foreign_building);
-    assert_error_ack(&ws.ask(action(&foreign, &live.f.foreign_group, 15, 3000, 1, 2, Some(5000))).await, 403);
-    assert_error_ack(&ws.ask(action(&b, "other-group", 16, 3000, 1, 2, Some(5000))).await, 403);
+    assert_error_ack(
+        &ws.ask(action(
+            &foreign,
+            &live.f.foreign_group,
+            15,
+            3000,
+            1,
+            2,
+            Some(5000),
+        ))
+        .await,
+        403,
+    );
+    assert_error_ack(
+        &ws.ask(action(&b, "other-group", 16, 3000, 1, 2, Some(5000)))
+            .await,
+        403,
+    );
 
     // Delete: ack 202 and a result, neither with session_id (R3).
     let ack = ws.ask(delete(&b, &g, sid.clone())).await;
     assert!(is_ack(&ack, 202), "{ack}");
     assert!(ack["requestId"].is_string(), "a generated requestId: {ack}");
     let res = ws.next().await;
-    assert_eq!((res["callType"].as_str(), res["data"]["success"].as_bool()), (Some("delete"), Some(true)));
+    assert_eq!(
+        (res["callType"].as_str(), res["data"]["success"].as_bool()),
+        (Some("delete"), Some(true))
+    );
     assert!(res["data"].get("session_id").is_none() && ack["data"].get("session_id").is_none());
     // Again, or an unknown one: 404 error ack without session_id.
     for unknown in [sid.clone(), json!(999_999)] {
@@ -357,34 +440,71 @@ async fn common_api_ping_config_and_actions() {
     assert_eq!(pong["callType"], "ping");
     assert_eq!(pong["data"]["request_id"], 4242);
     let time = pong["data"]["time"].as_str().unwrap();
-    assert_eq!(time, "2026-11-23T08:00:00.000Z", "the server's (manual) clock");
+    assert_eq!(
+        time, "2026-11-23T08:00:00.000Z",
+        "the server's (manual) clock"
+    );
 
     let req = common(&b, &g, "config");
     let ack = ws.ask(req.clone()).await;
     assert_eq!(ack["requestId"], req["requestId"]);
     let config = ws.next().await;
-    assert_eq!((config["callType"].as_str(), &config["requestId"]), (Some("config"), &req["requestId"]));
+    assert_eq!(
+        (config["callType"].as_str(), &config["requestId"]),
+        (Some("config"), &req["requestId"])
+    );
     // The residential topology: floors -1..=8, rear landings at 0, 2 lifts.
     let d = &config["data"];
     let lifts = d["groups"][0]["lifts"].as_array().unwrap();
     let topo = live
         .app
-        .call("GET", &format!("/api/v1/buildings/{}/topology", live.f.building), Some(&live.admin), None)
+        .call(
+            "GET",
+            &format!("/api/v1/buildings/{}/topology", live.f.building),
+            Some(&live.admin),
+            None,
+        )
         .await
         .json;
-    assert_eq!(lifts.len(), topo["groups"][0]["lifts"].as_array().unwrap().len());
+    assert_eq!(
+        lifts.len(),
+        topo["groups"][0]["lifts"].as_array().unwrap().len()
+    );
     assert_eq!(lifts[0]["lift_name"], topo["groups"][0]["lifts"][0]["id"]);
-    let areas: Vec<u64> = d["destinations"].as_array().unwrap().iter().map(|x| x["area_id"].as_u64().unwrap()).collect();
-    let stored: Vec<u64> = topo["areas"].as_array().unwrap().iter().map(|a| a["id"].as_u64().unwrap()).collect();
+    let areas: Vec<u64> = d["destinations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["area_id"].as_u64().unwrap())
+        .collect();
+    let stored: Vec<u64> = topo["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_u64().unwrap())
+        .collect();
     assert_eq!(areas, stored, "every landing of the stored topology");
     assert!(areas.contains(&3000) && areas.contains(&5000) && areas.contains(&2010));
-    let terminals: Vec<u64> = d["terminals"].as_array().unwrap().iter().map(|t| t["terminal_id"].as_u64().unwrap()).collect();
+    let terminals: Vec<u64> = d["terminals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["terminal_id"].as_u64().unwrap())
+        .collect();
     assert_eq!(terminals, vec![1, 2]);
 
     ws.ask(common(&b, &g, "actions")).await;
     let actions = ws.next().await;
-    let ids: Vec<i64> = actions["data"]["call_types"].as_array().unwrap().iter().map(|c| c["action_id"].as_i64().unwrap()).collect();
-    assert!(ids.contains(&2) && ids.contains(&3) && ids.contains(&2001) && ids.contains(&2002), "{ids:?}");
+    let ids: Vec<i64> = actions["data"]["call_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["action_id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&2) && ids.contains(&3) && ids.contains(&2001) && ids.contains(&2002),
+        "{ids:?}"
+    );
 
     // Errors: unknown group, wrong building form, missing scope.
     assert_error_ack(&ws.ask(common(&b, "Z", "config")).await, 403);
@@ -399,7 +519,12 @@ async fn common_api_ping_config_and_actions() {
     topo_in["groups"][0]["id"] = json!("Q");
     let r = live
         .app
-        .call("PUT", &format!("/api/v1/buildings/{}/topology", live.f.building), Some(&live.admin), Some(topo_in))
+        .call(
+            "PUT",
+            &format!("/api/v1/buildings/{}/topology", live.f.building),
+            Some(&live.admin),
+            Some(topo_in),
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.json);
     assert_error_ack(&ws.ask(common(&b, &g, "config")).await, 404);
@@ -428,10 +553,16 @@ async fn malformed_and_unknown_frames_get_error_frames_and_the_connection_stays_
     ws.send_binary(b"{\"type\":\"create-session\"}").await;
     assert_error_ack(&ws.next().await, 400);
     // The requestId of an unknown type is echoed.
-    ws.send_text("{\"type\": \"x\", \"requestId\": \"r-2\"}").await;
+    ws.send_text("{\"type\": \"x\", \"requestId\": \"r-2\"}")
+        .await;
     assert_eq!(ws.next().await["requestId"], "r-2");
     // Bad monitor payloads.
-    for topics in [json!([]), json!(["lift_1/speed"]), json!([7]), json!("+/position")] {
+    for topics in [
+        json!([]),
+        json!(["lift_1/speed"]),
+        json!([7]),
+        json!("+/position"),
+    ] {
         let mut m = monitor(&b, &g, 10, &[]);
         m["payload"]["subtopics"] = topics.clone();
         assert_error_ack(&ws.ask(m).await, 400);
@@ -458,30 +589,48 @@ async fn monitoring_sends_current_state_then_changes_on_concrete_topics() {
     let mut topics = std::collections::BTreeSet::new();
     for _ in 0..4 {
         let e = ws.next().await;
-        assert_eq!((e["callType"].as_str(), &e["requestId"]), (Some("monitor"), &req["requestId"]));
+        assert_eq!(
+            (e["callType"].as_str(), &e["requestId"]),
+            (Some("monitor"), &req["requestId"])
+        );
         assert_eq!(e["buildingId"], b.as_str());
         topics.insert(e["subtopic"].as_str().unwrap().to_string());
         if e["subtopic"].as_str().unwrap().ends_with("/position") {
             let d = &e["data"];
             assert_eq!(d["moving_state"], "STANDING");
-            assert!(d["cur"].is_i64() && d["area"].as_i64().unwrap() > 1_000_000, "{d}");
+            assert!(
+                d["cur"].is_i64() && d["area"].as_i64().unwrap() > 1_000_000,
+                "{d}"
+            );
             assert!(["UP", "DOWN", "NONE"].contains(&d["dir"].as_str().unwrap()));
         } else {
             assert_eq!(e["data"]["state"], "CLOSED");
         }
     }
-    let expected: std::collections::BTreeSet<String> =
-        ["lift_1/doors", "lift_1/position", "lift_2/doors", "lift_2/position"].map(String::from).into();
+    let expected: std::collections::BTreeSet<String> = [
+        "lift_1/doors",
+        "lift_1/position",
+        "lift_2/doors",
+        "lift_2/position",
+    ]
+    .map(String::from)
+    .into();
     assert_eq!(topics, expected);
     // A call moves a lift: position events while it travels, doors opening.
     ws.send(action(&b, &g, 1, 5000, 1, 2, Some(1000))).await;
     let moving = advance_until(&live, &mut ws, "a moving lift", |v| {
-        v["subtopic"].as_str().is_some_and(|t| t.ends_with("/position")) && v["data"]["moving_state"] == "MOVING"
+        v["subtopic"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("/position"))
+            && v["data"]["moving_state"] == "MOVING"
     })
     .await;
     assert!(!moving["subtopic"].as_str().unwrap().contains('+'));
     advance_until(&live, &mut ws, "doors opening", |v| {
-        v["subtopic"].as_str().is_some_and(|t| t.ends_with("/doors")) && v["data"]["state"] == "OPENING"
+        v["subtopic"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("/doors"))
+            && v["data"]["state"] == "OPENING"
     })
     .await;
     // Only subscribed topics: never a status event here.
@@ -512,11 +661,16 @@ async fn call_states_of_the_applications_own_calls() {
     let sid = ws.next().await["data"]["session_id"].as_u64().unwrap();
     // Another application watching every call sees nothing of this one.
     let (id, secret) = live.second_client().await;
-    let mut spy = live.ws(&live.token_as(&id, &secret, &live.callgiving()).await).await;
+    let mut spy = live
+        .ws(&live.token_as(&id, &secret, &live.callgiving()).await)
+        .await;
     spy.ask(monitor(&b, &g, 300, &["call_state/+/+"])).await;
 
     let states = ["being_allocated", "being_served", "served_soon", "served"];
-    let topics: Vec<String> = states.iter().map(|s| format!("call_state/{sid}/{s}")).collect();
+    let topics: Vec<String> = states
+        .iter()
+        .map(|s| format!("call_state/{sid}/{s}"))
+        .collect();
     let refs: Vec<&str> = topics.iter().map(String::as_str).collect();
     let ack = ws.ask(monitor(&b, &g, 300, &refs)).await;
     assert!(is_ack(&ack, 201));
@@ -526,12 +680,18 @@ async fn call_states_of_the_applications_own_calls() {
     assert!(first["data"].get("session_id").is_none());
     let mut seen = vec![first["subtopic"].as_str().unwrap().to_string()];
     while seen.len() < 4 {
-        let e = advance_until(&live, &mut ws, "call states", |v| v["callType"] == "monitor").await;
+        let e = advance_until(&live, &mut ws, "call states", |v| {
+            v["callType"] == "monitor"
+        })
+        .await;
         assert!(e["data"].get("session_id").is_none(), "{e}");
         seen.push(e["subtopic"].as_str().unwrap().to_string());
     }
     assert_eq!(seen, topics, "each state once, in order");
-    assert!(spy.quiet(QUIET).await.is_none(), "no other application's calls");
+    assert!(
+        spy.quiet(QUIET).await.is_none(),
+        "no other application's calls"
+    );
     live.stop().await;
 }
 
@@ -543,27 +703,63 @@ async fn sessions_are_created_resumed_from_a_new_connection_and_resend_state() {
     // websocket-sessions-basic: inventory-only token, create, close, resume.
     let inventory = live.token("").await;
     let mut first = live.ws(&inventory).await;
-    let ok = first.ask(json!({"type": "create-session", "requestId": "c-1"})).await;
-    assert_eq!((ok["type"].as_str(), ok["requestId"].as_str(), ok["statusCode"].as_u64()), (Some("ok"), Some("c-1"), Some(201)));
+    let ok = first
+        .ask(json!({"type": "create-session", "requestId": "c-1"}))
+        .await;
+    assert_eq!(
+        (
+            ok["type"].as_str(),
+            ok["requestId"].as_str(),
+            ok["statusCode"].as_u64()
+        ),
+        (Some("ok"), Some("c-1"), Some(201))
+    );
     let session = ok["data"]["sessionId"].as_str().unwrap().to_string();
     assert!(!session.is_empty());
     first.close().await;
     let mut second = live.ws(&inventory).await;
-    let ok = second.ask(json!({"type": "resume-session", "requestId": "r-1", "sessionId": session})).await;
-    assert_eq!((ok["type"].as_str(), ok["statusCode"].as_u64()), (Some("ok"), Some(201)));
-    assert_eq!(ok["data"], json!({}), "no sessionId in the resume answer (R4)");
+    let ok = second
+        .ask(json!({"type": "resume-session", "requestId": "r-1", "sessionId": session}))
+        .await;
+    assert_eq!(
+        (ok["type"].as_str(), ok["statusCode"].as_u64()),
+        (Some("ok"), Some(201))
+    );
+    assert_eq!(
+        ok["data"],
+        json!({}),
+        "no sessionId in the resume answer (R4)"
+    );
     // Resuming the session you hold, an unknown one, or none at all.
-    let e = second.ask(json!({"type": "resume-session", "requestId": "r-2", "sessionId": session})).await;
-    assert_eq!((e["type"].as_str(), e["statusCode"].as_u64()), (Some("error"), Some(400)));
-    let e = second.ask(json!({"type": "resume-session", "requestId": "r-3", "sessionId": "nope"})).await;
-    assert_eq!((e["type"].as_str(), e["statusCode"].as_u64(), e["message"].as_str()), (Some("error"), Some(404), Some("Invalid session id")));
+    let e = second
+        .ask(json!({"type": "resume-session", "requestId": "r-2", "sessionId": session}))
+        .await;
+    assert_eq!(
+        (e["type"].as_str(), e["statusCode"].as_u64()),
+        (Some("error"), Some(400))
+    );
+    let e = second
+        .ask(json!({"type": "resume-session", "requestId": "r-3", "sessionId": "nope"}))
+        .await;
+    assert_eq!(
+        (
+            e["type"].as_str(),
+            e["statusCode"].as_u64(),
+            e["message"].as_str()
+        ),
+        (Some("error"), Some(404), Some("Invalid session id"))
+    );
     assert_eq!(e["data"], json!({}));
-    let e = second.ask(json!({"type": "resume-session", "requestId": "r-4"})).await;
+    let e = second
+        .ask(json!({"type": "resume-session", "requestId": "r-4"}))
+        .await;
     assert_eq!(e["statusCode"], 400);
 
     // A session with a subscription: events follow the session.
     let mut a = live.ws(&token).await;
-    let ok = a.ask(json!({"type": "create-session", "requestId": "c-2"})).await;
+    let ok = a
+        .ask(json!({"type": "create-session", "requestId": "c-2"}))
+        .await;
     let sid = ok["data"]["sessionId"].as_str().unwrap().to_string();
     a.ask(monitor(&b, &g, 300, &["lift_1/position"])).await;
     let current = a.next().await;
@@ -571,14 +767,19 @@ async fn sessions_are_created_resumed_from_a_new_connection_and_resend_state() {
     // Another application cannot take it.
     let (id, secret) = live.second_client().await;
     let mut other = live.ws(&live.token_as(&id, &secret, "").await).await;
-    let e = other.ask(json!({"type": "resume-session", "requestId": "x", "sessionId": sid})).await;
+    let e = other
+        .ask(json!({"type": "resume-session", "requestId": "x", "sessionId": sid}))
+        .await;
     assert_eq!(e["statusCode"], 404);
     // Resume on a new connection while the first is still open: the first
     // is closed, the new one gets the latest state again and new events.
     let mut c = live.ws(&token).await;
     c.send(json!({"type": "resume-session", "requestId": "r-5", "sessionId": sid, "resendLatestStateUpToSeconds": 30})).await;
     let ok = c.next().await;
-    assert_eq!((ok["type"].as_str(), ok["data"].clone()), (Some("ok"), json!({})));
+    assert_eq!(
+        (ok["type"].as_str(), ok["data"].clone()),
+        (Some("ok"), json!({}))
+    );
     let resent = c.next().await;
     assert_eq!(resent, current, "the latest state, resent");
     loop {
@@ -590,7 +791,13 @@ async fn sessions_are_created_resumed_from_a_new_connection_and_resend_state() {
         }
     }
     c.send(action(&b, &g, 5, 5000, 1, 2, Some(1000))).await;
-    advance_until(&live, &mut c, "a position event on the resumed connection", |v| v["subtopic"] == "lift_1/position" && v["data"]["moving_state"] == "MOVING").await;
+    advance_until(
+        &live,
+        &mut c,
+        "a position event on the resumed connection",
+        |v| v["subtopic"] == "lift_1/position" && v["data"]["moving_state"] == "MOVING",
+    )
+    .await;
     live.stop().await;
 }
 
@@ -613,7 +820,10 @@ async fn idle_connections_close_with_1000_even_while_events_flow() {
         assert!(started.elapsed() < Duration::from_secs(10), "never closed");
     };
     assert_eq!(close.map(|c| u16::from(c.code)), Some(1000));
-    assert!(events > 2, "events flowed ({events}) and did not keep it open");
+    assert!(
+        events > 2,
+        "events flowed ({events}) and did not keep it open"
+    );
     assert!(started.elapsed() >= Duration::from_millis(700));
     live.stop().await;
 }
@@ -638,12 +848,25 @@ async fn all_flows(live: &Live) -> Vec<Raw> {
         .iter()
         .map(|s| format!("call_state/{sid}/{s}"))
         .collect();
-    ws.ask(monitor(&b, &g, 300, &topics.iter().map(String::as_str).collect::<Vec<_>>())).await;
-    advance_until(live, &mut ws, "served", |v| v["subtopic"] == topics[3].as_str()).await;
+    ws.ask(monitor(
+        &b,
+        &g,
+        300,
+        &topics.iter().map(String::as_str).collect::<Vec<_>>(),
+    ))
+    .await;
+    advance_until(live, &mut ws, "served", |v| {
+        v["subtopic"] == topics[3].as_str()
+    })
+    .await;
     // 4: site monitoring with wildcards.
-    ws.ask(monitor(&b, &g, 300, &["+/position", "+/doors", "+/status"])).await;
+    ws.ask(monitor(&b, &g, 300, &["+/position", "+/doors", "+/status"]))
+        .await;
     ws.send(action(&b, &g, 4, 1000, 1, 2, Some(9000))).await;
-    advance_until(live, &mut ws, "a door opening", |v| v["data"]["state"] == "OPENING").await;
+    advance_until(live, &mut ws, "a door opening", |v| {
+        v["data"]["state"] == "OPENING"
+    })
+    .await;
     // 5–7: ping, config, actions; refusals and errors.
     for t in ["ping", "config", "actions"] {
         ws.ask(common(&b, &g, t)).await;
@@ -659,14 +882,17 @@ async fn all_flows(live: &Live) -> Vec<Raw> {
     frames.extend(ws.seen.drain(..));
     // 8: sessions, with a resend.
     let mut s1 = live.ws(&token).await;
-    let ok = s1.ask(json!({"type": "create-session", "requestId": "a"})).await;
+    let ok = s1
+        .ask(json!({"type": "create-session", "requestId": "a"}))
+        .await;
     let session = ok["data"]["sessionId"].as_str().unwrap().to_string();
     s1.ask(monitor(&b, &g, 300, &["+/position"])).await;
     s1.next().await;
     s1.close().await;
     let mut s2 = live.ws(&token).await;
     s2.ask(json!({"type": "resume-session", "requestId": "b", "sessionId": session, "resendLatestStateUpToSeconds": 30})).await;
-    s2.ask(json!({"type": "resume-session", "requestId": "c", "sessionId": "unknown"})).await;
+    s2.ask(json!({"type": "resume-session", "requestId": "c", "sessionId": "unknown"}))
+        .await;
     while s2.raw(Duration::from_millis(100)).await.is_some() {}
     while s1.raw(Duration::from_millis(50)).await.is_some() {}
     frames.extend(s1.seen.drain(..));
@@ -690,7 +916,10 @@ async fn r1_every_frame_is_one_json_object_in_a_text_frame() {
     let live = Live::start(TestDb::sqlite().await, IDLE).await;
     for f in all_flows(&live).await {
         match f {
-            Raw::Text(t) => assert!(serde_json::from_str::<Value>(&t).is_ok_and(|v| v.is_object()), "{t}"),
+            Raw::Text(t) => assert!(
+                serde_json::from_str::<Value>(&t).is_ok_and(|v| v.is_object()),
+                "{t}"
+            ),
             Raw::Binary(b) => panic!("a binary frame: {b:?}"),
             Raw::Close(_) => {}
         }
@@ -716,10 +945,17 @@ async fn r2_every_frame_has_a_data_object() {
 async fn r3_session_id_only_in_the_successful_action_result() {
     let live = Live::start(TestDb::sqlite().await, IDLE).await;
     let frames = texts(&all_flows(&live).await);
-    let with: Vec<&Value> = frames.iter().filter(|v| v["data"].get("session_id").is_some()).collect();
+    let with: Vec<&Value> = frames
+        .iter()
+        .filter(|v| v["data"].get("session_id").is_some())
+        .collect();
     assert_eq!(with.len(), 4, "the four successful calls: {with:?}");
     for v in with {
-        assert_eq!((v["callType"].as_str(), v["data"]["success"].as_bool()), (Some("action"), Some(true)), "{v}");
+        assert_eq!(
+            (v["callType"].as_str(), v["data"]["success"].as_bool()),
+            (Some("action"), Some(true)),
+            "{v}"
+        );
         assert!(v["data"]["session_id"].as_u64().is_some_and(|s| s > 0));
     }
     live.stop().await;
@@ -731,11 +967,18 @@ async fn r4_session_id_only_in_the_create_session_answer() {
     let frames = texts(&all_flows(&live).await);
     let with: Vec<&Value> = frames
         .iter()
-        .filter(|v| v["type"] == "ok" && v["data"]["sessionId"].as_str().is_some_and(|s| !s.is_empty()))
+        .filter(|v| {
+            v["type"] == "ok"
+                && v["data"]["sessionId"]
+                    .as_str()
+                    .is_some_and(|s| !s.is_empty())
+        })
         .collect();
     assert_eq!(with.len(), 1, "{with:?}");
     assert_eq!(with[0]["requestId"], "a", "the create-session answer");
     // The resume answer is ok, without it.
-    assert!(frames.iter().any(|v| v["type"] == "ok" && v["requestId"] == "b" && v["data"] == json!({})));
+    assert!(frames
+        .iter()
+        .any(|v| v["type"] == "ok" && v["requestId"] == "b" && v["data"] == json!({})));
     live.stop().await;
 }

@@ -83,7 +83,13 @@ impl Live {
             .post(self.url("/api/v2/oauth2/token"))
             .basic_auth(id, Some(secret))
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(serde_urlencoded::to_string([("grant_type", "client_credentials"), ("scope", scope)]).unwrap())
+            .body(
+                serde_urlencoded::to_string([
+                    ("grant_type", "client_credentials"),
+                    ("scope", scope),
+                ])
+                .unwrap(),
+            )
             .send()
             .await
             .unwrap()
@@ -181,16 +187,15 @@ impl Ws {
     }
 
     pub async fn send_binary(&mut self, b: &[u8]) {
-        self.stream
-            .send(Message::binary(b.to_vec()))
-            .await
-            .unwrap();
+        self.stream.send(Message::binary(b.to_vec())).await.unwrap();
     }
 
     /// The next data or close frame within `wait`.
     pub async fn raw(&mut self, wait: Duration) -> Option<Raw> {
         loop {
-            let m = tokio::time::timeout(wait, self.stream.next()).await.ok()??;
+            let m = tokio::time::timeout(wait, self.stream.next())
+                .await
+                .ok()??;
             let raw = match m.ok()? {
                 Message::Text(t) => Raw::Text(t.to_string()),
                 Message::Binary(b) => Raw::Binary(b.to_vec()),
@@ -238,7 +243,15 @@ impl Ws {
 }
 
 /// `lift-call-api-v2` action as the example scripts send it.
-pub fn action(building: &str, group: &str, request_id: i64, area: u32, terminal: u32, act: i64, dest: Option<u32>) -> Value {
+pub fn action(
+    building: &str,
+    group: &str,
+    request_id: i64,
+    area: u32,
+    terminal: u32,
+    act: i64,
+    dest: Option<u32>,
+) -> Value {
     let mut call = json!({ "action": act });
     if let Some(d) = dest {
         call["destination"] = json!(d);
@@ -255,8 +268,12 @@ pub fn delete(building: &str, group: &str, session_id: Value) -> Value {
 
 pub fn common(building: &str, group: &str, call_type: &str) -> Value {
     match call_type {
-        "ping" => json!({ "type": "common-api", "buildingId": building, "callType": "ping", "payload": { "request_id": 4242 }, "groupId": group }),
-        other => json!({ "type": "common-api", "requestId": uuid::Uuid::new_v4().to_string(), "buildingId": building, "callType": other, "groupId": group }),
+        "ping" => {
+            json!({ "type": "common-api", "buildingId": building, "callType": "ping", "payload": { "request_id": 4242 }, "groupId": group })
+        }
+        other => {
+            json!({ "type": "common-api", "requestId": uuid::Uuid::new_v4().to_string(), "buildingId": building, "callType": other, "groupId": group })
+        }
     }
 }
 
