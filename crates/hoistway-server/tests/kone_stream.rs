@@ -982,3 +982,31 @@ async fn r4_session_id_only_in_the_create_session_answer() {
         .any(|v| v["type"] == "ok" && v["requestId"] == "b" && v["data"] == json!({})));
     live.stop().await;
 }
+
+/// `hoistway demo`'s printed client works for every scope the example
+/// scripts ask for; the next start's client replaces it.
+#[tokio::test]
+async fn the_demo_prints_a_ready_kone_client() {
+    let app = common::TestApp::sqlite().await;
+    app.seed_demo().await;
+    let actor = hoistway_store::Actor {
+        user_id: None,
+        at: app.clock_now(),
+    };
+    let k = hoistway_server::demo_kone::ready(&app.t.db, actor).await.unwrap();
+    assert!(k.ken.starts_with("ken:"));
+    for scope in [
+        String::new(),
+        format!("application/inventory callgiving/group:{}:{}", k.building_id, k.group_id),
+        format!("rtm/{}", k.ken),
+        format!("serviceinfo/{}", k.ken),
+    ] {
+        let r = kone_common::token(&app, &k.client_id, &k.client_secret, &scope).await;
+        assert_eq!(r.status, 200, "{scope:?}: {}", r.json);
+    }
+    let again = hoistway_server::demo_kone::ready(&app.t.db, actor).await.unwrap();
+    assert_ne!(again.client_id, k.client_id);
+    let r = kone_common::token(&app, &k.client_id, &k.client_secret, "").await;
+    assert_eq!(r.status, 401, "the previous start's client is revoked");
+    app.t.cleanup().await;
+}
