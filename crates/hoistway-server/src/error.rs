@@ -48,6 +48,12 @@ impl AppError {
         AppError::Internal(cause.to_string())
     }
 
+    /// The HTTP status this error answers with (also the status of the
+    /// compatible WebSocket API's error frames).
+    pub fn status(&self) -> StatusCode {
+        self.status_and_code().0
+    }
+
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             AppError::Invalid(_) => (StatusCode::BAD_REQUEST, "invalid"),

@@ -19,8 +19,11 @@
 //! - [`portal`]: the web portal (server-rendered pages, assets, sign-in).
 //! - [`remote`]: remote call: running lift drivers, live calls, counters.
 //! - [`kone`]: the KONE API v2 compatible surface (`/api/v2`: OAuth2
-//!   tokens, inventory, equipment status, service orders).
-//! - [`demo`]: the seeded demo fleet; [`demo_feed`]: its live twin telemetry.
+//!   tokens, inventory, equipment status, service orders; the Elevator
+//!   WebSocket API at `/stream-v2`).
+//! - [`tls`]: serving over HTTPS (rustls) beside plain HTTP.
+//! - [`demo`]: the seeded demo fleet; [`demo_feed`]: its live twin telemetry;
+//!   [`demo_kone`]: its ready KONE API client.
 //! - [`jobs`]: background loops (SLA timers, notification delivery, the
 //!   daily maintenance scheduler); [`delivery`]: the e-mail, SMS and push
 //!   drivers.
@@ -30,6 +33,7 @@ pub mod connected;
 pub mod delivery;
 pub mod demo;
 pub mod demo_feed;
+pub mod demo_kone;
 pub mod demo_maintenance;
 pub mod error;
 pub mod extract;
@@ -44,6 +48,7 @@ pub mod routes;
 pub mod second_factor;
 pub mod state;
 pub mod throttle;
+pub mod tls;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::{self, Next};

@@ -29,6 +29,9 @@ pub struct Settings {
     pub api_token_secret: Option<String>,
     /// Lifetime of those access tokens (`expires_in`).
     pub api_token_ttl: chrono::Duration,
+    /// The Elevator WebSocket API closes a connection (code 1000) after
+    /// this long without a frame from the client.
+    pub ws_idle_timeout: std::time::Duration,
 }
 
 impl Default for Settings {
@@ -40,6 +43,8 @@ impl Default for Settings {
             connected: ConnectedSettings::default(),
             api_token_secret: None,
             api_token_ttl: chrono::Duration::hours(1),
+            // As the real service documents.
+            ws_idle_timeout: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -63,6 +68,8 @@ pub struct AppState {
     pub api_token_key: Arc<Vec<u8>>,
     /// Single-use limited tokens already used (this node).
     pub api_tokens_used: Arc<crate::kone::token::UsedTokens>,
+    /// Sessions of the Elevator WebSocket API (this node, in memory).
+    pub kone_sessions: Arc<crate::kone::ws::session::Sessions>,
 }
 
 impl AppState {
@@ -76,6 +83,7 @@ impl AppState {
         Self {
             api_token_key: Arc::new(api_token_key),
             api_tokens_used: Arc::default(),
+            kone_sessions: Arc::default(),
             remote: Arc::new(remote),
             db,
             clock,

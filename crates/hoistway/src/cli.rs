@@ -55,6 +55,8 @@ pub enum Command {
         bind: Option<String>,
         #[command(flatten)]
         connected: ConnectedArgs,
+        #[command(flatten)]
+        kone: KoneArgs,
     },
     /// Seed a demo fleet (first run only) and run the server on it.
     Demo {
@@ -71,6 +73,15 @@ pub enum Command {
         /// Do not run the live twin fleet.
         #[arg(long)]
         no_twin: bool,
+        #[command(flatten)]
+        kone: KoneArgs,
+    },
+    /// Write a local certificate authority and a server certificate for
+    /// localhost and 127.0.0.1 (for `serve --tls-cert/--tls-key`, tests and
+    /// demos): `ca.pem`, `cert.pem`, `key.pem`.
+    DevCert {
+        #[arg(long)]
+        out_dir: PathBuf,
     },
     /// Run the database migrations and exit.
     Migrate,
@@ -130,6 +141,24 @@ pub enum Command {
     /// Generate telemetry load against a server (HTTP) or broker (MQTT)
     /// and measure how fast it becomes durable rollups.
     Loadgen(LoadgenArgs),
+}
+
+/// TLS and the KONE-compatible WebSocket API (`serve` and `demo`).
+#[derive(Debug, Clone, Args)]
+pub struct KoneArgs {
+    /// PEM certificate chain: also serve HTTPS (and WSS) on `--tls-bind`.
+    #[arg(long, env = "HOISTWAY_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of `--tls-cert`.
+    #[arg(long, env = "HOISTWAY_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Address of the HTTPS listener (plain HTTP stays on `--bind`).
+    #[arg(long, env = "HOISTWAY_TLS_BIND", default_value = "127.0.0.1:8443")]
+    pub tls_bind: String,
+    /// Seconds without a client frame after which `/stream-v2` closes a
+    /// connection with code 1000.
+    #[arg(long, env = "HOISTWAY_WS_IDLE_TIMEOUT", default_value_t = 60.0)]
+    pub ws_idle_timeout: f64,
 }
 
 /// Connected-equipment settings of `serve`.

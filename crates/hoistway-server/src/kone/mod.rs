@@ -12,12 +12,15 @@
 //!
 //! Files: [`token`] (the token endpoint, signing, scopes and the bearer
 //! extractor), [`inventory`] (`application/self/resources`), [`equipment`]
-//! (equipment status and service orders).
-//! Not here yet: the WebSocket API (`/stream-v2`) and TLS.
+//! (equipment status and service orders), [`ws`] (the Elevator WebSocket
+//! API at `/stream-v2`). Unknown `/api/v2/…` paths, wrong methods and
+//! rejected bodies there also answer in the contract's error shape
+//! ([`v2_fallback`], [`v2_errors`]).
 
 pub mod equipment;
 pub mod inventory;
 pub mod token;
+pub mod ws;
 
 use crate::state::AppState;
 use axum::http::StatusCode;
@@ -61,6 +64,42 @@ pub fn router() -> Router<AppState> {
             "/api/v2/equipment/{ken}/serviceOrders/{work_order}",
             get(equipment::service_order),
         )
+        .route("/stream-v2", get(ws::stream))
+        .layer(axum::middleware::map_response(v2_errors))
+}
+
+/// Whether a path belongs to the compatible API (its errors are KONE's).
+pub fn is_v2_path(path: &str) -> bool {
+    path == "/api/v2" || path.starts_with("/api/v2/") || path == "/stream-v2"
+}
+
+/// The answer to an unknown `/api/v2/…` path.
+pub fn v2_fallback() -> Response {
+    KoneError::not_found("no such resource in the API").into_response()
+}
+
+/// Errors axum answers by itself on these routes (405 method not allowed,
+/// 413 body too large, …) come with a plain-text or empty body; they are
+/// rewritten into the contract's shape so clients parse one error format.
+async fn v2_errors(res: Response) -> Response {
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if (status.is_client_error() || status.is_server_error()) && !is_json {
+        let message = status.canonical_reason().unwrap_or("request failed");
+        let mut kone = KoneError::new(status, message).into_response();
+        // Keep `Allow` on a 405 and similar protocol headers.
+        for (k, v) in res.headers() {
+            if k != axum::http::header::CONTENT_TYPE && k != axum::http::header::CONTENT_LENGTH {
+                kone.headers_mut().insert(k.clone(), v.clone());
+            }
+        }
+        return kone;
+    }
+    res
 }
 
 /// An error in the contract's shape:
@@ -108,6 +147,9 @@ impl KoneError {
             StatusCode::FORBIDDEN => "forbidden",
             StatusCode::NOT_FOUND => "not_found",
             StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+            StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+            StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+            StatusCode::CONFLICT => "conflict",
             _ => "internal",
         }
     }

@@ -298,7 +298,16 @@ impl FromRequestParts<AppState> for ApiCaller {
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, t)| t.trim().to_string())
             .ok_or_else(|| KoneError::unauthorized("send a bearer access token"))?;
-        let claims = verify(&state.api_token_key, &token, state.clock.now().timestamp())
+        ApiCaller::of_token(state, &token).await
+    }
+}
+
+impl ApiCaller {
+    /// The application behind an access token (bearer header or the
+    /// WebSocket's `accessToken` query parameter): signature, expiry, the
+    /// application still active, single use.
+    pub async fn of_token(state: &AppState, token: &str) -> KoneResult<Self> {
+        let claims = verify(&state.api_token_key, token, state.clock.now().timestamp())
             .ok_or_else(|| KoneError::unauthorized("the access token is invalid or expired"))?;
         let client = api_clients::active(&state.db, claims.app)
             .await?

@@ -180,6 +180,9 @@ pub async fn fallback(req: Request) -> Response {
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
+    if crate::kone::is_v2_path(req.uri().path()) {
+        return crate::kone::v2_fallback();
+    }
     if wants_html && !req.uri().path().starts_with("/api/") {
         let mut res = page::PortalError::NotFound.into_response();
         res.headers_mut().insert(

@@ -17,8 +17,16 @@ use tokio::sync::broadcast;
 /// How long an ended call can still be followed or replayed.
 pub const KEEP_ENDED: Duration = Duration::seconds(60);
 
+/// Who placed a call: a signed-in user (REST) or an API application (the
+/// compatible WebSocket API). Only its owner may follow or cancel a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Owner {
+    User(i64),
+    App(i64),
+}
+
 struct Entry {
-    owner: Option<i64>,
+    owner: Option<Owner>,
     history: Vec<CallEvent>,
     tx: broadcast::Sender<CallEvent>,
     ended_at: Option<DateTime<Utc>>,
@@ -60,7 +68,7 @@ impl CallBook {
     }
 
     /// Notes who placed a call (the driver may already have reported on it).
-    pub fn claim(&self, building: i64, call: CallId, owner: i64, now: DateTime<Utc>) {
+    pub fn claim(&self, building: i64, call: CallId, owner: Owner, now: DateTime<Utc>) {
         let mut calls = self.lock();
         Self::entry(&mut calls, (building, call), now).owner = Some(owner);
     }
@@ -78,7 +86,7 @@ impl CallBook {
     }
 
     /// Who placed a live (or just ended) call.
-    pub fn owner(&self, building: i64, call: CallId) -> Option<i64> {
+    pub fn owner(&self, building: i64, call: CallId) -> Option<Owner> {
         self.lock().get(&(building, call)).and_then(|e| e.owner)
     }
 
@@ -88,13 +96,26 @@ impl CallBook {
         &self,
         building: i64,
         call: CallId,
-        user: i64,
+        owner: Owner,
     ) -> Option<(Vec<CallEvent>, broadcast::Receiver<CallEvent>)> {
         let calls = self.lock();
         let e = calls
             .get(&(building, call))
-            .filter(|e| e.owner == Some(user))?;
+            .filter(|e| e.owner == Some(owner))?;
         Some((e.history.clone(), e.tx.subscribe()))
+    }
+
+    /// The events so far of every live (or just ended) call of `owner` in
+    /// the building, by call id.
+    pub fn history_of(&self, building: i64, owner: Owner) -> Vec<(CallId, Vec<CallEvent>)> {
+        let calls = self.lock();
+        let mut out: Vec<(CallId, Vec<CallEvent>)> = calls
+            .iter()
+            .filter(|((b, _), e)| *b == building && e.owner == Some(owner))
+            .map(|((_, c), e)| (*c, e.history.clone()))
+            .collect();
+        out.sort_by_key(|(c, _)| *c);
+        out
     }
 
     /// Forgets calls ended more than [`KEEP_ENDED`] ago, calls nobody

@@ -7,12 +7,14 @@
 //! - [`counters`]: per-building counters, the only trace calls leave.
 //! - [`access`]: who may use remote call in a building, and where.
 //! - [`route`]: from a call request (areas) to a group and a driver call.
+//! - [`place`]: placing and withdrawing a call, for every surface.
 //! - [`demo`]: topologies and grants for the demo fleet.
 
 pub mod access;
 pub mod book;
 pub mod counters;
 pub mod demo;
+pub mod place;
 pub mod route;
 
 use crate::error::{ApiResult, AppError};

@@ -24,8 +24,9 @@ use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
 use crate::extract::{Json, Path};
 use crate::idempotency::HEADER as IDEMPOTENCY_HEADER;
-use crate::remote::book::Replay;
-use crate::remote::{access, cancelled_counter, route};
+use crate::remote::book::{Owner, Replay};
+use crate::remote::place::Placed;
+use crate::remote::{access, route};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -33,7 +34,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream};
 use hoistway_domain::{Action, Resource, Role};
-use hoistway_lift::{CallEvent, CallId, CallState, CancelReason, Direction, DriverError, Guidance};
+use hoistway_lift::{CallEvent, CallId, CallState, CancelReason, Direction, Guidance};
 use hoistway_store::call_counters::{self, CallCounters};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -167,41 +168,25 @@ async fn place(
         }
     }
     let (b, areas) = access::call_areas(&s, &caller, building).await?;
-    let running = s.remote.running(building).await?;
-    if let Some(g) = &input.group {
-        if running.topology.group(g).is_err() {
-            return Err(hoistway_domain::Invalid::new(
-                "group",
-                format!("building {building} has no lift group {g:?}"),
-            )
-            .into());
-        }
-    }
     let kind = match ask {
         route::Ask::Destination { .. } => "destination",
         route::Ask::Landing { .. } => "landing",
     };
-    let counters = &s.remote.counters;
-    counters.add(building, b.customer_id, "placed");
-    let reply = match route::resolve(&running.topology, ask, &areas, input.group.as_deref()) {
-        Err(reason) => refused(building, kind, None, reason),
-        Ok((group, call)) => match running.driver.place_call(&group, call).await {
-            Ok(ev) => {
-                s.remote
-                    .book
-                    .claim(building, ev.call, caller.user.id, s.clock.now());
-                reply_of(building, kind, &ev)
-            }
-            Err(DriverError::Refused(reason)) => refused(building, kind, Some(group), reason),
-            Err(e) => {
-                tracing::warn!(building, error = %e, "controller did not take a call");
-                refused(building, kind, Some(group), CancelReason::CannotServeNow)
-            }
-        },
+    let placed = s
+        .remote
+        .place(
+            building,
+            b.customer_id,
+            Owner::User(caller.user.id),
+            &areas,
+            ask,
+            input.group.as_deref(),
+        )
+        .await?;
+    let reply = match placed {
+        Placed::Accepted(ev) => reply_of(building, kind, &ev),
+        Placed::Refused { group, reason } => refused(building, kind, group, reason),
     };
-    if let (None, Some(reason)) = (reply.id, reply.reason) {
-        counters.add(building, b.customer_id, cancelled_counter(reason));
-    }
     let text = serde_json::to_string(&reply).map_err(AppError::internal)?;
     if let Some(key) = &key {
         s.remote.book.remember_replay(
@@ -251,32 +236,20 @@ async fn cancel(
 ) -> ApiResult<Json<CallReply>> {
     caller.require(Resource::Calls, Action::Write)?;
     access::call_areas(&s, &caller, building).await?;
-    if s.remote.book.owner(building, call) != Some(caller.user.id) {
-        return Err(AppError::NotFound("call"));
-    }
-    let running = s
-        .remote
-        .registry
-        .get(building)
-        .ok_or(AppError::NotFound("call"))?;
-    match running.driver.cancel_call(call).await {
-        Ok(()) => Ok(Json(CallReply {
-            id: Some(call),
-            building_id: building,
-            kind: None,
-            group: None,
-            state: CallState::Cancelled,
-            lift: None,
-            guidance: None,
-            reason: Some(CancelReason::ByCaller),
-            events: None,
-        })),
-        Err(DriverError::UnknownCall(_)) => Err(AppError::NotFound("call")),
-        Err(DriverError::NotCancellable(_)) => Err(AppError::Conflict(
-            "the call can no longer be cancelled: the passenger is aboard or it has ended".into(),
-        )),
-        Err(e) => Err(AppError::Unavailable(e.to_string())),
-    }
+    s.remote
+        .cancel(building, call, Owner::User(caller.user.id))
+        .await?;
+    Ok(Json(CallReply {
+        id: Some(call),
+        building_id: building,
+        kind: None,
+        group: None,
+        state: CallState::Cancelled,
+        lift: None,
+        guidance: None,
+        reason: Some(CancelReason::ByCaller),
+        events: None,
+    }))
 }
 
 /// Live state of a call as server-sent events (`event: call`, data a
@@ -295,7 +268,7 @@ async fn events(
     let (history, rx) = s
         .remote
         .book
-        .follow(building, call, caller.user.id)
+        .follow(building, call, Owner::User(caller.user.id))
         .ok_or(AppError::NotFound("call"))?;
     Ok(Sse::new(call_stream(history, rx)).keep_alive(KeepAlive::default()))
 }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod live;
+
 use crate::common::{Reply, TestApp};
 use crate::remote_common::{created, world};
 use axum::body::Body;
@@ -73,6 +75,7 @@ pub async fn post_equipment(app: &TestApp, token: &str, path: &str, body: &str) 
 }
 
 pub struct Fixture {
+    pub customer: i64,
     pub client_id: String,
     pub secret: String,
     pub building: i64,
@@ -213,6 +216,7 @@ pub async fn fixture(app: &TestApp, admin: &str) -> Fixture {
     )
     .await;
     Fixture {
+        customer: w.customer,
         client_id: c["client_id"].as_str().unwrap().to_string(),
         secret: c["client_secret"].as_str().unwrap().to_string(),
         building: w.building,

@@ -1,6 +1,7 @@
 //! `hoistway demo`: a seeded fleet on an embedded SQLite file, served.
 
-use super::serve::{bind_listener, shutdown_signal, start_jobs};
+use super::serve::{bind_listener, bind_tls, serve_both, start_jobs, ws_idle_timeout};
+use crate::cli::KoneArgs;
 use crate::config::Config;
 use hoistway_domain::{Clock, SystemClock};
 use hoistway_server::demo::{self, DEMO_PASSWORD};
@@ -14,6 +15,7 @@ pub async fn run(
     fresh: bool,
     speed: f64,
     no_twin: bool,
+    kone: KoneArgs,
 ) -> anyhow::Result<()> {
     anyhow::ensure!(
         speed.is_finite() && (0.1..=3600.0).contains(&speed),
@@ -54,7 +56,43 @@ pub async fn run(
     println!("\nHoistway demo running at http://{addr}/  (API: http://{addr}/api/v1/openapi.json)");
     println!("Sign in: curl -s -X POST http://{addr}/api/v1/auth/login -H 'content-type: application/json' \\");
     println!("           -d '{{\"email\":\"provider.admin@hoistway.example\",\"password\":\"{DEMO_PASSWORD}\"}}'");
-    let state = AppState::new(db, clock, Settings::default());
+    let tls = bind_tls(&kone).await?;
+    let k = hoistway_server::demo_kone::ready(
+        &db,
+        Actor {
+            user_id: None,
+            at: clock.now(),
+        },
+    )
+    .await?;
+    println!(
+        "\nKONE API v2 client (a new secret every start; point a KONE API client at this server):"
+    );
+    println!(
+        "  CLIENT_ID={} CLIENT_SECRET={} BUILDING_ID={} GROUP_ID={} KEN={}",
+        k.client_id, k.client_secret, k.building_id, k.group_id, k.ken
+    );
+    println!(
+        "  WebSocket ids: buildingId building:{} groupId {}",
+        k.building_id, k.group_id
+    );
+    println!("  API_AUTH_TOKEN_ENDPOINT=http://{addr}/api/v2/oauth2/token");
+    println!("  API_RESOURCES_ENDPOINT=http://{addr}/api/v2/application/self/resources");
+    println!("  WEBSOCKET_ENDPOINT=ws://{addr}/stream-v2");
+    match &tls {
+        Some(t) => println!(
+            "  API_HOSTNAME={} (HTTPS; trust the CA of --tls-cert, e.g. NODE_EXTRA_CA_CERTS=ca.pem)",
+            t.addr
+        ),
+        None => println!(
+            "  Equipment and service-info endpoints need HTTPS: hoistway dev-cert --out-dir certs, then demo --tls-cert certs/cert.pem --tls-key certs/key.pem"
+        ),
+    }
+    let settings = Settings {
+        ws_idle_timeout: ws_idle_timeout(&kone)?,
+        ..Settings::default()
+    };
+    let state = AppState::new(db, clock, settings);
     start_jobs(config, &state)?;
     let scheduler = hoistway_server::jobs::spawn_maintenance_scheduler(state.clone());
     // The periodic connected-equipment jobs (offline detection, rollup
@@ -76,7 +114,7 @@ pub async fn run(
             speed,
         ))
     };
-    let result = hoistway_server::run(listener, state, shutdown_signal()).await;
+    let result = serve_both(listener, tls, state).await;
     jobs.abort();
     scheduler.abort();
     if let Some(feed) = feed {

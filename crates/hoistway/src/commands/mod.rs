@@ -2,6 +2,7 @@
 
 mod api_client;
 mod demo;
+mod dev_cert;
 mod device;
 mod import;
 mod loadgen;
@@ -18,7 +19,12 @@ use crate::config::Config;
 
 pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
-        Command::Serve { bind, connected } => serve::run(&config, bind, connected).await,
+        Command::Serve {
+            bind,
+            connected,
+            kone,
+        } => serve::run(&config, bind, connected, kone).await,
+        Command::DevCert { out_dir } => dev_cert::run(&out_dir),
         Command::Device { command } => match command {
             DeviceCommand::Issue { unit, label } => device::issue(&config, unit, label).await,
             DeviceCommand::Revoke { unit, device } => device::revoke(&config, unit, device).await,
@@ -58,7 +64,8 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             fresh,
             speed,
             no_twin,
-        } => demo::run(&config, bind, fresh, speed, no_twin).await,
+            kone,
+        } => demo::run(&config, bind, fresh, speed, no_twin, kone).await,
         Command::Migrate => {
             let url = config.database_url_or("hoistway.db")?;
             hoistway_store::Db::open(&url).await?;

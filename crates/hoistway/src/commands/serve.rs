@@ -1,7 +1,7 @@
 //! `hoistway serve`: migrate, then serve until Ctrl-C or SIGTERM, with the
 //! connected-equipment jobs and (if configured) the MQTT ingest running.
 
-use crate::cli::ConnectedArgs;
+use crate::cli::{ConnectedArgs, KoneArgs};
 use crate::config::{mask_password, Config};
 use anyhow::Context;
 use hoistway_domain::SystemClock;
@@ -17,13 +17,18 @@ pub async fn run(
     config: &Config,
     bind: Option<String>,
     connected: ConnectedArgs,
+    kone: KoneArgs,
 ) -> anyhow::Result<()> {
     let url = config.database_url_or("hoistway.db")?;
     let db = Db::open(&url)
         .await
         .with_context(|| format!("opening {}", mask_password(&url)))?;
     let (listener, addr) = bind_listener(&config.bind_or_default(bind)).await?;
+    let tls = bind_tls(&kone).await?;
     tracing::info!(%addr, database = %mask_password(&url), "serving");
+    if let Some(t) = &tls {
+        tracing::info!(addr = %t.addr, "serving HTTPS");
+    }
     let settings = Settings {
         connected: connected_settings(&connected)?,
         // Set it when several nodes serve the KONE-compatible API, so a
@@ -31,18 +36,82 @@ pub async fn run(
         api_token_secret: std::env::var("HOISTWAY_API_TOKEN_SECRET")
             .ok()
             .filter(|s| !s.is_empty()),
+        ws_idle_timeout: ws_idle_timeout(&kone)?,
         ..Settings::default()
     };
     let state = AppState::new(db, Arc::new(SystemClock), settings);
     start_jobs(config, &state)?;
     let scheduler = hoistway_server::jobs::spawn_maintenance_scheduler(state.clone());
     let tasks = start_connected(&state, &connected)?;
-    let result = hoistway_server::run(listener, state, shutdown_signal()).await;
+    let result = serve_both(listener, tls, state).await;
     for t in tasks {
         t.abort();
     }
     scheduler.abort();
     result?;
+    Ok(())
+}
+
+/// The HTTPS listener of `--tls-cert`/`--tls-key`, bound and loaded.
+pub struct Tls {
+    pub listener: tokio::net::TcpListener,
+    pub addr: std::net::SocketAddr,
+    pub config: hoistway_server::tls::RustlsConfig,
+}
+
+pub async fn bind_tls(kone: &KoneArgs) -> anyhow::Result<Option<Tls>> {
+    let (Some(cert), Some(key)) = (&kone.tls_cert, &kone.tls_key) else {
+        return Ok(None);
+    };
+    let config = hoistway_server::tls::config(cert, key)
+        .await
+        .with_context(|| format!("loading {} and {}", cert.display(), key.display()))?;
+    let (listener, addr) = bind_listener(&kone.tls_bind).await?;
+    Ok(Some(Tls {
+        listener,
+        addr,
+        config,
+    }))
+}
+
+pub fn ws_idle_timeout(kone: &KoneArgs) -> anyhow::Result<Duration> {
+    anyhow::ensure!(
+        kone.ws_idle_timeout.is_finite()
+            && kone.ws_idle_timeout > 0.0
+            && kone.ws_idle_timeout <= 86_400.0,
+        "--ws-idle-timeout must be between 0 and 86400 seconds"
+    );
+    Ok(Duration::from_secs_f64(kone.ws_idle_timeout))
+}
+
+/// Serves plain HTTP on `listener` and, if configured, HTTPS, both until
+/// Ctrl-C or SIGTERM.
+pub async fn serve_both(
+    listener: tokio::net::TcpListener,
+    tls: Option<Tls>,
+    state: AppState,
+) -> anyhow::Result<()> {
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    let https = tls.map(|t| {
+        tokio::spawn(hoistway_server::tls::run(
+            t.listener,
+            state.clone(),
+            t.config,
+            stopped(rx.clone()),
+        ))
+    });
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = tx.send(true);
+    });
+    let plain = hoistway_server::run(listener, state, stopped(rx)).await;
+    if let Some(h) = https {
+        h.await.context("HTTPS server task")??;
+    }
+    plain?;
     Ok(())
 }
 

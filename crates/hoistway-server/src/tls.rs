@@ -1,0 +1,44 @@
+//! Serving over HTTPS (and WSS) with rustls, beside the plain-HTTP
+//! listener: the KONE example clients reach the equipment and service-info
+//! endpoints only at `https://${API_HOSTNAME}` (contract §2.1, option A).
+//!
+//! `axum-server` does the TLS accept loop (hyper with upgrades, so the
+//! WebSocket API works over TLS too); the crypto provider is `ring`, the
+//! one reqwest already brings, so no second provider is built.
+
+use crate::state::AppState;
+use axum_server::tls_rustls::RustlsAcceptor;
+pub use axum_server::tls_rustls::RustlsConfig;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// Loads a PEM certificate chain and private key.
+pub async fn config(cert: &Path, key: &Path) -> std::io::Result<RustlsConfig> {
+    // Only the first install wins; later calls (tests) are no-ops.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    RustlsConfig::from_pem_file(cert, key).await
+}
+
+/// Serves the application over TLS on `listener` until `shutdown`
+/// resolves (open connections then get ten seconds to finish).
+pub async fn run(
+    listener: TcpListener,
+    state: AppState,
+    tls: RustlsConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let handle = axum_server::Handle::<SocketAddr>::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        stopper.graceful_shutdown(Some(Duration::from_secs(10)));
+    });
+    axum_server::Server::<SocketAddr>::from_listener(listener)
+        .acceptor(RustlsAcceptor::new(tls))
+        .handle(handle)
+        .serve(crate::app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .await
+}

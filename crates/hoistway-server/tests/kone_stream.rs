@@ -1,0 +1,1019 @@
+//! Conformance suite of the Elevator WebSocket API (`/stream-v2`) and the
+//! rest of the KONE API v2 contract (`kone-api-v2.md`), written as a client
+//! uses them: reqwest and tokio-tungstenite against a server on a real
+//! port, the twin as the lift group, the manual clock moving the lifts.
+//! It walks every message of §7 with its error cases, the HTTP endpoints
+//! of §4–6 as the example scripts call them, and has one test per rule
+//! R1–R4 over every frame of the example scripts' flows.
+
+mod common;
+mod kone_common;
+mod remote_common;
+
+use hoistway_store::testing::TestDb;
+use kone_common::live::*;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+const IDLE: Duration = Duration::from_secs(30);
+const QUIET: Duration = Duration::from_millis(300);
+
+fn is_ack(v: &Value, status: u64) -> bool {
+    v.get("type").is_none() && v["statusCode"] == status && v["data"]["time"].is_string()
+}
+
+fn assert_error_ack(v: &Value, status: u64) {
+    assert!(v.get("type").is_none(), "{v}");
+    assert_eq!(v["statusCode"], status, "{v}");
+    assert!(v["message"].as_str().is_some_and(|m| !m.is_empty()), "{v}");
+    assert!(v["data"]["error"].is_string(), "{v}");
+    assert!(v["connectionId"].is_string(), "{v}");
+}
+
+/// Moves the manual clock a second at a time (the twin follows it) until a
+/// frame satisfying `pred` arrives.
+async fn advance_until(
+    live: &Live,
+    ws: &mut Ws,
+    what: &str,
+    pred: impl Fn(&Value) -> bool,
+) -> Value {
+    for _ in 0..600 {
+        live.app.clock.advance(chrono::Duration::seconds(1));
+        while let Some(Raw::Text(t)) = ws.raw(Duration::from_millis(30)).await {
+            let v: Value = serde_json::from_str(&t).unwrap();
+            if pred(&v) {
+                return v;
+            }
+        }
+    }
+    panic!("never saw {what}");
+}
+
+#[tokio::test]
+async fn handshake_needs_a_token_echoes_koneapi_and_v2_errors_keep_the_contract_shape() {
+    let live = Live::start(TestDb::sqlite().await, IDLE).await;
+    let base = format!("ws://{}/stream-v2", live.addr);
+    assert_eq!(Ws::connect(&base).await.err(), Some(401));
+    assert_eq!(
+        Ws::connect(&format!("{base}?accessToken=hw1.bogus.sig"))
+            .await
+            .err(),
+        Some(401)
+    );
+    // An inventory-only token may connect (websocket-sessions-basic).
+    let inventory = live.token("").await;
+    let ws = live.ws(&inventory).await;
+    assert_eq!(ws.protocol.as_deref(), Some("koneapi"));
+    // An expired token may not.
+    live.app.clock.advance(chrono::Duration::hours(2));
+    assert_eq!(
+        Ws::connect(&format!("{base}?accessToken={inventory}"))
+            .await
+            .err(),
+        Some(401)
+    );
+
+    // The refusal of the handshake is in the contract's error shape.
+    let r = live.http.get(live.url("/stream-v2")).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    let body: Value = r.json().await.unwrap();
+    assert!(
+        body["message"].is_string() && body["errors"].is_array(),
+        "{body}"
+    );
+    // Unknown /api/v2 paths and wrong methods too (not our v1 shape).
+    for (method, path, status) in [
+        ("GET", "/api/v2/nothing/here", 404),
+        ("GET", "/api/v2/oauth2/token", 405),
+        ("DELETE", "/api/v2/application/self/resources", 405),
+    ] {
+        let r = live
+            .http
+            .request(method.parse().unwrap(), live.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), status, "{method} {path}");
+        let body: Value = r.json().await.unwrap();
+        assert!(
+            body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{body}"
+        );
+        assert!(body["errors"][0]["type"].is_string(), "{body}");
+        assert!(body.get("error").is_none(), "{body}");
+    }
+    // v1 keeps its own shape.
+    let r = live
+        .http
+        .get(live.url("/api/v1/nothing"))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
+    live.stop().await;
+}
+
+#[tokio::test]
+async fn http_endpoints_as_the_example_scripts_call_them() {
+    let live = Live::start(TestDb::sqlite().await, IDLE).await;
+    // §4.1: token with the empty scope grants inventory; errors by status.
+    let r = live.token_reply("").await;
+    assert_eq!(r.status(), 200);
+    let t: Value = r.json().await.unwrap();
+    assert_eq!(t["scope"], "application/inventory");
+    assert_eq!(t["token_type"], "Bearer");
+    let token = t["access_token"].as_str().unwrap();
+    assert!(token
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)));
+    for (scope, status) in [
+        (
+            format!(
+                "callgiving/group:{}:{}",
+                live.f.foreign_building, live.f.foreign_group
+            ),
+            403,
+        ),
+        ("nonsense/scope".to_string(), 400),
+    ] {
+        let r = live.token_reply(&scope).await;
+        assert_eq!(r.status().as_u16(), status, "{scope}");
+        let body: Value = r.json().await.unwrap();
+        assert!(body["message"].is_string() && body["errors"].is_array());
+    }
+    let r = live
+        .http
+        .post(live.url("/api/v2/oauth2/token"))
+        .basic_auth(&live.f.client_id, Some("wrong"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials&scope=")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let r = live
+        .http
+        .post(live.url("/api/v2/oauth2/token"))
+        .basic_auth(&live.f.client_id, Some(&live.f.secret))
+        .json(&json!({"grant_type": "client_credentials"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 415);
+    // §4.2 limited token.
+    let r = live
+        .http
+        .post(live.url("/api/v2/oauth2/limited-token"))
+        .bearer_auth(token)
+        .json(&json!({"endUserIdentity": "robot-7", "scopes": ["application/inventory"], "maxAgeSeconds": 60, "singleUse": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // §4.3 resources: a non-empty list of KENs.
+    let r: Value = live
+        .http
+        .get(live.url("/api/v2/application/self/resources"))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let kens: Vec<&Value> = r["buildings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|b| b["apiKens"].as_array().unwrap())
+        .chain(r["equipments"].as_array().unwrap().iter().map(|e| &e["id"]))
+        .collect();
+    assert!(!kens.is_empty(), "{r}");
+    // §5: the six equipment-status endpoints with an rtm token.
+    let ken = "ken:41000001";
+    let rtm = live.token(&format!("rtm/{ken}")).await;
+    for path in [
+        "search/availability",
+        "search/status",
+        "search/movement",
+        "elevator/door",
+        "elevator/button",
+    ] {
+        let r = live
+            .http
+            .post(live.url(&format!("/api/v2/equipment/{path}")))
+            .bearer_auth(&rtm)
+            .json(&json!({"equipmentIds": [ken]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v[0]["equipmentId"], ken, "{path}: {v}");
+    }
+    let esc = "ken:41000002";
+    let rtm_esc = live.token(&format!("rtm/{esc}")).await;
+    let r = live
+        .http
+        .post(live.url("/api/v2/equipment/escalator/movement/direction"))
+        .bearer_auth(&rtm_esc)
+        .json(&json!({"equipmentIds": [esc]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // Without the scope: 403 in the contract's shape.
+    let r = live
+        .http
+        .post(live.url("/api/v2/equipment/search/status"))
+        .bearer_auth(token)
+        .json(&json!({"equipmentIds": [ken]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // §6: service orders, non-empty, with a path-safe work order number.
+    let si = live.token(&format!("serviceinfo/{ken}")).await;
+    let list: Value = live
+        .http
+        .get(live.url(&format!("/api/v2/equipment/{ken}/serviceOrders")))
+        .bearer_auth(&si)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let wo = list[0]["workOrderNumber"].as_str().unwrap();
+    assert!(
+        wo.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)),
+        "{wo}"
+    );
+    let r = live
+        .http
+        .get(live.url(&format!("/api/v2/equipment/{ken}/serviceOrders/{wo}")))
+        .bearer_auth(&si)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let detail: Value = r.json().await.unwrap();
+    assert_eq!(detail["workOrderNumber"], wo);
+    live.stop().await;
+}
+
+/// Row counts of every table but the call counters.
+async fn table_counts(live: &Live) -> BTreeMap<String, i64> {
+    use sqlx::Row;
+    let db = &live.app.t.db;
+    let names: Vec<String> =
+        sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<String, _>("name"))
+            .filter(|t| !t.starts_with("_sqlx") && t != "call_counters")
+            .collect();
+    let mut out = BTreeMap::new();
+    for t in names {
+        let n: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {t}"))
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+            .get("n");
+        out.insert(t, n);
+    }
+    out
+}
+
+#[tokio::test]
+async fn lift_calls_are_placed_refused_cancelled_and_never_stored() {
+    let live = Live::start(TestDb::sqlite().await, IDLE).await;
+    let (b, g) = (live.building_id(), live.f.group.clone());
+    let token = live.token(&live.callgiving()).await;
+    let mut ws = live.ws(&token).await;
+    // Warm the driver so its start is not in the comparison.
+    ws.send(common(&b, &g, "ping")).await;
+    ws.next().await;
+    ws.next().await;
+    let (id, secret) = live.second_client().await;
+    let other_token = live.token_as(&id, &secret, &live.callgiving()).await;
+    let before = table_counts(&live).await;
+
+    // elevator-cancel-call-demo / call-and-monitoring-demo: 3000 → 5000.
+    let ack = ws
+        .ask(action(&b, &g, 456995119, 3000, 1, 2, Some(5000)))
+        .await;
+    assert!(is_ack(&ack, 201), "{ack}");
+    assert_eq!(
+        ack["requestId"], 456995119,
+        "echoes payload.request_id as a number"
+    );
+    let res = ws.next().await;
+    assert_eq!(res["callType"], "action");
+    assert_eq!(
+        (res["buildingId"].as_str(), res["groupId"].as_str()),
+        (Some(b.as_str()), Some(g.as_str()))
+    );
+    assert_eq!(res["data"]["request_id"], 456995119);
+    assert_eq!(res["data"]["success"], true);
+    let sid = res["data"]["session_id"].clone();
+    assert!(sid.as_u64().is_some_and(|s| s > 0), "{res}");
+
+    // elevator-call-2-demo: 5000 → 3000, terminal 2, action 3; a top-level
+    // requestId is echoed instead of request_id.
+    let mut second = action(&b, &g, 7, 5000, 2, 3, Some(3000));
+    second["requestId"] = json!("0b1c2d3e-aaaa-4bbb-8ccc-123456789abc");
+    let ack = ws.ask(second).await;
+    assert_eq!(ack["requestId"], "0b1c2d3e-aaaa-4bbb-8ccc-123456789abc");
+    let res = ws.next().await;
+    assert_eq!(res["data"]["success"], true, "{res}");
+    assert_ne!(res["data"]["session_id"], sid, "session ids are unique");
+
+    // A landing call (2001 up) is a call too.
+    ws.ask(action(&b, &g, 8, 3000, 1, 2001, None)).await;
+    assert_eq!(ws.next().await["data"]["success"], true);
+
+    // Refused by the building: success false, a code, no session_id.
+    for (n, area, dest, code) in [
+        (9, 3000, 3000, "SAME_SOURCE_AND_DEST_FLOOR"),
+        (10, 3000, 99000, "UNKNOWN_AREA"),
+    ] {
+        let ack = ws.ask(action(&b, &g, n, area, 1, 2, Some(dest))).await;
+        assert!(is_ack(&ack, 201));
+        let res = ws.next().await;
+        assert_eq!(res["data"]["success"], false, "{res}");
+        assert_eq!(res["data"]["error"], code);
+        assert!(res["data"].get("session_id").is_none(), "{res}");
+    }
+    // Landing call down from the lowest floor goes nowhere.
+    ws.ask(action(&b, &g, 11, 1000, 1, 2002, None)).await;
+    assert_eq!(ws.next().await["data"]["error"], "INVALID_DIRECTION");
+
+    // Protocol-level refusals: error acks, no result.
+    assert_error_ack(
+        &ws.ask(action(&b, &g, 456995119, 3000, 1, 2, Some(5000)))
+            .await,
+        409,
+    );
+    assert_error_ack(&ws.ask(action(&b, &g, 12, 3000, 1, 2, None)).await, 400);
+    assert_error_ack(
+        &ws.ask(action(&b, &g, 13, 3000, 1, 99, Some(5000))).await,
+        400,
+    );
+    assert_error_ack(
+        &ws.ask(action(&b, &g, -1, 3000, 1, 2, Some(5000))).await,
+        400,
+    );
+    assert_error_ack(
+        &ws.ask(action("9990000951", &g, 14, 3000, 1, 2, Some(5000)))
+            .await,
+        400,
+    );
+    let foreign = format!("building:{}", live.f.foreign_building);
+    assert_error_ack(
+        &ws.ask(action(
+            &foreign,
+            &live.f.foreign_group,
+            15,
+            3000,
+            1,
+            2,
+            Some(5000),
+        ))
+        .await,
+        403,
+    );
+    assert_error_ack(
+        &ws.ask(action(&b, "other-group", 16, 3000, 1, 2, Some(5000)))
+            .await,
+        403,
+    );
+
+    // Delete: ack 202 and a result, neither with session_id (R3).
+    let ack = ws.ask(delete(&b, &g, sid.clone())).await;
+    assert!(is_ack(&ack, 202), "{ack}");
+    assert!(ack["requestId"].is_string(), "a generated requestId: {ack}");
+    let res = ws.next().await;
+    assert_eq!(
+        (res["callType"].as_str(), res["data"]["success"].as_bool()),
+        (Some("delete"), Some(true))
+    );
+    assert!(res["data"].get("session_id").is_none() && ack["data"].get("session_id").is_none());
+    // Again, or an unknown one: 404 error ack without session_id.
+    for unknown in [sid.clone(), json!(999_999)] {
+        let e = ws.ask(delete(&b, &g, unknown)).await;
+        assert_error_ack(&e, 404);
+        assert!(e["data"].get("session_id").is_none());
+    }
+    assert_error_ack(&ws.ask(delete(&b, &g, json!("x"))).await, 400);
+
+    // Another application of the same customer cannot cancel this one's call.
+    let ack = ws.ask(action(&b, &g, 17, 3000, 1, 2, Some(5000))).await;
+    assert!(is_ack(&ack, 201));
+    let mine = ws.next().await["data"]["session_id"].clone();
+    let mut theirs = live.ws(&other_token).await;
+    assert_error_ack(&theirs.ask(delete(&b, &g, mine.clone())).await, 404);
+
+    // Calls leave nothing in the database but counters.
+    live.app.state.remote.flush().await.unwrap();
+    assert_eq!(table_counts(&live).await, before);
+    live.stop().await;
+}
+
+#[tokio::test]
+async fn common_api_ping_config_and_actions() {
+    let live = Live::start(TestDb::sqlite().await, IDLE).await;
+    let (b, g) = (live.building_id(), live.f.group.clone());
+    let mut ws = live.ws(&live.token(&live.callgiving()).await).await;
+
+    let ack = ws.ask(common(&b, &g, "ping")).await;
+    assert!(is_ack(&ack, 201), "{ack}");
+    assert_eq!(ack["requestId"], 4242);
+    let pong = ws.next().await;
+    assert_eq!(pong["callType"], "ping");
+    assert_eq!(pong["data"]["request_id"], 4242);
+    let time = pong["data"]["time"].as_str().unwrap();
+    assert_eq!(
+        time, "2026-11-23T08:00:00.000Z",
+        "the server's (manual) clock"
+    );
+
+    let req = common(&b, &g, "config");
+    let ack = ws.ask(req.clone()).await;
+    assert_eq!(ack["requestId"], req["requestId"]);
+    let config = ws.next().await;
+    assert_eq!(
+        (config["callType"].as_str(), &config["requestId"]),
+        (Some("config"), &req["requestId"])
+    );
+    // The residential topology: floors -1..=8, rear landings at 0, 2 lifts.
+    let d = &config["data"];
+    let lifts = d["groups"][0]["lifts"].as_array().unwrap();
+    let topo = live
+        .app
+        .call(
+            "GET",
+            &format!("/api/v1/buildings/{}/topology", live.f.building),
+            Some(&live.admin),
+            None,
+        )
+        .await
+        .json;
+    assert_eq!(
+        lifts.len(),
+        topo["groups"][0]["lifts"].as_array().unwrap().len()
+    );
+    assert_eq!(lifts[0]["lift_name"], topo["groups"][0]["lifts"][0]["id"]);
+    let areas: Vec<u64> = d["destinations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["area_id"].as_u64().unwrap())
+        .collect();
+    let stored: Vec<u64> = topo["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(areas, stored, "every landing of the stored topology");
+    assert!(areas.contains(&3000) && areas.contains(&5000) && areas.contains(&2010));
+    let terminals: Vec<u64> = d["terminals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["terminal_id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(terminals, vec![1, 2]);
+
+    ws.ask(common(&b, &g, "actions")).await;
+    let actions = ws.next().await;
+    let ids: Vec<i64> = actions["data"]["call_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["action_id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&2) && ids.contains(&3) && ids.contains(&2001) && ids.contains(&2002),
+        "{ids:?}"
+    );
+
+    // Errors: unknown group, wrong building form, missing scope.
+    assert_error_ack(&ws.ask(common(&b, "Z", "config")).await, 403);
+    let mut bad = common(&b, &g, "ping");
+    bad["buildingId"] = json!(live.f.building);
+    assert_error_ack(&ws.ask(bad).await, 400);
+    let mut inv = live.ws(&live.token("").await).await;
+    assert_error_ack(&inv.ask(common(&b, &g, "actions")).await, 403);
+
+    // A topology change that drops the group: 404 for the token's group.
+    let mut topo_in = remote_common::residential();
+    topo_in["groups"][0]["id"] = json!("Q");
+    let r = live
+        .app
+        .call(
+            "PUT",
+            &format!("/api/v1/buildings/{}/topology", live.f.building),
+            Some(&live.admin),
+            Some(topo_in),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_error_ack(&ws.ask(common(&b, &g, "config")).await, 404);
+    live.stop().await;
+}
+
+#[tokio::test]
+async fn malformed_and_unknown_frames_get_error_frames_and_the_connection_stays_usable() {
+    let live = Live::start(TestDb::sqlite().await, IDLE).await;
+    let (b, g) = (live.building_id(), live.f.group.clone());
+    let mut ws = live.ws(&live.token(&live.callgiving()).await).await;
+    for text in [
+        "not json",
+        "[1, 2]",
+        "{\"type\": 5}",
+        "{}",
+        "{\"type\": \"no-such-type\", \"requestId\": \"r-1\"}",
+        "{\"type\": \"common-api\", \"callType\": \"nope\", \"buildingId\": \"building:1\", \"groupId\": \"1\"}",
+        "{\"type\": \"site-monitoring\", \"callType\": \"monitor\"}",
+    ] {
+        ws.send_text(text).await;
+        let e = ws.next().await;
+        assert_error_ack(&e, 400);
+        assert!(e["requestId"].is_string(), "{text}: {e}");
+    }
+    ws.send_binary(b"{\"type\":\"create-session\"}").await;
+    assert_error_ack(&ws.next().await, 400);
+    // The requestId of an unknown type is echoed.
+    ws.send_text("{\"type\": \"x\", \"requestId\": \"r-2\"}")
+        .await;
+    assert_eq!(ws.next().await["requestId"], "r-2");
+    // Bad monitor payloads.
+    for topics in [
+        json!([]),
+        json!(["lift_1/speed"]),
+        json!([7]),
+        json!("+/position"),
+    ] {
+        let mut m = monitor(&b, &g, 10, &[]);
+        m["payload"]["subtopics"] = topics.clone();
+        assert_error_ack(&ws.ask(m).await, 400);
+    }
+    let mut m = monitor(&b, &g, 10, &["+/position"]);
+    m["payload"]["duration"] = json!(301);
+    assert_error_ack(&ws.ask(m).await, 400);
+    // Still usable.
+    assert!(is_ack(&ws.ask(common(&b, &g, "ping")).await, 201));
+    assert_eq!(ws.next().await["callType"], "ping");
+    live.stop().await;
+}
+
+#[tokio::test]
+async fn monitoring_sends_current_state_then_changes_on_concrete_topics() {
+    let live = Live::start(TestDb::sqlite().await, IDLE).await;
+    let (b, g) = (live.building_id(), live.f.group.clone());
+    let mut ws = live.ws(&live.token(&live.callgiving()).await).await;
+    let req = monitor(&b, &g, 300, &["+/position", "+/doors"]);
+    let ack = ws.ask(req.clone()).await;
+    assert!(is_ack(&ack, 201), "{ack}");
+    assert_eq!(ack["requestId"], req["requestId"]);
+    // Current state of each lift, on concrete topics.
+    let mut topics = std::collections::BTreeSet::new();
+    for _ in 0..4 {
+        let e = ws.next().await;
+        assert_eq!(
+            (e["callType"].as_str(), &e["requestId"]),
+            (Some("monitor"), &req["requestId"])
+        );
+        assert_eq!(e["buildingId"], b.as_str());
+        topics.insert(e["subtopic"].as_str().unwrap().to_string());
+        if e["subtopic"].as_str().unwrap().ends_with("/position") {
+            let d = &e["data"];
+            assert_eq!(d["moving_state"], "STANDING");
+            assert!(
+                d["cur"].is_i64() && d["area"].as_i64().unwrap() > 1_000_000,
+                "{d}"
+            );
+            assert!(["UP", "DOWN", "NONE"].contains(&d["dir"].as_str().unwrap()));
+        } else {
+            assert_eq!(e["data"]["state"], "CLOSED");
+        }
+    }
+    let expected: std::collections::BTreeSet<String> = [
+        "lift_1/doors",
+        "lift_1/position",
+        "lift_2/doors",
+        "lift_2/position",
+    ]
+    .map(String::from)
+    .into();
+    assert_eq!(topics, expected);
+    // A call moves a lift: position events while it travels, doors opening.
+    ws.send(action(&b, &g, 1, 5000, 1, 2, Some(1000))).await;
+    let moving = advance_until(&live, &mut ws, "a moving lift", |v| {
+        v["subtopic"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("/position"))
+            && v["data"]["moving_state"] == "MOVING"
+    })
+    .await;
+    assert!(!moving["subtopic"].as_str().unwrap().contains('+'));
+    advance_until(&live, &mut ws, "doors opening", |v| {
+        v["subtopic"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("/doors"))
+            && v["data"]["state"] == "OPENING"
+    })
+    .await;
+    // Only subscribed topics: never a status event here.
+    assert!(ws.seen.iter().all(|r| match r {
+        Raw::Text(t) => !t.contains("/status\""),
+        _ => true,
+    }));
+
+    // duration 0: the current state only, then nothing.
+    let mut once = live.ws(&live.token(&live.callgiving()).await).await;
+    once.ask(monitor(&b, &g, 0, &["lift_1/status"])).await;
+    let s = once.next().await;
+    assert_eq!(s["subtopic"], "lift_1/status");
+    assert_eq!(s["data"]["fault_active"], false);
+    live.app.clock.advance(chrono::Duration::seconds(60));
+    assert!(once.quiet(QUIET).await.is_none());
+    live.stop().await;
+}
+
+/// call-and-monitoring-demo: a call, then its four call states.
+#[tokio::test]
+async fn call_states_of_the_applications_own_calls() {
+    let live = Live::start(TestDb::sqlite().await, IDLE).await;
+    let (b, g) = (live.building_id(), live.f.group.clone());
+    let token = live.token(&live.callgiving()).await;
+    let mut ws = live.ws(&token).await;
+    ws.ask(action(&b, &g, 1, 3000, 1, 2, Some(5000))).await;
+    let sid = ws.next().await["data"]["session_id"].as_u64().unwrap();
+    // Another application watching every call sees nothing of this one.
+    let (id, secret) = live.second_client().await;
+    let mut spy = live
+        .ws(&live.token_as(&id, &secret, &live.callgiving()).await)
+        .await;
+    spy.ask(monitor(&b, &g, 300, &["call_state/+/+"])).await;
+
+    let states = ["being_allocated", "being_served", "served_soon", "served"];
+    let topics: Vec<String> = states
+        .iter()
+        .map(|s| format!("call_state/{sid}/{s}"))
+        .collect();
+    let refs: Vec<&str> = topics.iter().map(String::as_str).collect();
+    let ack = ws.ask(monitor(&b, &g, 300, &refs)).await;
+    assert!(is_ack(&ack, 201));
+    // being_allocated already happened: sent at once.
+    let first = ws.next().await;
+    assert_eq!(first["subtopic"], topics[0].as_str());
+    assert!(first["data"].get("session_id").is_none());
+    let mut seen = vec![first["subtopic"].as_str().unwrap().to_string()];
+    while seen.len() < 4 {
+        let e = advance_until(&live, &mut ws, "call states", |v| {
+            v["callType"] == "monitor"
+        })
+        .await;
+        assert!(e["data"].get("session_id").is_none(), "{e}");
+        seen.push(e["subtopic"].as_str().unwrap().to_string());
+    }
+    assert_eq!(seen, topics, "each state once, in order");
+    assert!(
+        spy.quiet(QUIET).await.is_none(),
+        "no other application's calls"
+    );
+    live.stop().await;
+}
+
+#[tokio::test]
+async fn sessions_are_created_resumed_from_a_new_connection_and_resend_state() {
+    let live = Live::start(TestDb::sqlite().await, IDLE).await;
+    let (b, g) = (live.building_id(), live.f.group.clone());
+    let token = live.token(&live.callgiving()).await;
+    // websocket-sessions-basic: inventory-only token, create, close, resume.
+    let inventory = live.token("").await;
+    let mut first = live.ws(&inventory).await;
+    let ok = first
+        .ask(json!({"type": "create-session", "requestId": "c-1"}))
+        .await;
+    assert_eq!(
+        (
+            ok["type"].as_str(),
+            ok["requestId"].as_str(),
+            ok["statusCode"].as_u64()
+        ),
+        (Some("ok"), Some("c-1"), Some(201))
+    );
+    let session = ok["data"]["sessionId"].as_str().unwrap().to_string();
+    assert!(!session.is_empty());
+    first.close().await;
+    let mut second = live.ws(&inventory).await;
+    let ok = second
+        .ask(json!({"type": "resume-session", "requestId": "r-1", "sessionId": session}))
+        .await;
+    assert_eq!(
+        (ok["type"].as_str(), ok["statusCode"].as_u64()),
+        (Some("ok"), Some(201))
+    );
+    assert_eq!(
+        ok["data"],
+        json!({}),
+        "no sessionId in the resume answer (R4)"
+    );
+    // Resuming the session you hold, an unknown one, or none at all.
+    let e = second
+        .ask(json!({"type": "resume-session", "requestId": "r-2", "sessionId": session}))
+        .await;
+    assert_eq!(
+        (e["type"].as_str(), e["statusCode"].as_u64()),
+        (Some("error"), Some(400))
+    );
+    let e = second
+        .ask(json!({"type": "resume-session", "requestId": "r-3", "sessionId": "nope"}))
+        .await;
+    assert_eq!(
+        (
+            e["type"].as_str(),
+            e["statusCode"].as_u64(),
+            e["message"].as_str()
+        ),
+        (Some("error"), Some(404), Some("Invalid session id"))
+    );
+    assert_eq!(e["data"], json!({}));
+    let e = second
+        .ask(json!({"type": "resume-session", "requestId": "r-4"}))
+        .await;
+    assert_eq!(e["statusCode"], 400);
+
+    // A session with a subscription: events follow the session.
+    let mut a = live.ws(&token).await;
+    let ok = a
+        .ask(json!({"type": "create-session", "requestId": "c-2"}))
+        .await;
+    let sid = ok["data"]["sessionId"].as_str().unwrap().to_string();
+    a.ask(monitor(&b, &g, 300, &["lift_1/position"])).await;
+    let current = a.next().await;
+    assert_eq!(current["subtopic"], "lift_1/position");
+    // Another application cannot take it.
+    let (id, secret) = live.second_client().await;
+    let mut other = live.ws(&live.token_as(&id, &secret, "").await).await;
+    let e = other
+        .ask(json!({"type": "resume-session", "requestId": "x", "sessionId": sid}))
+        .await;
+    assert_eq!(e["statusCode"], 404);
+    // Resume on a new connection while the first is still open: the first
+    // is closed, the new one gets the latest state again and new events.
+    let mut c = live.ws(&token).await;
+    c.send(json!({"type": "resume-session", "requestId": "r-5", "sessionId": sid, "resendLatestStateUpToSeconds": 30})).await;
+    let ok = c.next().await;
+    assert_eq!(
+        (ok["type"].as_str(), ok["data"].clone()),
+        (Some("ok"), json!({}))
+    );
+    let resent = c.next().await;
+    assert_eq!(resent, current, "the latest state, resent");
+    loop {
+        match a.raw(Duration::from_secs(5)).await {
+            // Events published before the take-over may still arrive.
+            Some(Raw::Text(_)) => continue,
+            Some(Raw::Close(Some(f))) => break assert_eq!(u16::from(f.code), 1000),
+            other => panic!("the old connection is closed: {other:?}"),
+        }
+    }
+    c.send(action(&b, &g, 5, 5000, 1, 2, Some(1000))).await;
+    advance_until(
+        &live,
+        &mut c,
+        "a position event on the resumed connection",
+        |v| v["subtopic"] == "lift_1/position" && v["data"]["moving_state"] == "MOVING",
+    )
+    .await;
+    live.stop().await;
+}
+
+#[tokio::test]
+async fn idle_connections_close_with_1000_even_while_events_flow() {
+    let live = Live::start(TestDb::sqlite().await, Duration::from_millis(800)).await;
+    let (b, g) = (live.building_id(), live.f.group.clone());
+    let mut ws = live.ws(&live.token(&live.callgiving()).await).await;
+    ws.ask(monitor(&b, &g, 300, &["+/position"])).await;
+    ws.send(action(&b, &g, 1, 5000, 1, 2, Some(1000))).await;
+    let started = std::time::Instant::now();
+    let mut events = 0;
+    let close = loop {
+        live.app.clock.advance(chrono::Duration::milliseconds(500));
+        match ws.raw(Duration::from_millis(50)).await {
+            Some(Raw::Close(c)) => break c,
+            Some(Raw::Text(_)) => events += 1,
+            _ => {}
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "never closed");
+    };
+    assert_eq!(close.map(|c| u16::from(c.code)), Some(1000));
+    assert!(
+        events > 2,
+        "events flowed ({events}) and did not keep it open"
+    );
+    assert!(started.elapsed() >= Duration::from_millis(700));
+    live.stop().await;
+}
+
+/// Every frame of the eight WebSocket scripts' flows (§8), plus error
+/// frames, as received.
+async fn all_flows(live: &Live) -> Vec<Raw> {
+    let (b, g) = (live.building_id(), live.f.group.clone());
+    let token = live.token(&live.callgiving()).await;
+    let mut frames = Vec::new();
+    // 1–3: calls, cancel, call and monitor.
+    let mut ws = live.ws(&token).await;
+    ws.ask(action(&b, &g, 1, 5000, 2, 3, Some(3000))).await;
+    ws.next().await;
+    ws.ask(action(&b, &g, 2, 3000, 1, 2, Some(5000))).await;
+    let sid = ws.next().await["data"]["session_id"].clone();
+    ws.ask(delete(&b, &g, sid)).await;
+    ws.next().await;
+    ws.ask(action(&b, &g, 3, 3000, 1, 2, Some(5000))).await;
+    let sid = ws.next().await["data"]["session_id"].as_u64().unwrap();
+    let topics: Vec<String> = ["being_allocated", "being_served", "served_soon", "served"]
+        .iter()
+        .map(|s| format!("call_state/{sid}/{s}"))
+        .collect();
+    ws.ask(monitor(
+        &b,
+        &g,
+        300,
+        &topics.iter().map(String::as_str).collect::<Vec<_>>(),
+    ))
+    .await;
+    advance_until(live, &mut ws, "served", |v| {
+        v["subtopic"] == topics[3].as_str()
+    })
+    .await;
+    // 4: site monitoring with wildcards.
+    ws.ask(monitor(&b, &g, 300, &["+/position", "+/doors", "+/status"]))
+        .await;
+    ws.send(action(&b, &g, 4, 1000, 1, 2, Some(9000))).await;
+    advance_until(live, &mut ws, "a door opening", |v| {
+        v["data"]["state"] == "OPENING"
+    })
+    .await;
+    // 5–7: ping, config, actions; refusals and errors.
+    for t in ["ping", "config", "actions"] {
+        ws.ask(common(&b, &g, t)).await;
+        ws.next().await;
+    }
+    ws.ask(action(&b, &g, 5, 3000, 1, 2, Some(3000))).await;
+    ws.next().await;
+    ws.ask(action(&b, &g, 5, 3000, 1, 2, Some(5000))).await;
+    ws.ask(delete(&b, &g, json!(424242))).await;
+    ws.send_text("garbage").await;
+    ws.next().await;
+    while ws.raw(Duration::from_millis(100)).await.is_some() {}
+    frames.append(&mut ws.seen);
+    // 8: sessions, with a resend.
+    let mut s1 = live.ws(&token).await;
+    let ok = s1
+        .ask(json!({"type": "create-session", "requestId": "a"}))
+        .await;
+    let session = ok["data"]["sessionId"].as_str().unwrap().to_string();
+    s1.ask(monitor(&b, &g, 300, &["+/position"])).await;
+    s1.next().await;
+    s1.close().await;
+    let mut s2 = live.ws(&token).await;
+    s2.ask(json!({"type": "resume-session", "requestId": "b", "sessionId": session, "resendLatestStateUpToSeconds": 30})).await;
+    s2.ask(json!({"type": "resume-session", "requestId": "c", "sessionId": "unknown"}))
+        .await;
+    while s2.raw(Duration::from_millis(100)).await.is_some() {}
+    while s1.raw(Duration::from_millis(50)).await.is_some() {}
+    frames.append(&mut s1.seen);
+    frames.append(&mut s2.seen);
+    assert!(frames.len() > 40, "{} frames", frames.len());
+    frames
+}
+
+fn texts(frames: &[Raw]) -> Vec<Value> {
+    frames
+        .iter()
+        .filter_map(|r| match r {
+            Raw::Text(t) => Some(serde_json::from_str(t).unwrap()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn r1_every_frame_is_one_json_object_in_a_text_frame() {
+    let live = Live::start(TestDb::sqlite().await, IDLE).await;
+    for f in all_flows(&live).await {
+        match f {
+            Raw::Text(t) => assert!(
+                serde_json::from_str::<Value>(&t).is_ok_and(|v| v.is_object()),
+                "{t}"
+            ),
+            Raw::Binary(b) => panic!("a binary frame: {b:?}"),
+            Raw::Close(_) => {}
+        }
+    }
+    live.stop().await;
+}
+
+#[tokio::test]
+async fn r2_every_frame_has_a_data_object() {
+    let live = Live::start(TestDb::sqlite().await, IDLE).await;
+    let frames = texts(&all_flows(&live).await);
+    for v in &frames {
+        assert!(v["data"].is_object(), "{v}");
+    }
+    // Acks, results, events, error acks and session answers all among them.
+    assert!(frames.iter().any(|v| v["statusCode"] == 409));
+    assert!(frames.iter().any(|v| v["type"] == "error"));
+    assert!(frames.iter().any(|v| v["callType"] == "monitor"));
+    live.stop().await;
+}
+
+#[tokio::test]
+async fn r3_session_id_only_in_the_successful_action_result() {
+    let live = Live::start(TestDb::sqlite().await, IDLE).await;
+    let frames = texts(&all_flows(&live).await);
+    let with: Vec<&Value> = frames
+        .iter()
+        .filter(|v| v["data"].get("session_id").is_some())
+        .collect();
+    assert_eq!(with.len(), 4, "the four successful calls: {with:?}");
+    for v in with {
+        assert_eq!(
+            (v["callType"].as_str(), v["data"]["success"].as_bool()),
+            (Some("action"), Some(true)),
+            "{v}"
+        );
+        assert!(v["data"]["session_id"].as_u64().is_some_and(|s| s > 0));
+    }
+    live.stop().await;
+}
+
+#[tokio::test]
+async fn r4_session_id_only_in_the_create_session_answer() {
+    let live = Live::start(TestDb::sqlite().await, IDLE).await;
+    let frames = texts(&all_flows(&live).await);
+    let with: Vec<&Value> = frames
+        .iter()
+        .filter(|v| {
+            v["type"] == "ok"
+                && v["data"]["sessionId"]
+                    .as_str()
+                    .is_some_and(|s| !s.is_empty())
+        })
+        .collect();
+    assert_eq!(with.len(), 1, "{with:?}");
+    assert_eq!(with[0]["requestId"], "a", "the create-session answer");
+    // The resume answer is ok, without it.
+    assert!(frames
+        .iter()
+        .any(|v| v["type"] == "ok" && v["requestId"] == "b" && v["data"] == json!({})));
+    live.stop().await;
+}
+
+/// `hoistway demo`'s printed client works for every scope the example
+/// scripts ask for; the next start's client replaces it.
+#[tokio::test]
+async fn the_demo_prints_a_ready_kone_client() {
+    let app = common::TestApp::sqlite().await;
+    app.seed_demo().await;
+    let actor = hoistway_store::Actor {
+        user_id: None,
+        at: app.clock_now(),
+    };
+    let k = hoistway_server::demo_kone::ready(&app.t.db, actor)
+        .await
+        .unwrap();
+    assert!(k.ken.starts_with("ken:"));
+    for scope in [
+        String::new(),
+        format!(
+            "application/inventory callgiving/group:{}:{}",
+            k.building_id, k.group_id
+        ),
+        format!("rtm/{}", k.ken),
+        format!("serviceinfo/{}", k.ken),
+    ] {
+        let r = kone_common::token(&app, &k.client_id, &k.client_secret, &scope).await;
+        assert_eq!(r.status, 200, "{scope:?}: {}", r.json);
+    }
+    let again = hoistway_server::demo_kone::ready(&app.t.db, actor)
+        .await
+        .unwrap();
+    assert_ne!(again.client_id, k.client_id);
+    let r = kone_common::token(&app, &k.client_id, &k.client_secret, "").await;
+    assert_eq!(r.status, 401, "the previous start's client is revoked");
+    app.t.cleanup().await;
+}
