@@ -284,3 +284,23 @@ pub fn monitor(building: &str, group: &str, duration: u64, topics: &[&str]) -> V
         "payload": { "sub": "KCESmartLiftClient2", "duration": duration, "subtopics": topics }
     })
 }
+
+/// Moves the manual clock a second at a time (the twin follows it) until a
+/// frame satisfying `pred` arrives.
+pub async fn advance_until(
+    live: &Live,
+    ws: &mut Ws,
+    what: &str,
+    pred: impl Fn(&Value) -> bool,
+) -> Value {
+    for _ in 0..600 {
+        live.app.clock.advance(chrono::Duration::seconds(1));
+        while let Some(Raw::Text(t)) = ws.raw(Duration::from_millis(30)).await {
+            let v: Value = serde_json::from_str(&t).unwrap();
+            if pred(&v) {
+                return v;
+            }
+        }
+    }
+    panic!("never saw {what}");
+}
