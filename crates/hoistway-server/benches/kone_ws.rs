@@ -7,10 +7,11 @@
 //! of 0–200 ms between them) in a 6-car, 20-floor building
 //! (examples/buildings/office-20x6.toml) driven by the twin on the system
 //! clock. Latency is from sending the `lift-call-api-v2` action to
-//! receiving its result frame (`success` with `session_id`); the twin's
-//! destination dispatcher allocates a car when the call is placed, which
-//! the bench checks in the call book afterwards, so the result is the
-//! approval. Client and server share the process and the machine's cores.
+//! receiving its result frame (`success` with `session_id`), and from
+//! sending it to the driver's `approved` event (a car allocated by the
+//! twin's destination dispatcher), read from the server's call book by the
+//! event's own timestamp. Client and server share the process and the
+//! machine's cores.
 //!
 //! `cargo bench -p hoistway-server --bench kone_ws` (SQLite; PostgreSQL too
 //! when `HOISTWAY_TEST_POSTGRES` is set). `KONE_BENCH_CONNECTIONS` and
@@ -129,13 +130,18 @@ async fn run(t: TestDb, connections: usize, calls: usize) {
             .unwrap();
         req.headers_mut()
             .insert("sec-websocket-protocol", "koneapi".parse().unwrap());
-        sockets.push(tokio_tungstenite::connect_async(req).await.unwrap().0);
+        // As a latency-minded client would: no Nagle delay on small frames.
+        let (ws, _) = tokio_tungstenite::connect_async_with_config(req, None, true)
+            .await
+            .unwrap();
+        sockets.push(ws);
     }
     let b = format!("building:{}", building.id);
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (i, mut ws) in sockets.into_iter().enumerate() {
-        let (b, group) = (b.clone(), group.clone());
+        let (b, group, state) = (b.clone(), group.clone(), state.clone());
+        let (app, building) = (apps[i].0, building.id);
         tasks.push(tokio::spawn(async move {
             let mut out = Vec::new();
             for n in 0..calls {
@@ -150,61 +156,104 @@ async fn run(t: TestDb, connections: usize, calls: usize) {
                     "payload": {"request_id": request_id, "area": from, "time": "2026-11-23T08:00:00.000Z", "terminal": 1,
                                 "call": {"action": 2, "destination": to}}
                 });
+                let sent_at = chrono::Utc::now();
                 let sent = Instant::now();
                 ws.send(Message::text(msg.to_string())).await.unwrap();
-                loop {
+                let session = loop {
                     let Some(Ok(Message::Text(t))) = ws.next().await else { panic!("connection lost") };
                     let v: Value = serde_json::from_str(&t).unwrap();
                     if v["callType"] == "action" {
-                        out.push((sent.elapsed(), v["data"]["session_id"].as_u64()));
-                        break;
+                        break v["data"]["session_id"].as_u64();
                     }
-                }
+                };
+                let answered = sent.elapsed();
+                let approved = match session {
+                    Some(sid) => approved_after(&state, building, sid, app, sent_at).await,
+                    None => None,
+                };
+                out.push(Outcome { answered, accepted: session.is_some(), approved });
             }
             let _ = ws.close(None).await;
             out
         }));
     }
-    let mut lat = Vec::new();
-    let mut ids = Vec::new();
-    for (k, t) in tasks.into_iter().enumerate() {
-        for (d, sid) in t.await.unwrap() {
-            lat.push(d);
-            ids.push((apps[k].0, sid));
-        }
+    let mut outcomes = Vec::new();
+    for t in tasks {
+        outcomes.extend(t.await.unwrap());
     }
     let wall = started.elapsed();
-    let accepted = ids.iter().filter(|(_, s)| s.is_some()).count();
-    let approved_at_once = ids
-        .iter()
-        .filter_map(|(app, sid)| Some((*app, (*sid)?)))
-        .filter(|(app, sid)| {
-            state
-                .remote
-                .book
-                .follow(building.id, *sid, Owner::App(*app))
-                .is_some_and(|(h, _)| h.first().is_some_and(|e| e.state == CallState::Approved))
-        })
-        .count();
-    lat.sort();
-    let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)];
+    let accepted = outcomes.iter().filter(|o| o.accepted).count();
+    let mut answered: Vec<Duration> = outcomes.iter().map(|o| o.answered).collect();
+    let mut approved: Vec<Duration> = outcomes.iter().filter_map(|o| o.approved).collect();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let summary = |lat: &mut Vec<Duration>| {
+        if lat.is_empty() {
+            return "none".to_string();
+        }
+        lat.sort();
+        let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)];
+        format!(
+            "p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            ms(pct(0.50)),
+            ms(pct(0.90)),
+            ms(pct(0.99)),
+            ms(*lat.last().unwrap())
+        )
+    };
     println!(
-        "{:<9} {} connections, {} calls in {:.1} s ({:.0}/s): accepted {}, approved at placement {}; p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "{:<9} {} connections, {} calls in {:.1} s ({:.0}/s): accepted {}, approved {}\n          call -> result frame:   {}\n          call -> approved (car): {}",
         t.label,
         connections,
-        lat.len(),
+        outcomes.len(),
         wall.as_secs_f64(),
-        lat.len() as f64 / wall.as_secs_f64(),
+        outcomes.len() as f64 / wall.as_secs_f64(),
         accepted,
-        approved_at_once,
-        ms(pct(0.50)),
-        ms(pct(0.90)),
-        ms(pct(0.99)),
-        ms(*lat.last().unwrap())
+        approved.len(),
+        summary(&mut answered),
+        summary(&mut approved),
     );
     let _ = stop.send(());
     t.cleanup().await;
+}
+
+/// One call as the client saw it.
+struct Outcome {
+    /// From sending the action to its result frame.
+    answered: Duration,
+    /// The result carried a `session_id`.
+    accepted: bool,
+    /// From sending the action to the driver's `approved` event (a car
+    /// allocated), read from the server's call book; `None` if it never
+    /// came within two seconds.
+    approved: Option<Duration>,
+}
+
+/// When the call was approved, relative to `sent_at`, from the server's
+/// call book (the event's own timestamp, so reading it later does not add
+/// to the figure).
+async fn approved_after(
+    state: &AppState,
+    building: i64,
+    call: u64,
+    app: i64,
+    sent_at: chrono::DateTime<chrono::Utc>,
+) -> Option<Duration> {
+    let (history, mut rx) = state.remote.book.follow(building, call, Owner::App(app))?;
+    let event = match history.into_iter().find(|e| e.state == CallState::Approved) {
+        Some(e) => e,
+        None => tokio::time::timeout(Duration::from_secs(2), async {
+            loop {
+                match rx.recv().await {
+                    Ok(e) if e.state == CallState::Approved => return Some(e),
+                    Ok(_) => {}
+                    Err(_) => return None,
+                }
+            }
+        })
+        .await
+        .ok()??,
+    };
+    (event.at - sent_at).to_std().ok().or(Some(Duration::ZERO))
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

@@ -32,6 +32,9 @@ pub struct Settings {
     /// The Elevator WebSocket API closes a connection (code 1000) after
     /// this long without a frame from the client.
     pub ws_idle_timeout: std::time::Duration,
+    /// ... and after this long in any case (the real service allows two
+    /// hours per connection; clients reconnect and resume their session).
+    pub ws_max_lifetime: std::time::Duration,
 }
 
 impl Default for Settings {
@@ -45,6 +48,7 @@ impl Default for Settings {
             api_token_ttl: chrono::Duration::hours(1),
             // As the real service documents.
             ws_idle_timeout: std::time::Duration::from_secs(60),
+            ws_max_lifetime: std::time::Duration::from_secs(2 * 60 * 60),
         }
     }
 }

@@ -808,6 +808,33 @@ async fn idle_connections_close_with_1000_even_while_events_flow() {
     live.stop().await;
 }
 
+#[tokio::test]
+async fn a_busy_connection_still_ends_at_its_maximum_lifetime() {
+    let live = Live::start_with_lifetime(
+        TestDb::sqlite().await,
+        Duration::from_secs(30),
+        Duration::from_millis(1200),
+    )
+    .await;
+    let (b, g) = (live.building_id(), live.f.group.clone());
+    let mut ws = live.ws(&live.token(&live.callgiving()).await).await;
+    let started = std::time::Instant::now();
+    let mut answers = 0;
+    let close = loop {
+        ws.send(common(&b, &g, "ping")).await;
+        match ws.raw(Duration::from_millis(150)).await {
+            Some(Raw::Close(c)) => break c,
+            Some(Raw::Text(_)) => answers += 1,
+            _ => {}
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "never closed");
+    };
+    assert_eq!(close.map(|c| u16::from(c.code)), Some(1000));
+    assert!(answers >= 3, "the connection was busy ({answers} answers)");
+    assert!(started.elapsed() >= Duration::from_millis(1100));
+    live.stop().await;
+}
+
 /// `hoistway demo`'s printed client works for every scope the example
 /// scripts ask for; the next start's client replaces it.
 #[tokio::test]

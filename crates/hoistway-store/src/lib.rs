@@ -54,6 +54,7 @@ pub mod maintenance;
 pub mod notifications;
 pub mod page;
 pub mod patch;
+mod pg_array;
 pub mod portfolios;
 pub mod rollups;
 mod row;

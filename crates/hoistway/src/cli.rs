@@ -159,15 +159,24 @@ pub struct KoneArgs {
     /// connection with code 1000.
     #[arg(long, env = "HOISTWAY_WS_IDLE_TIMEOUT", default_value_t = 60.0)]
     pub ws_idle_timeout: f64,
+    /// Seconds after which `/stream-v2` closes any connection with code
+    /// 1000 (clients reconnect and resume their session).
+    #[arg(long, env = "HOISTWAY_WS_MAX_LIFETIME", default_value_t = 7200.0)]
+    pub ws_max_lifetime: f64,
 }
 
 /// Connected-equipment settings of `serve`.
 #[derive(Debug, Clone, Args)]
 pub struct ConnectedArgs {
-    /// MQTT broker, `mqtt://[user:password@]host[:port]`; telemetry ingest
-    /// over MQTT and remote commands are off without it.
+    /// MQTT broker, `mqtt://[user:password@]host[:port]`, or `mqtts://…`
+    /// for TLS; telemetry ingest over MQTT and remote commands are off
+    /// without it.
     #[arg(long, env = "HOISTWAY_MQTT_URL")]
     pub mqtt_url: Option<String>,
+    /// PEM CA certificate to trust for an `mqtts://` broker instead of the
+    /// public web roots (a private broker's CA).
+    #[arg(long, env = "HOISTWAY_MQTT_CA")]
+    pub mqtt_ca: Option<std::path::PathBuf>,
     /// MQTT client id; must be stable per node and differ between nodes
     /// (the broker keeps unacknowledged messages for it). Default:
     /// `hoistway-<hostname>`.

@@ -293,3 +293,82 @@ async fn device_credentials_from_the_shell() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("already revoked"));
     t.cleanup().await;
 }
+
+/// `--mqtt-url mqtts://… --mqtt-ca FILE`: the server reaches a broker that
+/// only speaks TLS (a private Mosquitto with the `hoistway dev-cert`
+/// certificate) and ingests what a device publishes over TLS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn telemetry_flows_over_mqtt_with_tls() {
+    let t = TestDb::sqlite().await;
+    let db = t.db.clone();
+    let (ids, numbers) = two_units(&db).await;
+    let dir = tempfile::tempdir().unwrap();
+    let certs = dir.path().join("certs");
+    run(
+        hoistway().args(["dev-cert", "--out-dir", certs.to_str().unwrap()]),
+        "",
+    );
+    let port = free_port();
+    let pem = |name: &str| certs.join(name).to_str().unwrap().to_string();
+    std::fs::write(
+        dir.path().join("mosquitto.conf"),
+        format!(
+            "listener {port} 127.0.0.1\nallow_anonymous true\ncertfile {}\nkeyfile {}\npersistence false\n",
+            pem("cert.pem"),
+            pem("key.pem")
+        ),
+    )
+    .unwrap();
+    let _broker = mosquitto(dir.path(), port);
+    let http = free_port();
+    let _server = Proc(
+        hoistway()
+            .args(["serve", "--database-url", &t.url])
+            .args(["--bind", &format!("127.0.0.1:{http}")])
+            .args(["--mqtt-url", &format!("mqtts://127.0.0.1:{port}")])
+            .args(["--mqtt-ca", &pem("ca.pem")])
+            .args(["--mqtt-client-id", "hoistway-tls-node"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_port(http);
+    // A device publishing over TLS, trusting the same CA.
+    let line = event(
+        &numbers[0],
+        1,
+        "status",
+        ",\"mode\":\"normal\",\"available\":true,\"passengers\":0",
+    );
+    let unit = ids[0];
+    let topic = format!("hoistway/v1/units/{unit}/telemetry");
+    wait_for("the event published over TLS to be stored", || {
+        let published = std::process::Command::new("mosquitto_pub")
+            .args(["-h", "127.0.0.1", "-p", &port.to_string()])
+            .args([
+                "--cafile",
+                &pem("ca.pem"),
+                "-q",
+                "1",
+                "-t",
+                &topic,
+                "-m",
+                &line,
+            ])
+            .status()
+            .unwrap();
+        assert!(published.success(), "mosquitto_pub over TLS");
+        let db = db.clone();
+        async move { telemetry::count_events(&db, Some(unit)).await.unwrap() == 1 }
+    })
+    .await;
+    // The broker really is TLS only: a plain connection is refused.
+    let plain = std::process::Command::new("mosquitto_pub")
+        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q", "1"])
+        .args(["-t", &topic, "-m", "x"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!plain.success(), "a plain MQTT client got through");
+    t.cleanup().await;
+}

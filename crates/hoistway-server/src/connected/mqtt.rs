@@ -24,7 +24,8 @@ use super::pipeline::Prepared;
 use super::remote;
 use crate::state::AppState;
 use hoistway_domain::Invalid;
-use rumqttc::{AsyncClient, Event, MqttOptions, Packet, Publish, QoS};
+use rumqttc::{AsyncClient, Event, MqttOptions, Packet, Publish, QoS, TlsConfiguration, Transport};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -40,6 +41,9 @@ pub struct MqttConfig {
     pub client_id: String,
     /// Largest message accepted, bytes.
     pub max_packet: usize,
+    /// TLS (`mqtts://`): the client configuration, trusting the public
+    /// web roots or, after [`MqttConfig::trust_only`], one CA.
+    pub tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 impl std::fmt::Debug for MqttConfig {
@@ -50,18 +54,28 @@ impl std::fmt::Debug for MqttConfig {
             .field("username", &self.username)
             .field("password", &self.password.as_ref().map(|_| "***"))
             .field("client_id", &self.client_id)
+            .field("tls", &self.tls.is_some())
             .finish()
     }
 }
 
 impl MqttConfig {
-    /// Parses `mqtt://[user[:password]@]host[:port]` (port 1883 by default).
+    /// Parses `mqtt://[user[:password]@]host[:port]` (port 1883 by
+    /// default) or `mqtts://…` for TLS (port 8883 by default).
     pub fn parse(url: &str, client_id: &str) -> Result<MqttConfig, Invalid> {
         let bad = |why: &str| Invalid::new("mqtt_url", format!("'{url}' {why}"));
-        let rest = url
-            .strip_prefix("mqtt://")
-            .or_else(|| url.strip_prefix("tcp://"))
-            .ok_or_else(|| bad("must start with mqtt://"))?;
+        let (rest, tls) = if let Some(r) = url
+            .strip_prefix("mqtts://")
+            .or_else(|| url.strip_prefix("ssl://"))
+        {
+            (r, true)
+        } else {
+            let r = url
+                .strip_prefix("mqtt://")
+                .or_else(|| url.strip_prefix("tcp://"))
+                .ok_or_else(|| bad("must start with mqtt:// or mqtts://"))?;
+            (r, false)
+        };
         let rest = rest.trim_end_matches('/');
         let (creds, hostport) = match rest.rsplit_once('@') {
             Some((c, h)) => (Some(c), h),
@@ -79,7 +93,7 @@ impl MqttConfig {
                 h.to_string(),
                 p.parse::<u16>().map_err(|_| bad("has a bad port"))?,
             ),
-            None => (hostport.to_string(), 1883),
+            None => (hostport.to_string(), if tls { 8883 } else { 1883 }),
         };
         if host.is_empty() {
             return Err(bad("has no host"));
@@ -91,7 +105,31 @@ impl MqttConfig {
             password,
             client_id: client_id.to_string(),
             max_packet: 1024 * 1024,
+            tls: tls.then(|| Arc::new(client_config(web_roots()))),
         })
+    }
+
+    /// Trusts only the CA certificate(s) in `ca_pem` (a private broker's
+    /// CA, e.g. the one `hoistway dev-cert` writes). Refused for a plain
+    /// `mqtt://` URL, so a CA given by mistake never means "unencrypted".
+    pub fn trust_only(mut self, ca_pem: &[u8]) -> Result<MqttConfig, Invalid> {
+        use rustls::pki_types::{pem::PemObject, CertificateDer};
+        let bad = |why: String| Invalid::new("mqtt_ca", why);
+        if self.tls.is_none() {
+            return Err(bad("a CA only applies to an mqtts:// broker URL".into()));
+        }
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in CertificateDer::pem_slice_iter(ca_pem) {
+            let cert = cert.map_err(|e| bad(format!("not a PEM certificate: {e}")))?;
+            roots
+                .add(cert)
+                .map_err(|e| bad(format!("not a usable CA certificate: {e}")))?;
+        }
+        if roots.is_empty() {
+            return Err(bad("holds no certificate".into()));
+        }
+        self.tls = Some(Arc::new(client_config(roots)));
+        Ok(self)
     }
 
     fn options(&self) -> MqttOptions {
@@ -104,8 +142,29 @@ impl MqttConfig {
         if let Some(u) = &self.username {
             o.set_credentials(u, self.password.clone().unwrap_or_default());
         }
+        if let Some(tls) = &self.tls {
+            o.set_transport(Transport::tls_with_config(TlsConfiguration::Rustls(
+                tls.clone(),
+            )));
+        }
         o
     }
+}
+
+fn web_roots() -> rustls::RootCertStore {
+    rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    }
+}
+
+/// A TLS client configuration with `ring`, the crypto provider the rest of
+/// the server uses.
+fn client_config(roots: rustls::RootCertStore) -> rustls::ClientConfig {
+    rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default protocol versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth()
 }
 
 /// Sends commands to units.
@@ -353,6 +412,15 @@ mod tests {
         assert_eq!(MqttConfig::parse("mqtt://h", "n").unwrap().port, 1883);
         assert!(MqttConfig::parse("http://h", "n").is_err());
         assert!(MqttConfig::parse("mqtt://h:x", "n").is_err());
+        assert!(MqttConfig::parse("mqtt://h", "n").unwrap().tls.is_none());
+        let secure = MqttConfig::parse("mqtts://broker.example", "n").unwrap();
+        assert_eq!(secure.port, 8883);
+        assert!(secure.tls.is_some());
+        assert!(MqttConfig::parse("http://h", "n").is_err());
+        // A CA only with TLS, and it must be a certificate.
+        let plain = MqttConfig::parse("mqtt://h", "n").unwrap();
+        assert!(plain.trust_only(b"").is_err());
+        assert!(secure.clone().trust_only(b"not pem").is_err());
         assert!(matches!(
             parse_topic("hoistway/v1/units/42/telemetry"),
             Topic::Telemetry(42)

@@ -30,9 +30,16 @@ pub struct Live {
 impl Live {
     /// Serves the fixture with this WebSocket idle timeout.
     pub async fn start(t: TestDb, idle: Duration) -> Live {
+        Self::start_with_lifetime(t, idle, Duration::from_secs(7200)).await
+    }
+
+    /// Serves the fixture with this WebSocket idle timeout and maximum
+    /// connection lifetime.
+    pub async fn start_with_lifetime(t: TestDb, idle: Duration, lifetime: Duration) -> Live {
         let mut app = crate::remote_common::app(t).await;
         let mut settings = (*app.state.settings).clone();
         settings.ws_idle_timeout = idle;
+        settings.ws_max_lifetime = lifetime;
         app.state.settings = Arc::new(settings);
         app.app = hoistway_server::app(app.state.clone());
         let admin = app.admin_token().await;

@@ -1,6 +1,6 @@
 //! `hoistway demo`: a seeded fleet on an embedded SQLite file, served.
 
-use super::serve::{bind_listener, bind_tls, serve_both, start_jobs, ws_idle_timeout};
+use super::serve::{bind_listener, bind_tls, serve_both, start_jobs, with_ws_limits};
 use crate::cli::KoneArgs;
 use crate::config::Config;
 use hoistway_domain::{Clock, SystemClock};
@@ -88,10 +88,7 @@ pub async fn run(
             "  Equipment and service-info endpoints need HTTPS: hoistway dev-cert --out-dir certs, then demo --tls-cert certs/cert.pem --tls-key certs/key.pem"
         ),
     }
-    let settings = Settings {
-        ws_idle_timeout: ws_idle_timeout(&kone)?,
-        ..Settings::default()
-    };
+    let settings = with_ws_limits(&kone, Settings::default())?;
     let state = AppState::new(db, clock, settings);
     start_jobs(config, &state)?;
     let scheduler = hoistway_server::jobs::spawn_maintenance_scheduler(state.clone());

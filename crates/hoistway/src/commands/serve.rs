@@ -29,16 +29,18 @@ pub async fn run(
     if let Some(t) = &tls {
         tracing::info!(addr = %t.addr, "serving HTTPS");
     }
-    let settings = Settings {
-        connected: connected_settings(&connected)?,
-        // Set it when several nodes serve the KONE-compatible API, so a
-        // token from one node is valid on the others.
-        api_token_secret: std::env::var("HOISTWAY_API_TOKEN_SECRET")
-            .ok()
-            .filter(|s| !s.is_empty()),
-        ws_idle_timeout: ws_idle_timeout(&kone)?,
-        ..Settings::default()
-    };
+    let settings = with_ws_limits(
+        &kone,
+        Settings {
+            connected: connected_settings(&connected)?,
+            // Set it when several nodes serve the KONE-compatible API, so a
+            // token from one node is valid on the others.
+            api_token_secret: std::env::var("HOISTWAY_API_TOKEN_SECRET")
+                .ok()
+                .filter(|s| !s.is_empty()),
+            ..Settings::default()
+        },
+    )?;
     let state = AppState::new(db, Arc::new(SystemClock), settings);
     start_jobs(config, &state)?;
     let scheduler = hoistway_server::jobs::spawn_maintenance_scheduler(state.clone());
@@ -74,14 +76,21 @@ pub async fn bind_tls(kone: &KoneArgs) -> anyhow::Result<Option<Tls>> {
     }))
 }
 
-pub fn ws_idle_timeout(kone: &KoneArgs) -> anyhow::Result<Duration> {
-    anyhow::ensure!(
-        kone.ws_idle_timeout.is_finite()
-            && kone.ws_idle_timeout > 0.0
-            && kone.ws_idle_timeout <= 86_400.0,
-        "--ws-idle-timeout must be between 0 and 86400 seconds"
-    );
-    Ok(Duration::from_secs_f64(kone.ws_idle_timeout))
+/// `settings` with the WebSocket idle timeout and maximum lifetime of
+/// `kone`, each checked to lie in (0, 86400] seconds.
+pub fn with_ws_limits(kone: &KoneArgs, settings: Settings) -> anyhow::Result<Settings> {
+    let seconds = |value: f64, flag: &str| {
+        anyhow::ensure!(
+            value.is_finite() && value > 0.0 && value <= 86_400.0,
+            "{flag} must be between 0 and 86400 seconds"
+        );
+        Ok(Duration::from_secs_f64(value))
+    };
+    Ok(Settings {
+        ws_idle_timeout: seconds(kone.ws_idle_timeout, "--ws-idle-timeout")?,
+        ws_max_lifetime: seconds(kone.ws_max_lifetime, "--ws-max-lifetime")?,
+        ..settings
+    })
 }
 
 /// Serves plain HTTP on `listener` and, if configured, HTTPS, both until
@@ -158,8 +167,15 @@ pub fn start_connected(state: &AppState, a: &ConnectedArgs) -> anyhow::Result<Ve
     let mut tasks = vec![jobs::spawn(state.clone(), Duration::from_secs(5))];
     if let Some(url) = &a.mqtt_url {
         let client_id = a.mqtt_client_id.clone().unwrap_or_else(default_client_id);
-        let cfg = MqttConfig::parse(url, &client_id)?;
-        tracing::info!(broker = %format!("{}:{}", cfg.host, cfg.port), client_id = %cfg.client_id, "MQTT ingest on");
+        let mut cfg = MqttConfig::parse(url, &client_id)?;
+        if let Some(path) = &a.mqtt_ca {
+            let pem = std::fs::read(path)
+                .with_context(|| format!("reading --mqtt-ca {}", path.display()))?;
+            cfg = cfg
+                .trust_only(&pem)
+                .with_context(|| format!("--mqtt-ca {}", path.display()))?;
+        }
+        tracing::info!(broker = %format!("{}:{}", cfg.host, cfg.port), tls = cfg.tls.is_some(), client_id = %cfg.client_id, "MQTT ingest on");
         tasks.extend(mqtt::start(state.clone(), cfg));
     }
     Ok(tasks)

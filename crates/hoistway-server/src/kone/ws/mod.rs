@@ -6,7 +6,8 @@
 //! task that reads client frames, answers each in order and writes the
 //! events its subscriptions publish; it closes with 1000 after
 //! [`Settings::ws_idle_timeout`](crate::state::Settings) without a client
-//! frame (events do not count, so a monitoring client still ends).
+//! frame (events do not count, so a monitoring client still ends), and
+//! after [`Settings::ws_max_lifetime`](crate::state::Settings) in any case.
 //! A frame that is not JSON, has an unknown `type` or a bad field gets an
 //! error frame with a status and a message; the connection stays usable.
 //!
@@ -173,6 +174,7 @@ fn connection_id() -> String {
 
 async fn connection(mut socket: WebSocket, state: AppState, caller: ApiCaller) {
     let idle = state.settings.ws_idle_timeout;
+    let end_of_life = Instant::now() + state.settings.ws_max_lifetime;
     let (tx, mut rx) = mpsc::channel::<Out>(QUEUE);
     let id = connection_id();
     let mut conn = Conn {
@@ -218,6 +220,10 @@ async fn connection(mut socket: WebSocket, state: AppState, caller: ApiCaller) {
             },
             _ = tokio::time::sleep_until(deadline) => {
                 close(&mut socket, 1000, "idle timeout").await;
+                break;
+            }
+            _ = tokio::time::sleep_until(end_of_life) => {
+                close(&mut socket, 1000, "maximum connection time reached").await;
                 break;
             }
         }
