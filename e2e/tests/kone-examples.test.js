@@ -30,6 +30,7 @@ const SERVER_LOG = process.env.HOISTWAY_KONE_LOG || process.env.HOISTWAY_SERVER_
 const TIMEOUT_MS = 20000;
 
 let client; // { CLIENT_ID, CLIENT_SECRET, BUILDING_ID, GROUP_ID, KEN }
+let escalatorKen; // the demo KEN is a lift; the escalator demo needs an escalator
 
 // The KONE client `hoistway demo` prints at start-up.
 async function readDemoClient() {
@@ -70,8 +71,9 @@ function koneEnv(overrides = {}) {
 function runExample(name, overrides = {}, timeoutMs = TIMEOUT_MS) {
   return new Promise((resolve) => {
     const started = Date.now();
+    const env = koneEnv(overrides);
     const child = spawn(process.execPath, [path.join(EXAMPLES, `${name}.js`)], {
-      env: koneEnv(overrides),
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -85,7 +87,7 @@ function runExample(name, overrides = {}, timeoutMs = TIMEOUT_MS) {
     }, timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ name, code, signal, timedOut, stdout, stderr, ms: Date.now() - started });
+      resolve({ name, ken: env.KEN, code, signal, timedOut, stdout, stderr, ms: Date.now() - started });
     });
   });
 }
@@ -264,10 +266,15 @@ function checkEquipment(label, field) {
   return (r) => {
     const body = jsonAfter(r.stdout, label);
     assert.ok(Array.isArray(body) && body.length === 1, `${label} not a one-element array: ${JSON.stringify(body)}${transcript(r)}`);
-    assert.equal(bare(body[0].equipmentId), bare(client.KEN), `${label} for another equipment${transcript(r)}`);
+    assert.equal(bare(body[0].equipmentId), bare(r.ken), `${label} for another equipment${transcript(r)}`);
     assert.ok(body[0][field] !== undefined, `${label} lacks ${field}${transcript(r)}`);
   };
 }
+
+// Per-script environment beyond koneEnv() (functions: evaluated at run time).
+const EXTRA_ENV = {
+  'get-escalator-event-demo': () => ({ KEN: escalatorKen }),
+};
 
 const SCRIPTS = {
   'elevator-call-2-demo': checkElevatorCall2,
@@ -294,7 +301,29 @@ before(async () => {
   assert.ok(TLS_HOST, 'HOISTWAY_TLS_HOST (host:port of the HTTPS listener) is not set; run through e2e/run.sh');
   assert.ok(DEV_CA && fs.existsSync(DEV_CA), `HOISTWAY_DEV_CA (${DEV_CA}) is not a file; run through e2e/run.sh`);
   client = await readDemoClient();
+  escalatorKen = await findEscalatorKen();
 });
+
+// An escalator of the demo building, from the application's resources (§4.3):
+// the KEN variable is the only way to point the escalator demo at one.
+async function findEscalatorKen() {
+  const auth = Buffer.from(`${client.CLIENT_ID}:${client.CLIENT_SECRET}`).toString('base64');
+  const tokenRes = await fetch(`${BASE}/api/v2/oauth2/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${auth}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials&scope=',
+  });
+  assert.equal(tokenRes.status, 200, 'token for the resources look-up');
+  const { access_token: token } = await tokenRes.json();
+  const res = await fetch(`${BASE}/api/v2/application/self/resources`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(res.status, 200, 'resources look-up');
+  const body = await res.json();
+  const building = (body.buildings || []).find((b) => b.id === client.BUILDING_ID);
+  const kens = new Set((building && building.apiKens) || []);
+  const esc = (body.equipments || []).find((e) => kens.has(e.id) && /escalator/i.test(`${e.desc} ${e.name}`));
+  assert.ok(esc, `no escalator in building ${client.BUILDING_ID}: ${JSON.stringify(body.equipments)}`);
+  return `ken:${esc.id}`;
+}
 
 test('the re-created example set is complete (15 scripts)', () => {
   const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3)).sort();
@@ -303,7 +332,7 @@ test('the re-created example set is complete (15 scripts)', () => {
 
 for (const [name, check] of Object.entries(SCRIPTS)) {
   test(`KONE example ${name} exits 0 by itself and does its main step`, async () => {
-    const r = await runExample(name);
+    const r = await runExample(name, EXTRA_ENV[name] ? EXTRA_ENV[name]() : {});
     assertCleanExit(r);
     check(r);
   });
@@ -349,4 +378,14 @@ test('harness: without its main step a script fails its check', async () => {
   assert.throws(() => checkCancelCall(r));
   assert.throws(() => checkSiteMonitoring(r));
   assert.throws(() => checkSessions(r));
+});
+
+test('harness: the escalator demo on a lift KEN fails its check', async () => {
+  // The server answers 4xx for a lift on the escalator endpoint; the script
+  // still exits 0 (§5), so only the output check can catch it.
+  const r = await runExample('get-escalator-event-demo', { KEN: client.KEN });
+  assert.equal(r.code, 0, transcript(r));
+  assert.match(r.stderr, /Failed to fetch button information/, transcript(r));
+  assert.throws(() => assertCleanExit(r));
+  assert.throws(() => SCRIPTS['get-escalator-event-demo'](r));
 });
