@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runs the browser tests against a real `hoistway demo` server.
-# Builds nothing: pass the hoistway binary (default
+# Runs the browser tests and the KONE API example clients against a real
+# `hoistway demo` server. Builds nothing: pass the hoistway binary (default
 # $CARGO_TARGET_DIR/debug/hoistway, else target/debug/hoistway). Starts the
-# demo on a free port in a throwaway data dir, waits for /healthz, runs
-# `node --test`, and stops the server. Extra arguments go to node --test
+# demo on a free port in a throwaway data dir, with HTTPS on a second free
+# port (a `hoistway dev-cert` certificate) and a 1.5 s KONE WebSocket idle
+# timeout (so the example scripts exit by themselves), waits for /healthz,
+# runs `node --test`, and stops the server. Extra arguments go to node --test
 # (e.g. a test file).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -13,12 +15,18 @@ if [ ! -x "$bin" ]; then
   echo "e2e: no hoistway binary at $bin (build it first: cargo build -p hoistway)" >&2
   exit 1
 fi
-if [ ! -d "$here/node_modules/playwright-core" ]; then
+if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/ws" ] || [ ! -d "$here/node_modules/axios" ]; then
   (cd "$here" && npm ci --no-audit --no-fund)
 fi
 data="$(mktemp -d)"
-port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
-HOISTWAY_DATA_DIR="$data" "$bin" demo --fresh --no-twin --bind "127.0.0.1:$port" >"$data/server.log" 2>&1 &
+free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+port="$(free_port)"
+tls_port="$(free_port)"
+while [ "$tls_port" = "$port" ]; do tls_port="$(free_port)"; done
+"$bin" dev-cert --out-dir "$data/certs" >/dev/null
+HOISTWAY_DATA_DIR="$data" "$bin" demo --fresh --no-twin --bind "127.0.0.1:$port" \
+  --tls-cert "$data/certs/cert.pem" --tls-key "$data/certs/key.pem" --tls-bind "127.0.0.1:$tls_port" \
+  --ws-idle-timeout 1.5 >"$data/server.log" 2>&1 &
 pid=$!
 cleanup() {
   kill "$pid" 2>/dev/null || true
@@ -38,7 +46,9 @@ done
 curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { echo "e2e: server not healthy" >&2; cat "$data/server.log" >&2; exit 1; }
 cd "$here"
 status=0
-HOISTWAY_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 "${@:-tests/}" || status=$?
+HOISTWAY_URL="http://127.0.0.1:$port" HOISTWAY_TLS_HOST="localhost:$tls_port" \
+  HOISTWAY_DEV_CA="$data/certs/ca.pem" HOISTWAY_SERVER_LOG="$data/server.log" \
+  node --test --test-concurrency=1 "${@:-tests/}" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "e2e: tests failed; server log tail:" >&2
   tail -n 40 "$data/server.log" >&2

@@ -1,0 +1,21 @@
+// RE-CREATION, NOT THE UPSTREAM FILE: get-equipment-availability-demo of konecorp/kone-api-examples,
+// re-created in CommonJS from Hoistway's contract kone-api-v2.md (§8.11, §5) without
+// the upstream source. Configure with environment variables only (§2).
+'use strict';
+const { validateClientIdAndClientSecret, fetchAccessToken } = require('../koneapi');
+const { fetchEquipmentAvailability } = require('../equipment-status-2-functions');
+
+const CLIENT_ID = process.env.CLIENT_ID || 'YOUR_CLIENT_ID';
+const CLIENT_SECRET = process.env.CLIENT_SECRET || 'YOUR_CLIENT_SECRET';
+// Keeps its ken: prefix.
+const KEN = process.env.KEN || 'YOUR_EQUIPMENT_WITH_KEN_PREFIX';
+
+const start = async () => {
+  validateClientIdAndClientSecret(CLIENT_ID, CLIENT_SECRET);
+  const accessToken = await fetchAccessToken(CLIENT_ID, CLIENT_SECRET, [`rtm/${KEN}`]);
+  const result = await fetchEquipmentAvailability(accessToken, KEN);
+  console.log('Equipment availability:');
+  console.log(JSON.stringify(result, undefined, 2));
+};
+
+start();
