@@ -77,7 +77,8 @@ async fn run(t: TestDb, connections: usize, calls: usize) {
     .await
     .unwrap();
     let twin = hoistway_twin::Building::from_toml_str(OFFICE).unwrap();
-    let group = twin.groups()[0].id.clone();
+    // The contract's bare group number of the building's first group.
+    let group = "1".to_string();
     topology::put(
         &db,
         &Scope::All,

@@ -1,7 +1,7 @@
 //! The demo's ready KONE API client: an API application of the demo's
 //! first customer and the ids to point a KONE API v2 client at (the
 //! contract's environment variables `CLIENT_ID`, `CLIENT_SECRET`,
-//! `BUILDING_ID`, `GROUP_ID`, `KEN`).
+//! `BUILDING_ID`, `GROUP_ID`, `KEN`), and an escalator's KEN.
 //!
 //! Secrets are stored hashed and shown once, so each demo start makes a
 //! fresh application and revokes the one the previous start made (same
@@ -20,9 +20,13 @@ pub struct KoneDemo {
     pub client_secret: String,
     /// Bare (`BUILDING_ID`); the WebSocket says `building:<id>`.
     pub building_id: i64,
+    /// The contract's bare group number (`"1"`, the building's first group).
     pub group_id: String,
     /// `ken:<digits>`, an elevator of that group.
     pub ken: String,
+    /// `ken:<digits>` of an escalator of the same customer, if it has one
+    /// (the escalator-status example wants one).
+    pub escalator_ken: Option<String>,
 }
 
 fn all(limit: i64) -> ListFilter {
@@ -64,10 +68,23 @@ pub async fn ready(db: &Db, actor: Actor) -> Result<KoneDemo, StoreError> {
         else {
             continue;
         };
-        let ken = format!(
-            "ken:{}",
-            crate::kone::ken_digits(&unit.equipment_number).unwrap_or_default()
-        );
+        let ken_of = |u: &units::Unit| {
+            crate::kone::ken_digits(&u.equipment_number).map(|d| format!("ken:{d}"))
+        };
+        let ken = ken_of(unit).unwrap_or_default();
+        let escalator_ken = units::list(
+            db,
+            &scope,
+            &ListFilter {
+                customer_id: Some(b.customer_id),
+                kind: Some("escalator".into()),
+                ..all(100)
+            },
+        )
+        .await?
+        .items
+        .iter()
+        .find_map(ken_of);
         let previous = api_clients::list(
             db,
             &scope,
@@ -90,8 +107,9 @@ pub async fn ready(db: &Db, actor: Actor) -> Result<KoneDemo, StoreError> {
             client_id: client.client_id,
             client_secret: secret,
             building_id: b.id,
-            group_id: group.id.clone(),
+            group_id: "1".into(),
             ken,
+            escalator_ken,
         });
     }
     Err(StoreError::NotFound("a demo building with a lift topology"))

@@ -181,6 +181,11 @@ async fn tokens_scopes_and_expiry() {
                 f.foreign_building, f.foreign_group
             ),
             format!("callgiving/group:{}:nope", f.building),
+            // Groups go by number; our own group name, a group the
+            // building lacks and a padded number name none.
+            format!("callgiving/group:{}:{}", f.building, f.group_name),
+            format!("callgiving/group:{}:2", f.building),
+            format!("callgiving/group:{}:01", f.building),
             "callgiving/group:987654321:1".to_string(),
             "rtm/ken:42000001".into(),
             "serviceinfo/ken:42000001".into(),

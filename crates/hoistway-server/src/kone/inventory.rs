@@ -3,7 +3,7 @@
 //! topology) and equipment.
 //!
 //! Ids follow the contract: building ids bare, group ids
-//! `<building>:<group>`, KENs bare digits. Only units whose equipment number
+//! `<building>:<group number>` (see `group_no`), KENs bare digits. Only units whose equipment number
 //! has the KEN shape (`ken:123` or `123`) are listed, because only those
 //! can be named in the equipment and service-info paths.
 
@@ -71,14 +71,15 @@ pub async fn resources(
                 Ok(t) => t
                     .groups
                     .iter()
-                    .map(|g| {
+                    .enumerate()
+                    .map(|(i, g)| {
                         let kens: Vec<&String> = g
                             .lifts
                             .iter()
                             .filter_map(|l| l.unit_id.and_then(|id| ken_of.get(&id)))
                             .collect();
                         json!({
-                            "id": format!("{}:{}", b.id, g.id),
+                            "id": format!("{}:{}", b.id, i + 1),
                             "name": g.name,
                             "desc": format!("{} lifts", g.lifts.len()),
                             "products": ["callgiving"],

@@ -12,12 +12,14 @@
 //!
 //! Files: [`token`] (the token endpoint, signing, scopes and the bearer
 //! extractor), [`inventory`] (`application/self/resources`), [`equipment`]
-//! (equipment status and service orders), [`ws`] (the Elevator WebSocket
+//! (equipment status and service orders), [`group_no`] (the contract's
+//! bare group numbers over our named groups), [`ws`] (the Elevator WebSocket
 //! API at `/stream-v2`). Unknown `/api/v2/…` paths, wrong methods and
 //! rejected bodies there also answer in the contract's error shape
 //! ([`v2_fallback`], [`v2_errors`]).
 
 pub mod equipment;
+pub mod group_no;
 pub mod inventory;
 pub mod token;
 pub mod ws;

@@ -13,7 +13,7 @@
 //! issued: a building, group or equipment of another customer (or one that
 //! does not exist) is refused with 403, exactly alike.
 
-use super::{customer_scope, parse_ken, unit_of_ken, KoneError, KoneResult};
+use super::{customer_scope, group_no, parse_ken, unit_of_ken, KoneError, KoneResult};
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, State};
 use axum::http::{header, request::Parts, HeaderMap, StatusCode};
@@ -164,9 +164,12 @@ async fn check_scope(state: &AppState, client: &ApiClient, scope: &str) -> KoneR
             Err(StoreError::NotFound(_)) => return Err(refuse()),
             Err(e) => return Err(e.into()),
         }
-        // Only groups of the building's stored topology can be called.
+        // Only groups of the building's stored topology can be called, by
+        // their number (see `group_no`).
         return match topology::get(&state.db, &cust, building).await {
-            Ok(t) if t.groups.iter().any(|g| g.id == group) => Ok(()),
+            Ok(t) if group_no::id_of(t.groups.iter().map(|g| g.id.as_str()), group).is_some() => {
+                Ok(())
+            }
             Ok(_) | Err(StoreError::NotFound(_)) => Err(refuse()),
             Err(e) => Err(e.into()),
         };

@@ -76,6 +76,9 @@ pub async fn run(
         "  WebSocket ids: buildingId building:{} groupId {}",
         k.building_id, k.group_id
     );
+    if let Some(escalator) = &k.escalator_ken {
+        println!("  Escalator (for the escalator-status example): KEN={escalator}");
+    }
     println!("  API_AUTH_TOKEN_ENDPOINT=http://{addr}/api/v2/oauth2/token");
     println!("  API_RESOURCES_ENDPOINT=http://{addr}/api/v2/application/self/resources");
     println!("  WEBSOCKET_ENDPOINT=ws://{addr}/stream-v2");

@@ -36,11 +36,9 @@ fn side_no(s: Side) -> i64 {
 
 /// The `config` data of `group` of `b`.
 pub fn config_data(b: &Building, g: &Group) -> Value {
-    let group_no = b
-        .groups()
-        .iter()
-        .position(|x| x.id == g.id)
-        .map_or(1, |i| i + 1);
+    let group_no =
+        crate::kone::group_no::number_of(b.groups().iter().map(|x| x.id.as_str()), &g.id)
+            .unwrap_or(1);
     let lifts: Vec<Value> = g
         .lifts
         .iter()
@@ -152,7 +150,7 @@ impl Conn {
             frames::result(
                 "ping",
                 &t.building_text,
-                &t.group,
+                &t.group_no,
                 None,
                 json!({ "request_id": echoed, "time": frames::iso(now) }),
             ),
@@ -174,7 +172,7 @@ impl Conn {
             frames::result(
                 "config",
                 &t.building_text,
-                &t.group,
+                &t.group_no,
                 Some(request_id),
                 config_data(b, g),
             ),
@@ -192,7 +190,7 @@ impl Conn {
             frames::result(
                 "actions",
                 &t.building_text,
-                &t.group,
+                &t.group_no,
                 Some(request_id),
                 actions_data(),
             ),

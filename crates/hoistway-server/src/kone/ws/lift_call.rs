@@ -145,7 +145,13 @@ impl Conn {
         };
         Ok(vec![
             frames::ack(&self.id, request_id, 201, self.state.clock.now()),
-            frames::result("action", &target.building_text, &target.group, None, data),
+            frames::result(
+                "action",
+                &target.building_text,
+                &target.group_no,
+                None,
+                data,
+            ),
         ])
     }
 
@@ -180,7 +186,7 @@ impl Conn {
             frames::result(
                 "delete",
                 &target.building_text,
-                &target.group,
+                &target.group_no,
                 None,
                 json!({ "success": true }),
             ),

@@ -24,7 +24,7 @@ pub mod monitoring;
 pub mod session;
 
 use super::token::ApiCaller;
-use super::{customer_scope, KoneError};
+use super::{customer_scope, group_no, KoneError};
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
@@ -276,7 +276,10 @@ pub struct Target {
     pub building: i64,
     /// As sent: `building:<id>`.
     pub building_text: String,
+    /// The group's id in our topology (what the lift driver knows).
     pub group: String,
+    /// As sent: the contract's bare group number, echoed in results.
+    pub group_no: String,
     pub running: Running,
 }
 
@@ -346,13 +349,13 @@ impl Conn {
             .ok_or_else(|| {
                 WsError::bad_request(format!("buildingId {building_text:?} is not building:<id>"))
             })?;
-        let group = match m.get("groupId") {
+        let group_no = match m.get("groupId") {
             Some(Value::String(g)) if !g.is_empty() && g.len() <= 64 => g.clone(),
             Some(Value::Number(n)) => n.to_string(),
             _ => return Err(WsError::bad_request("groupId is required")),
         };
         self.caller
-            .require(&format!("callgiving/group:{building}:{group}"))
+            .require(&format!("callgiving/group:{building}:{group_no}"))
             .map_err(|e| WsError::new(403, e.message))?;
         let unknown = || WsError::new(404, format!("unknown building {building_text}"));
         match buildings::get(
@@ -371,16 +374,20 @@ impl Conn {
             Err(AppError::NotFound(_)) => return Err(unknown()),
             Err(e) => return Err(e.into()),
         };
-        if running.topology.group(&group).is_err() {
+        let ids = running.topology.groups().iter().map(|g| g.id.as_str());
+        let Some(group) = group_no::id_of(ids, &group_no).map(str::to_string) else {
             return Err(WsError::new(
                 404,
-                format!("unknown group {group:?} in {building_text}"),
+                format!(
+                    "unknown group {group_no:?} in {building_text} (groups are numbered from 1)"
+                ),
             ));
-        }
+        };
         Ok(Target {
             building,
             building_text: building_text.to_string(),
             group,
+            group_no,
             running,
         })
     }

@@ -140,7 +140,10 @@ struct Sub {
     request_id: Value,
     building: i64,
     building_text: String,
+    /// Our topology's id of the group (for the driver).
     group: String,
+    /// The contract's group number, as the client sent it (echoed).
+    group_no: String,
     patterns: Vec<Pattern>,
     owner: Owner,
     running: Running,
@@ -167,7 +170,7 @@ impl Sub {
         let mut f = frames::result(
             "monitor",
             &self.building_text,
-            &self.group,
+            &self.group_no,
             Some(&self.request_id),
             data,
         );
@@ -360,6 +363,7 @@ impl Conn {
             building: t.building,
             building_text: t.building_text.clone(),
             group: t.group.clone(),
+            group_no: t.group_no.clone(),
             patterns,
             owner: Owner::App(self.caller.client.id),
             lift_no: group
