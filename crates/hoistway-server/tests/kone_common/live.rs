@@ -311,3 +311,17 @@ pub async fn advance_until(
     }
     panic!("never saw {what}");
 }
+
+/// An acknowledgement (no `type`) with this status and a server time.
+pub fn is_ack(v: &Value, status: u64) -> bool {
+    v.get("type").is_none() && v["statusCode"] == status && v["data"]["time"].is_string()
+}
+
+/// An error acknowledgement: this status and a message.
+pub fn assert_error_ack(v: &Value, status: u64) {
+    assert!(v.get("type").is_none(), "{v}");
+    assert_eq!(v["statusCode"], status, "{v}");
+    assert!(v["message"].as_str().is_some_and(|m| !m.is_empty()), "{v}");
+    assert!(v["data"]["error"].is_string(), "{v}");
+    assert!(v["connectionId"].is_string(), "{v}");
+}
