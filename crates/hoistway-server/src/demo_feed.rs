@@ -18,13 +18,6 @@ use hoistway_twin::traffic::Pattern;
 use std::collections::HashMap;
 use std::time::Duration;
 
-fn all(limit: i64) -> ListFilter {
-    ListFilter {
-        limit: Some(limit),
-        ..Default::default()
-    }
-}
-
 /// Why the demo fleet could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum FeedError {
@@ -43,13 +36,16 @@ pub async fn fleet(
     let scope = Scope::All;
     let mut twin = TelemetryTwin::new(state.clock.now(), 2026);
     let mut refs = HashMap::new();
-    for b in buildings::list(&state.db, &scope, &all(500)).await?.items {
+    for b in buildings::list(&state.db, &scope, &ListFilter::limited(500))
+        .await?
+        .items
+    {
         let fleet = units::list(
             &state.db,
             &scope,
             &ListFilter {
                 building_id: Some(b.id),
-                ..all(500)
+                ..ListFilter::limited(500)
             },
         )
         .await?

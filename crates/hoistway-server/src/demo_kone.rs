@@ -29,18 +29,14 @@ pub struct KoneDemo {
     pub escalator_ken: Option<String>,
 }
 
-fn all(limit: i64) -> ListFilter {
-    ListFilter {
-        limit: Some(limit),
-        ..Default::default()
-    }
-}
-
 /// Makes the demo's application (revoking the previous one) for the first
 /// building with a topology and a KEN-numbered elevator.
 pub async fn ready(db: &Db, actor: Actor) -> Result<KoneDemo, StoreError> {
     let scope = Scope::All;
-    for b in buildings::list(db, &scope, &all(500)).await?.items {
+    for b in buildings::list(db, &scope, &ListFilter::limited(500))
+        .await?
+        .items
+    {
         let t = match topology::get(db, &scope, b.id).await {
             Ok(t) => t,
             Err(StoreError::NotFound(_)) => continue,
@@ -56,29 +52,29 @@ pub async fn ready(db: &Db, actor: Actor) -> Result<KoneDemo, StoreError> {
             &ListFilter {
                 building_id: Some(b.id),
                 kind: Some("elevator".into()),
-                ..all(100)
+                ..ListFilter::limited(100)
             },
         )
         .await?
         .items;
-        let Some(unit) = elevators
-            .iter()
-            .filter(|u| crate::kone::ken_digits(&u.equipment_number).is_some())
-            .min_by_key(|u| (!linked.contains(&u.id), u.id))
-        else {
-            continue;
-        };
         let ken_of = |u: &units::Unit| {
             crate::kone::ken_digits(&u.equipment_number).map(|d| format!("ken:{d}"))
         };
-        let ken = ken_of(unit).unwrap_or_default();
+        // A KEN-numbered elevator, one linked to the group first.
+        let Some((_, ken)) = elevators
+            .iter()
+            .filter_map(|u| Some((u, ken_of(u)?)))
+            .min_by_key(|(u, _)| (!linked.contains(&u.id), u.id))
+        else {
+            continue;
+        };
         let escalator_ken = units::list(
             db,
             &scope,
             &ListFilter {
                 customer_id: Some(b.customer_id),
                 kind: Some("escalator".into()),
-                ..all(100)
+                ..ListFilter::limited(100)
             },
         )
         .await?
@@ -90,7 +86,7 @@ pub async fn ready(db: &Db, actor: Actor) -> Result<KoneDemo, StoreError> {
             &scope,
             &ListFilter {
                 customer_id: Some(b.customer_id),
-                ..all(500)
+                ..ListFilter::limited(500)
             },
         )
         .await?

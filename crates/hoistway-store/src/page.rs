@@ -46,6 +46,15 @@ pub struct ListFilter {
 
 /// Names of the filters set in `f`, for refusing ones an entity ignores.
 impl ListFilter {
+    /// No filters, at most `limit` rows: what start-up and demo code that
+    /// walks everything asks for.
+    pub fn limited(limit: i64) -> Self {
+        Self {
+            limit: Some(limit),
+            ..Default::default()
+        }
+    }
+
     pub fn set_filters(&self) -> Vec<&'static str> {
         let mut set = Vec::new();
         macro_rules! check {

@@ -16,16 +16,11 @@ const SHAPES: [&str; 3] = [
     include_str!("../../../../examples/buildings/residential-8.toml"),
 ];
 
-fn all(limit: i64) -> ListFilter {
-    ListFilter {
-        limit: Some(limit),
-        ..Default::default()
-    }
-}
-
 pub async fn seed(db: &Db, actor: Actor) -> Result<(), StoreError> {
     let scope = Scope::All;
-    let buildings = buildings::list(db, &scope, &all(500)).await?.items;
+    let buildings = buildings::list(db, &scope, &ListFilter::limited(500))
+        .await?
+        .items;
     let mut first_of_customer = std::collections::BTreeMap::new();
     for (i, b) in buildings.iter().enumerate() {
         first_of_customer.entry(b.customer_id).or_insert(b.id);
@@ -38,7 +33,7 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<(), StoreError> {
             &ListFilter {
                 building_id: Some(b.id),
                 kind: Some("elevator".into()),
-                ..all(100)
+                ..ListFilter::limited(100)
             },
         )
         .await?
@@ -55,7 +50,7 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<(), StoreError> {
             &scope,
             &ListFilter {
                 customer_id: Some(customer),
-                ..all(500)
+                ..ListFilter::limited(500)
             },
         )
         .await?
