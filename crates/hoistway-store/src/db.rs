@@ -117,7 +117,16 @@ impl Db {
         Ok(())
     }
 
+    /// Starts a transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then
+    /// writes fails with "database is locked" at once, without the busy
+    /// timeout, whenever another connection wrote after its read, which a
+    /// live server's background writers (telemetry, the twin's counters)
+    /// make routine.
     pub async fn begin(&self) -> Result<crate::Tx<'static>> {
-        Ok(self.pool.begin().await?)
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 }
