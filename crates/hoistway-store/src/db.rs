@@ -85,6 +85,17 @@ impl Db {
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
+                        // A telemetry batch dirties a few MB of pages; with
+                        // the default 2 MB cache SQLite spills them to the
+                        // WAL mid-transaction and reads them back.
+                        conn.execute("PRAGMA cache_size = -32768").await?;
+                        // Statement journals (every multi-row insert inside
+                        // a transaction keeps one) in memory, not temp files.
+                        conn.execute("PRAGMA temp_store = MEMORY").await?;
+                        // Checkpoints run beside the writer
+                        // ([`Db::spawn_wal_checkpointer`]); the writer only
+                        // checkpoints itself if that falls far behind.
+                        conn.execute("PRAGMA wal_autocheckpoint = 16384").await?;
                     }
                     Ok(())
                 })
@@ -115,6 +126,30 @@ impl Db {
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    /// Copies committed WAL frames into the SQLite database file every
+    /// `every`, on a pool connection of its own, so the writer does not pay
+    /// for checkpoints inside its commits (a passive checkpoint never
+    /// blocks the writer or readers). `None` on PostgreSQL.
+    pub fn spawn_wal_checkpointer(&self, every: Duration) -> Option<tokio::task::JoinHandle<()>> {
+        if self.backend != Backend::Sqlite {
+            return None;
+        }
+        let pool = self.pool.clone();
+        Some(tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                    .execute(&pool)
+                    .await
+                {
+                    tracing::warn!(error = %e, "SQLite WAL checkpoint failed");
+                }
+            }
+        }))
     }
 
     /// Starts a transaction. On SQLite it takes the write lock at once

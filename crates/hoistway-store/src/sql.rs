@@ -49,13 +49,31 @@ impl Sql {
     where
         T: for<'q> Encode<'q, Any> + Type<Any> + 'static,
     {
+        self.placeholder();
+        let added = self.args.add(value);
+        self.note(added)
+    }
+
+    /// Appends a placeholder bound to a `'static` string without copying it
+    /// (`bind` takes owned values, which the `Any` driver clones once more).
+    pub fn bind_static(&mut self, value: &'static str) -> &mut Self {
+        self.placeholder();
+        let added = self.args.add(value);
+        self.note(added)
+    }
+
+    fn placeholder(&mut self) {
         self.count += 1;
         if self.anonymous {
             self.text.push('?');
         } else {
             let _ = write!(self.text, "${}", self.count);
         }
-        if let Err(e) = self.args.add(value) {
+    }
+
+    /// Keeps the first bind error; the statement reports it when run.
+    fn note(&mut self, added: Result<(), sqlx::error::BoxDynError>) -> &mut Self {
+        if let Err(e) = added {
             self.bind_error.get_or_insert(e.to_string());
         }
         self

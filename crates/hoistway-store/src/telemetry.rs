@@ -47,24 +47,51 @@ pub struct UnitRef {
 /// Stores `events`; returns, per input, whether it was new (`true`) or a
 /// duplicate of a stored `(unit_id, seq)` (`false`). Duplicates inside
 /// `events` itself count once.
+///
+/// Duplicates are rare (a redelivery after a crash, a device resending),
+/// so the insert first runs without `RETURNING` inside a savepoint: when
+/// the database stored every row, all are new and no row comes back (on
+/// SQLite, returning a row per event cost as much as inserting it). Only
+/// when some were refused is the savepoint rolled back and the insert
+/// repeated with `RETURNING`, to learn which.
 pub async fn insert_events(
     tx: &mut Tx<'_>,
     received_at: DateTime<Utc>,
     events: &[NewEvent],
 ) -> Result<Vec<bool>> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
     let at = received_at.timestamp_millis();
-    let mut inserted: HashSet<(i64, i64)> = HashSet::with_capacity(events.len());
     let backend = crate::Backend::of(tx);
-    let rows = match backend {
-        crate::Backend::Sqlite => backend.rows_per_statement(6),
-        crate::Backend::Postgres => POSTGRES_ROWS_PER_STATEMENT,
-    };
-    for chunk in events.chunks(rows) {
-        let sql = match backend {
-            crate::Backend::Sqlite => values_insert(backend, at, chunk),
-            crate::Backend::Postgres => unnest_insert(at, chunk),
-        };
-        for r in sql.fetch_all(&mut **tx).await? {
+    sqlx::query("SAVEPOINT insert_events")
+        .execute(&mut **tx)
+        .await?;
+    let mut stored = 0;
+    for chunk in events.chunks(rows_per_statement(backend)) {
+        stored += insert_sql(backend, at, chunk, false)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+    }
+    if stored == events.len() as u64 {
+        sqlx::query("RELEASE SAVEPOINT insert_events")
+            .execute(&mut **tx)
+            .await?;
+        return Ok(vec![true; events.len()]);
+    }
+    sqlx::query("ROLLBACK TO SAVEPOINT insert_events")
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("RELEASE SAVEPOINT insert_events")
+        .execute(&mut **tx)
+        .await?;
+    let mut inserted: HashSet<(i64, i64)> = HashSet::with_capacity(events.len());
+    for chunk in events.chunks(rows_per_statement(backend)) {
+        for r in insert_sql(backend, at, chunk, true)
+            .fetch_all(&mut **tx)
+            .await?
+        {
             inserted.insert((r.int("unit_id")?, r.int("seq")?));
         }
     }
@@ -74,6 +101,27 @@ pub async fn insert_events(
         .iter()
         .map(|e| inserted.remove(&(e.unit_id, e.seq)))
         .collect())
+}
+
+fn rows_per_statement(backend: crate::Backend) -> usize {
+    match backend {
+        crate::Backend::Sqlite => backend.rows_per_statement(6),
+        crate::Backend::Postgres => POSTGRES_ROWS_PER_STATEMENT,
+    }
+}
+
+/// The insert for one chunk, `ON CONFLICT DO NOTHING`, optionally
+/// returning the keys it stored.
+fn insert_sql(backend: crate::Backend, at: i64, chunk: &[NewEvent], returning: bool) -> Sql {
+    let mut sql = match backend {
+        crate::Backend::Sqlite => values_insert(backend, at, chunk),
+        crate::Backend::Postgres => unnest_insert(at, chunk),
+    };
+    sql.push(" ON CONFLICT DO NOTHING");
+    if returning {
+        sql.push(" RETURNING unit_id, seq");
+    }
+    sql
 }
 
 /// Events per `unnest` statement on PostgreSQL: bounds the statement's
@@ -97,12 +145,11 @@ fn values_insert(backend: crate::Backend, at: i64, chunk: &[NewEvent]) -> Sql {
             .push(", ")
             .bind(at)
             .push(", ")
-            .bind(e.kind.to_string())
+            .bind_static(e.kind)
             .push(", ")
             .bind(e.payload.clone())
             .push(")");
     }
-    sql.push(" ON CONFLICT DO NOTHING RETURNING unit_id, seq");
     sql
 }
 
@@ -140,7 +187,7 @@ fn unnest_insert(at: i64, chunk: &[NewEvent]) -> Sql {
         .bind(crate::pg_array::texts(&kinds))
         .push(" AS TEXT[]), CAST(")
         .bind(crate::pg_array::texts(&payloads))
-        .push(" AS TEXT[])) AS x(u, s, t, k, p) ON CONFLICT DO NOTHING RETURNING unit_id, seq");
+        .push(" AS TEXT[])) AS x(u, s, t, k, p)");
     sql
 }
 

@@ -28,6 +28,8 @@ pub async fn run(
     }
     let url = config.database_url_or("demo.db")?;
     let db = Db::open(&url).await?;
+    // Detached: runs for the life of the process.
+    let _ = db.spawn_wal_checkpointer(std::time::Duration::from_secs(1));
     let clock = Arc::new(SystemClock);
     if !demo::is_seeded(&db).await? {
         println!("Seeding the demo fleet…");

@@ -23,6 +23,8 @@ pub async fn run(
     let db = Db::open(&url)
         .await
         .with_context(|| format!("opening {}", mask_password(&url)))?;
+    // Detached: runs for the life of the process.
+    let _ = db.spawn_wal_checkpointer(std::time::Duration::from_secs(1));
     let (listener, addr) = bind_listener(&config.bind_or_default(bind)).await?;
     let tls = bind_tls(&kone).await?;
     tracing::info!(%addr, database = %mask_password(&url), "serving");
