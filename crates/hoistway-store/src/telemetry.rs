@@ -227,14 +227,30 @@ pub async fn insert_dead_letters(
 
 /// Deletes raw events and dead letters received before `cutoff`; returns
 /// how many rows went. Rollups, state and findings are kept.
+///
+/// On SQLite raw events are stored in arrival order without an index on
+/// `received_at` (see migration 0011): everything stored before the first
+/// event received at or after `cutoff` goes. That never deletes an event
+/// inside the retention period; an event stored late with an older
+/// `received_at` (a clock set back) waits for a later purge.
 pub async fn purge_events_before(db: &Db, cutoff: DateTime<Utc>) -> Result<u64> {
+    let at = cutoff.timestamp_millis();
     let mut tx = db.begin().await?;
-    let mut gone = 0;
-    for table in ["telemetry_events", "telemetry_dead_letters"] {
-        let mut sql = Sql::new(&format!("DELETE FROM {table} WHERE received_at < "));
-        sql.bind(cutoff.timestamp_millis());
-        gone += sql.execute(&mut *tx).await?.rows_affected();
+    let mut events = match db.backend {
+        crate::Backend::Sqlite => Sql::new(
+            "DELETE FROM telemetry_events WHERE id < COALESCE(\
+             (SELECT id FROM telemetry_events WHERE received_at >= ",
+        ),
+        crate::Backend::Postgres => Sql::new("DELETE FROM telemetry_events WHERE received_at < "),
+    };
+    events.bind(at);
+    if db.backend == crate::Backend::Sqlite {
+        events.push(" ORDER BY id LIMIT 1), (SELECT MAX(id) + 1 FROM telemetry_events))");
     }
+    let mut gone = events.execute(&mut *tx).await?.rows_affected();
+    let mut letters = Sql::new("DELETE FROM telemetry_dead_letters WHERE received_at < ");
+    letters.bind(at);
+    gone += letters.execute(&mut *tx).await?.rows_affected();
     tx.commit().await?;
     Ok(gone)
 }

@@ -509,3 +509,38 @@ async fn stored_lines_round_trip_byte_for_byte() {
         t.cleanup().await;
     }
 }
+
+/// Retention never deletes an event inside the period, whatever the order
+/// events were stored in. SQLite purges by arrival order (migration 0011),
+/// so an old event stored after a newer one waits for a later purge.
+#[tokio::test]
+async fn retention_never_purges_early() {
+    for t in TestDb::all().await {
+        let label = t.label;
+        let db = &t.db;
+        let (_, units) = fleet(db, "Acme").await;
+        let t0 = actor().at;
+        for (seq, received) in [(1, t0), (2, t0 + Duration::days(10)), (3, t0)] {
+            let mut tx = db.begin().await.unwrap();
+            telemetry::insert_events(&mut tx, received, &[event(units[0], seq)])
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+        let gone = telemetry::purge_events_before(db, t0 + Duration::days(5))
+            .await
+            .unwrap();
+        let left = telemetry::count_events(db, Some(units[0])).await.unwrap();
+        match db.backend {
+            // Event 3 was stored after event 2, which is inside the period.
+            Backend::Sqlite => assert_eq!((gone, left), (1, 2), "{label}"),
+            Backend::Postgres => assert_eq!((gone, left), (2, 1), "{label}"),
+        }
+        // Once event 2 is past the period too, everything goes.
+        let gone = telemetry::purge_events_before(db, t0 + Duration::days(11))
+            .await
+            .unwrap();
+        assert_eq!(gone, left as u64, "{label}");
+        assert_eq!(telemetry::count_events(db, None).await.unwrap(), 0, "{label}");
+    }
+}

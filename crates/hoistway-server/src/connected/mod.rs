@@ -13,6 +13,8 @@
 //! - [`remote`]: the safety gate and life cycle of remote commands.
 //! - [`mqtt`]: the broker connection: shared subscription, manual acks
 //!   after commit, command publishing.
+//! - `mqtt_ingest`: broker messages to committed batches in two stages
+//!   (decode beside store), with a lane of its own for entrapment alarms.
 //! - [`credentials`]: issuing device tokens, and the Mosquitto password and
 //!   ACL files that let each device publish only as its own unit.
 //! - [`jobs`]: periodic work: offline detection, closing rollup buckets,
@@ -28,6 +30,7 @@ pub mod convert;
 pub mod credentials;
 pub mod jobs;
 pub mod mqtt;
+mod mqtt_ingest;
 pub mod pipeline;
 pub mod remote;
 

@@ -20,8 +20,6 @@
 //! number or id), otherwise it is dead-lettered.
 
 use super::credentials::TOPIC_PREFIX;
-use super::pipeline::Prepared;
-use super::remote;
 use crate::state::AppState;
 use hoistway_domain::Invalid;
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, Publish, QoS, TlsConfiguration, Transport};
@@ -183,11 +181,6 @@ impl Publisher {
     }
 }
 
-/// Messages taken from the channel per batch, at most.
-const MAX_BATCH_MESSAGES: usize = 2_000;
-/// Events per batch before it is stored, at most.
-const MAX_BATCH_EVENTS: usize = 20_000;
-
 /// Connects, subscribes and starts the ingest tasks. Returns the tasks
 /// (abort them to stop) after registering the command publisher.
 pub fn start(state: AppState, cfg: MqttConfig) -> Vec<JoinHandle<()>> {
@@ -236,156 +229,9 @@ pub fn start(state: AppState, cfg: MqttConfig) -> Vec<JoinHandle<()>> {
             }
         }
     });
-    let worker = tokio::spawn(consume(state, client, rx));
-    vec![poller, worker]
-}
-
-/// Takes messages off the channel in batches, stores each batch in one
-/// transaction, then acknowledges its messages.
-async fn consume(state: AppState, client: AsyncClient, mut rx: mpsc::Receiver<(Instant, Publish)>) {
-    let mut batch: Vec<(Instant, Publish)> = Vec::with_capacity(MAX_BATCH_MESSAGES);
-    while let Some(first) = rx.recv().await {
-        batch.push(first);
-        // Whatever else is already waiting joins the batch: no timer, so an
-        // idle system answers at once and a busy one batches by itself.
-        let mut bytes = 0;
-        while batch.len() < MAX_BATCH_MESSAGES && bytes < MAX_BATCH_EVENTS * 150 {
-            match rx.try_recv() {
-                Ok(p) => {
-                    bytes += p.1.payload.len();
-                    batch.push(p);
-                }
-                Err(_) => break,
-            }
-        }
-        // Entrapment alarms go first, in their own small transaction: a
-        // trapped passenger must not wait behind thousands of trip events.
-        // (Payloads are shared `Bytes`: the split copies no event data.)
-        // Acknowledgements keep the order the messages came in.
-        if batch.iter().any(|(_, p)| carries_alarm(&p.payload)) {
-            let (alarms, rest): (Vec<_>, Vec<_>) = batch
-                .iter()
-                .cloned()
-                .partition(|(_, p)| carries_alarm(&p.payload));
-            process(&state, &alarms).await;
-            process(&state, &rest).await;
-        } else {
-            process(&state, &batch).await;
-        }
-        for (_, p) in batch.drain(..) {
-            if let Err(e) = client.ack(&p).await {
-                tracing::warn!(error = %e, "MQTT ack failed");
-            }
-        }
-    }
-}
-
-/// Whether a payload may hold an alarm event. A byte scan, not a parse:
-/// a false positive only costs a separate transaction.
-fn carries_alarm(payload: &[u8]) -> bool {
-    const NEEDLE: &[u8] = b"\"alarm\"";
-    payload.windows(NEEDLE.len()).any(|w| w == NEEDLE)
-}
-
-/// What a topic is about.
-enum Topic {
-    Telemetry(i64),
-    Ack(i64),
-    Other,
-}
-
-fn parse_topic(topic: &str) -> Topic {
-    let Some(rest) = topic
-        .strip_prefix(TOPIC_PREFIX)
-        .and_then(|r| r.strip_prefix('/'))
-    else {
-        return Topic::Other;
-    };
-    let (unit, what) = rest.split_once('/').unwrap_or((rest, ""));
-    match (unit.parse::<i64>(), what) {
-        (Ok(u), "telemetry") => Topic::Telemetry(u),
-        (Ok(u), "commands/ack") => Topic::Ack(u),
-        _ => Topic::Other,
-    }
-}
-
-/// Stores one batch; retries until the database takes it, because the
-/// messages must not be acknowledged before.
-async fn process(state: &AppState, batch: &[(Instant, Publish)]) {
-    let mut prepared = Prepared::default();
-    let mut acks = Vec::new();
-    for (at, p) in batch {
-        prepared.received_at(*at);
-        let source = format!("mqtt:{}", p.topic);
-        match parse_topic(&p.topic) {
-            Topic::Telemetry(unit_id) => {
-                let unit = loop {
-                    match state.connected.unit(&state.db, unit_id).await {
-                        Ok(u) => break u,
-                        Err(e) => {
-                            tracing::error!(error = %e, "looking up a unit failed; retrying");
-                            tokio::time::sleep(Duration::from_millis(500)).await;
-                        }
-                    }
-                };
-                match unit {
-                    Some(u) => {
-                        state
-                            .connected
-                            .prepare(&u, &p.payload, &source, &mut prepared);
-                        count(state, "ingested");
-                    }
-                    None => {
-                        prepared.dead_letter(
-                            None,
-                            &source,
-                            format!("no unit with id {unit_id}"),
-                            &p.payload,
-                        );
-                        count(state, "dead_letter");
-                    }
-                }
-            }
-            Topic::Ack(unit_id) => acks.push((unit_id, p.payload.clone())),
-            Topic::Other => {
-                prepared.dead_letter(
-                    None,
-                    &source,
-                    "not a Hoistway telemetry topic".into(),
-                    &p.payload,
-                );
-                count(state, "dead_letter");
-            }
-        }
-    }
-    if !prepared.is_empty() {
-        let mut wait = Duration::from_millis(100);
-        loop {
-            match state
-                .connected
-                .commit(&state.db, &state.metrics, state.clock.now(), &prepared)
-                .await
-            {
-                Ok(_) => break,
-                Err(e) => {
-                    tracing::error!(error = %e, "storing MQTT telemetry failed; retrying");
-                    tokio::time::sleep(wait).await;
-                    wait = (wait * 2).min(Duration::from_secs(5));
-                }
-            }
-        }
-    }
-    for (unit_id, payload) in acks {
-        remote::on_ack(state, unit_id, &payload).await;
-    }
-}
-
-fn count(state: &AppState, outcome: &str) {
-    state
-        .metrics
-        .mqtt_messages
-        .get_or_create(&vec![("outcome".to_string(), outcome.to_string())])
-        .inc();
+    let mut tasks = vec![poller];
+    tasks.extend(super::mqtt_ingest::spawn(state, client, rx));
+    tasks
 }
 
 #[cfg(test)]
@@ -393,18 +239,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn alarms_are_spotted_without_parsing() {
-        assert!(carries_alarm(
-            br#"{"v":1,"unit":"7","seq":3,"kind":"alarm","alarm":"entrapment","active":true}"#
-        ));
-        assert!(carries_alarm(b"{\"kind\":\"trip\"}\n{\"kind\":\"alarm\"}"));
-        assert!(!carries_alarm(
-            br#"{"v":1,"unit":"7","seq":3,"kind":"trip","from_floor":0,"to_floor":4}"#
-        ));
-    }
-
-    #[test]
-    fn urls_and_topics() {
+    fn urls() {
         let c = MqttConfig::parse("mqtt://srv:pw@broker.local:1884", "n1").unwrap();
         assert_eq!((c.host.as_str(), c.port), ("broker.local", 1884));
         assert_eq!(c.username.as_deref(), Some("srv"));
@@ -421,17 +256,5 @@ mod tests {
         let plain = MqttConfig::parse("mqtt://h", "n").unwrap();
         assert!(plain.trust_only(b"").is_err());
         assert!(secure.clone().trust_only(b"not pem").is_err());
-        assert!(matches!(
-            parse_topic("hoistway/v1/units/42/telemetry"),
-            Topic::Telemetry(42)
-        ));
-        assert!(matches!(
-            parse_topic("hoistway/v1/units/42/commands/ack"),
-            Topic::Ack(42)
-        ));
-        assert!(matches!(
-            parse_topic("hoistway/v1/units/ken:1/telemetry"),
-            Topic::Other
-        ));
     }
 }
