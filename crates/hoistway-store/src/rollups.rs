@@ -39,6 +39,48 @@ pub struct RollupDelta {
     pub observed_ms: i64,
 }
 
+impl RollupDelta {
+    /// Adds `other` (a delta for the same bucket) into this one.
+    fn absorb(&mut self, other: &RollupDelta) {
+        self.events += other.events;
+        self.starts += other.starts;
+        self.run_ms += other.run_ms;
+        self.door_cycles += other.door_cycles;
+        self.door_reopens += other.door_reopens;
+        self.door_obstructions += other.door_obstructions;
+        self.levelling_count += other.levelling_count;
+        self.levelling_sum_mm += other.levelling_sum_mm;
+        self.levelling_sum_sq_mm2 += other.levelling_sum_sq_mm2;
+        self.levelling_max_abs_mm = self.levelling_max_abs_mm.max(other.levelling_max_abs_mm);
+        self.levelling_over_10mm += other.levelling_over_10mm;
+        self.faults += other.faults;
+        self.counter_starts += other.counter_starts;
+        self.counter_run_hours += other.counter_run_hours;
+        self.available_ms += other.available_ms;
+        self.observed_ms += other.observed_ms;
+    }
+}
+
+/// One delta per bucket, in first-seen order: PostgreSQL refuses an
+/// upsert that touches one row twice ("ON CONFLICT DO UPDATE command
+/// cannot affect row a second time"), and a tick can close the same
+/// bucket twice when late events reopened it.
+fn merged(deltas: &[RollupDelta]) -> Vec<RollupDelta> {
+    let mut at: std::collections::HashMap<(i64, &str, i64), usize> =
+        std::collections::HashMap::with_capacity(deltas.len());
+    let mut out: Vec<RollupDelta> = Vec::with_capacity(deltas.len());
+    for d in deltas {
+        match at.entry((d.unit_id, d.period, d.start_ms)) {
+            std::collections::hash_map::Entry::Occupied(e) => out[*e.get()].absorb(d),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(out.len());
+                out.push(d.clone());
+            }
+        }
+    }
+    out
+}
+
 /// Additive integer columns, in bind order after the key.
 const INT_COLUMNS: [&str; 9] = [
     "events",
@@ -56,6 +98,7 @@ const INT_COLUMNS: [&str; 9] = [
 pub async fn add(tx: &mut Tx<'_>, deltas: &[RollupDelta]) -> Result<()> {
     let backend = crate::Backend::of(tx);
     let rows = backend.rows_per_statement(20);
+    let deltas = merged(deltas);
     for chunk in deltas.chunks(rows) {
         let mut sql = Sql::for_backend(
             backend,
