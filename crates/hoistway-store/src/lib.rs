@@ -69,9 +69,6 @@ pub mod units;
 pub mod users;
 
 pub use audit::Actor;
-pub use db::{Backend, Db};
+pub use db::{Backend, Db, Tx};
 pub use error::StoreError;
 pub use page::{ListFilter, Page};
-
-/// The transaction type every write runs in.
-pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;

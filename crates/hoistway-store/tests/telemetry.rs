@@ -543,6 +543,10 @@ async fn retention_never_purges_early() {
             .await
             .unwrap();
         assert_eq!(gone, left as u64, "{label}");
-        assert_eq!(telemetry::count_events(db, None).await.unwrap(), 0, "{label}");
+        assert_eq!(
+            telemetry::count_events(db, None).await.unwrap(),
+            0,
+            "{label}"
+        );
     }
 }
