@@ -38,6 +38,9 @@ pub struct LiveState {
 pub async fn upsert(tx: &mut Tx<'_>, states: &[LiveState]) -> Result<()> {
     let backend = crate::Backend::of(tx);
     let rows = backend.rows_per_statement(13);
+    // Unit order: concurrent ingest transactions lock rows in one order.
+    let mut states: Vec<&LiveState> = states.iter().collect();
+    states.sort_by_key(|s| s.unit_id);
     for chunk in states.chunks(rows) {
         let mut sql = Sql::for_backend(
             backend,

@@ -61,10 +61,11 @@ impl RollupDelta {
     }
 }
 
-/// One delta per bucket, in first-seen order: PostgreSQL refuses an
-/// upsert that touches one row twice ("ON CONFLICT DO UPDATE command
-/// cannot affect row a second time"), and a tick can close the same
-/// bucket twice when late events reopened it.
+/// One delta per bucket, in key order: PostgreSQL refuses an upsert that
+/// touches one row twice ("ON CONFLICT DO UPDATE command cannot affect row
+/// a second time"), and a tick can close the same bucket twice when late
+/// events reopened it. Key order means concurrent transactions (an ingest
+/// batch, the tick) lock rows in the same order and cannot deadlock.
 fn merged(deltas: &[RollupDelta]) -> Vec<RollupDelta> {
     let mut at: std::collections::HashMap<(i64, &str, i64), usize> =
         std::collections::HashMap::with_capacity(deltas.len());
@@ -78,6 +79,7 @@ fn merged(deltas: &[RollupDelta]) -> Vec<RollupDelta> {
             }
         }
     }
+    out.sort_by(|a, b| (a.unit_id, a.period, a.start_ms).cmp(&(b.unit_id, b.period, b.start_ms)));
     out
 }
 

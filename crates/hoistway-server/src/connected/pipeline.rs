@@ -334,6 +334,11 @@ impl Pipeline {
             user_id: None,
             at: now,
         };
+        // By (unit, kind), keeping each one's transitions in order: an
+        // ingest batch and the tick then lock finding rows in one order on
+        // PostgreSQL and cannot deadlock.
+        let mut found: Vec<&Finding> = found.iter().collect();
+        found.sort_by(|a, b| (a.unit.as_str(), a.kind).cmp(&(b.unit.as_str(), b.kind)));
         for f in found {
             let Ok(unit_id) = f.unit.as_str().parse::<i64>() else {
                 continue;
