@@ -170,8 +170,9 @@ impl Db {
 
     /// Copies committed WAL frames into the SQLite database file every
     /// `every`, on a pool connection of its own, so the writer does not pay
-    /// for checkpoints inside its commits (a passive checkpoint never
-    /// blocks the writer or readers). `None` on PostgreSQL.
+    /// for checkpoints inside its commits. A passive checkpoint never takes
+    /// the writer's or readers' locks, though its `fsync`s can still slow a
+    /// concurrent commit on a slow disk. `None` on PostgreSQL.
     pub fn spawn_wal_checkpointer(&self, every: Duration) -> Option<tokio::task::JoinHandle<()>> {
         if self.backend != Backend::Sqlite {
             return None;
@@ -197,8 +198,8 @@ impl Db {
     /// (`BEGIN IMMEDIATE`).
     ///
     /// Without the queue, writers that found the lock taken slept in
-    /// SQLite's busy handler, whose back-off (up to 100 ms a step) made a
-    /// one-message telemetry commit wait 60-110 ms behind a 2 ms job. A
+    /// SQLite's busy handler, whose back-off (sleeps of up to 100 ms) can
+    /// keep a small commit waiting long after the lock came free. A
     /// deferred transaction that reads and then writes also failed at once
     /// ("database is locked") whenever another connection wrote after its
     /// read. The busy timeout still covers other processes (CLI commands

@@ -28,6 +28,8 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
+/// Messages taken off the poller's channel per decoding step, at most.
+const MAX_DRAIN_MESSAGES: usize = 2_000;
 /// Events per regular stage before a new one is started.
 const MAX_STAGE_EVENTS: usize = 20_000;
 /// A rough size of one event in a payload, to count events without
@@ -81,7 +83,7 @@ async fn decode_stage(
                 let mut messages = vec![first];
                 while let Ok(m) = incoming.try_recv() {
                     messages.push(m);
-                    if messages.len() >= 2_000 {
+                    if messages.len() >= MAX_DRAIN_MESSAGES {
                         break;
                     }
                 }
