@@ -42,8 +42,14 @@ wire_enum!(
         Telemetry => "telemetry",
         // Device credentials of connected units.
         Devices => "devices",
-        // Maintenance plans, planned visits, checklists.
+        // Planned visits and their checklists; reading plans and
+        // certificates.
         Maintenance => "maintenance",
+        // Changing a maintenance plan (intervals, switching it off): this
+        // changes what the contract delivers, so it is not dispatch work.
+        Plans => "plans",
+        // Adding authority inspection certificates to a unit.
+        Certificates => "certificates",
         // Building topology (groups, lifts, floors, areas).
         Topology => "topology",
         // Remote lift calls.
@@ -77,36 +83,43 @@ impl Role {
         use Resource::*;
         match self {
             Role::ProviderAdmin => true,
+            // The care center dispatches and reschedules visits and files
+            // the inspection paperwork it receives (certificates); changing
+            // or switching off a plan changes what the contract delivers,
+            // so it stays with provider admins (issue #18).
             Role::Operator | Role::DutyManager => match resource {
-                Cases | Telemetry | Maintenance | Calls => true,
+                Cases | Telemetry | Maintenance | Calls | Certificates => true,
+                Plans => action == Read,
                 Customers | Portfolios | Buildings | Units | Contracts | Devices | Topology
                 | Access => action == Read,
                 Invoices | Users | Audit | ApiClients => false,
             },
+            // A technician works their own cases and visits (the routes
+            // narrow "own": `routes::cases`, `routes::visit_work`,
+            // `routes::maintenance`); plans and certificates are read-only.
             Role::Technician => match resource {
                 Cases | Telemetry | Maintenance => true,
-                Customers | Buildings | Units | Topology => action == Read,
+                Customers | Buildings | Units | Topology | Plans | Certificates => action == Read,
                 _ => false,
             },
             Role::CustomerAdmin => match resource {
                 Portfolios | Users | Cases | Calls | Access | ApiClients => true,
                 Customers | Buildings | Units | Contracts | Invoices | Telemetry | Maintenance
-                | Topology => action == Read,
+                | Plans | Certificates | Topology => action == Read,
                 Audit | Devices => false,
             },
             Role::PropertyManager => match resource {
                 Cases | Calls | Access => true,
                 Customers | Portfolios | Buildings | Units | Contracts | Invoices | Telemetry
-                | Maintenance | Topology => action == Read,
+                | Maintenance | Plans | Certificates | Topology => action == Read,
                 _ => false,
             },
             // Front desk is a facility user of remote call: it passes
             // building access on to residents (issue #6).
             Role::FrontDesk => match resource {
                 Cases | Calls | Access => true,
-                Customers | Buildings | Units | Telemetry | Maintenance | Topology => {
-                    action == Read
-                }
+                Customers | Buildings | Units | Telemetry | Maintenance | Plans | Certificates
+                | Topology => action == Read,
                 _ => false,
             },
             Role::Finance => action == Read && matches!(resource, Customers | Contracts | Invoices),
@@ -231,6 +244,27 @@ mod tests {
         assert!(!Role::FrontDesk.permits(Resource::Invoices, Action::Read));
         assert!(Role::FrontDesk.permits(Resource::Access, Action::Write));
         assert!(!Role::Resident.permits(Resource::Access, Action::Read));
+    }
+
+    /// The decision of issue #18: only provider admins change plans;
+    /// the care center may add certificates, technicians may not; nobody
+    /// on the customer side writes either.
+    #[test]
+    fn plans_and_certificates() {
+        for role in Role::ALL {
+            let plans = role.permits(Resource::Plans, Action::Write);
+            assert_eq!(plans, *role == Role::ProviderAdmin, "{role} plans");
+            let certs = role.permits(Resource::Certificates, Action::Write);
+            let expect = matches!(
+                role,
+                Role::ProviderAdmin | Role::Operator | Role::DutyManager
+            );
+            assert_eq!(certs, expect, "{role} certificates");
+            // Whoever reads maintenance reads plans and certificates too.
+            let reads = role.permits(Resource::Maintenance, Action::Read);
+            assert_eq!(role.permits(Resource::Plans, Action::Read), reads);
+            assert_eq!(role.permits(Resource::Certificates, Action::Read), reads);
+        }
     }
 
     #[test]

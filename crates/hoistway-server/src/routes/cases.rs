@@ -66,7 +66,7 @@ async fn may_move(s: &AppState, caller: &Caller, number: &str) -> ApiResult<()> 
         )));
     }
     if caller.user.role == Role::Technician {
-        let case = cases::get(&s.db, &caller.scope, number).await?;
+        let case = readable_case(s, caller, number).await?;
         if case.technician_id != Some(caller.user.id) {
             return Err(AppError::Forbidden(format!(
                 "case {number} is not assigned to you"
@@ -74,6 +74,36 @@ async fn may_move(s: &AppState, caller: &Caller, number: &str) -> ApiResult<()> 
         }
     }
     Ok(())
+}
+
+/// A technician reads only the cases assigned to them (issue #18): another
+/// customer's case carries the reporter's name and callback phone. Other
+/// roles read what their scope shows. A case outside this is a 404, like
+/// one that does not exist.
+pub fn technician_reads(caller: &Caller, case: &Case) -> bool {
+    caller.user.role != Role::Technician || case.technician_id == Some(caller.user.id)
+}
+
+/// One case as `caller` may read it (the API and every other reader).
+pub async fn readable_case(s: &AppState, caller: &Caller, number: &str) -> ApiResult<Case> {
+    let case = cases::get(&s.db, &caller.scope, number).await?;
+    if !technician_reads(caller, &case) {
+        return Err(AppError::NotFound("case"));
+    }
+    Ok(case)
+}
+
+/// The case list as `caller` may read it: a technician's list is always
+/// narrowed to their own cases, whatever filter they send.
+pub async fn readable_cases(
+    s: &AppState,
+    caller: &Caller,
+    mut f: CaseFilter,
+) -> ApiResult<Page<Case>> {
+    if caller.user.role == Role::Technician {
+        f.technician_id = Some(caller.user.id);
+    }
+    Ok(cases::list(&s.db, &caller.scope, &f).await?)
 }
 
 fn publish(s: &AppState, case: &Case, kind: &'static str) {
@@ -88,7 +118,7 @@ async fn list(
     Query(f): Query<CaseFilter>,
 ) -> ApiResult<Json<Page<Case>>> {
     caller.require(Resource::Cases, Action::Read)?;
-    Ok(Json(cases::list(&s.db, &caller.scope, &f).await?))
+    Ok(Json(readable_cases(&s, &caller, f).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = CaseInput,
@@ -143,7 +173,7 @@ async fn get(
     Path(number): Path<String>,
 ) -> ApiResult<Json<CaseDetail>> {
     caller.require(Resource::Cases, Action::Read)?;
-    let case = cases::get(&s.db, &caller.scope, &number).await?;
+    let case = readable_case(&s, &caller, &number).await?;
     let timeline = timeline::list(&s.db, case.id, staff(&caller)).await?;
     let escalations = if staff(&caller) {
         escalations(&s.db, case.id).await?
@@ -305,6 +335,8 @@ pub async fn add_note(s: &AppState, caller: &Caller, number: &str, n: Note) -> A
             "internal notes are for the provider's staff".into(),
         ));
     }
+    // The answer carries the whole case: a technician notes only their own.
+    readable_case(s, caller, number).await?;
     let case =
         lifecycle::add_note(&s.db, &caller.scope, caller.actor(s), &s.desk, number, n).await?;
     Ok(case)

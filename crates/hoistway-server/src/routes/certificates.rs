@@ -46,7 +46,7 @@ async fn create(
     caller: Caller,
     Json(input): Json<CertificateInput>,
 ) -> ApiResult<(StatusCode, Json<Certificate>)> {
-    caller.require(Resource::Maintenance, Action::Write)?;
+    caller.require(Resource::Certificates, Action::Write)?;
     let c = certificates::create(&s.db, &caller.scope, caller.actor(&s), input).await?;
     Ok((StatusCode::CREATED, Json(c)))
 }

@@ -58,7 +58,7 @@ async fn update_plan(
     Path(id): Path<i64>,
     Json(changes): Json<serde_json::Value>,
 ) -> ApiResult<Json<Plan>> {
-    caller.require(Resource::Maintenance, Action::Write)?;
+    caller.require(Resource::Plans, Action::Write)?;
     Ok(Json(
         plans::update(&s.db, &caller.scope, caller.actor(&s), id, changes).await?,
     ))
@@ -101,9 +101,39 @@ async fn update_visit(
     Json(changes): Json<serde_json::Value>,
 ) -> ApiResult<Json<Visit>> {
     caller.require(Resource::Maintenance, Action::Write)?;
+    technician_may_patch(&s, &caller, id, &changes).await?;
     Ok(Json(
         visits::update(&s.db, &caller.scope, caller.actor(&s), id, changes).await?,
     ))
+}
+
+/// A technician annotates their own visits (`notes`); rescheduling,
+/// reassigning and cancelling are dispatch work of the care center, so a
+/// technician cannot take someone else's visit or cancel one (issue #18).
+async fn technician_may_patch(
+    s: &AppState,
+    caller: &Caller,
+    id: i64,
+    changes: &serde_json::Value,
+) -> ApiResult<()> {
+    if caller.user.role != Role::Technician {
+        return Ok(());
+    }
+    let visit = visits::get(&s.db, &caller.scope, id).await?;
+    if visit.technician_id != Some(caller.user.id) {
+        return Err(AppError::Forbidden(
+            "this visit is not assigned to you".into(),
+        ));
+    }
+    if let Some(field) = changes
+        .as_object()
+        .and_then(|o| o.keys().find(|k| k.as_str() != "notes"))
+    {
+        return Err(AppError::Forbidden(format!(
+            "a technician may only change notes of a visit, not {field}; the care center dispatches"
+        )));
+    }
+    Ok(())
 }
 
 /// The intervals new plans get, per contract tier × unit kind.

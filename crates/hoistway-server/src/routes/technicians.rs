@@ -93,6 +93,13 @@ async fn set_window(
     Json(input): Json<WindowInput>,
 ) -> ApiResult<Json<MaintenanceWindow>> {
     caller.require(Resource::Maintenance, Action::Write)?;
+    // Maintenance windows decide where every technician's visits fall:
+    // planning work of the care center, not of one technician (issue #18).
+    if caller.user.role == hoistway_domain::Role::Technician {
+        return Err(crate::error::AppError::Forbidden(
+            "a technician may not change a building's maintenance window".into(),
+        ));
+    }
     Ok(Json(
         sites::set(&s.db, &caller.scope, caller.actor(&s), id, input).await?,
     ))

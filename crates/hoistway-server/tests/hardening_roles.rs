@@ -1,0 +1,209 @@
+//! Issue #18, defect 2, on every backend: what a technician and the care
+//! center may do to work that is not theirs. A technician reads only the
+//! cases assigned to them (another customer's case carries the reporter's
+//! name and callback phone), may not take or cancel another technician's
+//! visit, and only annotates their own; plans change only by a provider
+//! admin; certificates are filed by the care center, not by technicians.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{error_code, TestApp};
+use hoistway_server::demo::DEMO_PASSWORD;
+use hoistway_store::testing::TestDb;
+use serde_json::{json, Value};
+
+async fn items(app: &TestApp, token: &str, path: &str) -> Vec<Value> {
+    let r = app.call("GET", path, Some(token), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.json);
+    r.json["items"].as_array().unwrap().clone()
+}
+
+async fn me(app: &TestApp, token: &str) -> i64 {
+    let r = app.call("GET", "/api/v1/me", Some(token), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    r.json["id"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn technicians_and_operators_stay_within_their_work() {
+    for t in TestDb::all().await {
+        let label = t.label;
+        let app = TestApp::on(t).await;
+        app.seed_demo().await;
+        let admin = app
+            .login("provider.admin@hoistway.example", DEMO_PASSWORD)
+            .await;
+        let operator = app.login("operator@hoistway.example", DEMO_PASSWORD).await;
+        let tech = app
+            .login("technician@hoistway.example", DEMO_PASSWORD)
+            .await;
+        let tech_id = me(&app, &tech).await;
+
+        // A case nobody has dispatched yet, with a reporter's callback phone.
+        let unit = items(&app, &admin, "/api/v1/units?limit=1").await[0]["id"]
+            .as_i64()
+            .unwrap();
+        let r = app
+            .call(
+                "POST",
+                "/api/v1/cases",
+                Some(&admin),
+                Some(
+                    json!({"unit_id": unit, "symptoms": "car stops between floors",
+                    "passengers_trapped": false, "reporter_name": "Aino Virtanen",
+                    "callback_phone": "+358 40 111 2222"}),
+                ),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{label}: {}", r.json);
+        let number = r.json["number"].as_str().unwrap().to_string();
+
+        let r = app
+            .call("GET", &format!("/api/v1/cases/{number}"), Some(&tech), None)
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{label}: {}", r.json);
+        let listed = items(&app, &tech, "/api/v1/cases?limit=200").await;
+        assert!(
+            listed.iter().all(|c| c["technician_id"] == json!(tech_id)),
+            "{label}: a technician lists only own cases"
+        );
+        // Asking for someone else's cases by filter does not widen the list.
+        let listed = items(&app, &tech, "/api/v1/cases?status=new&limit=200").await;
+        assert!(
+            listed.iter().all(|c| c["number"] != json!(number)),
+            "{label}: the undispatched case is not listed"
+        );
+
+        // Once dispatched to them, the technician reads it.
+        let r = app
+            .call(
+                "POST",
+                &format!("/api/v1/cases/{number}/assign"),
+                Some(&operator),
+                Some(json!({"technician_id": tech_id})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{label}: assign {}", r.json);
+        let r = app
+            .call("GET", &format!("/api/v1/cases/{number}"), Some(&tech), None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.json);
+
+        // Visits: another technician's visit cannot be taken or cancelled.
+        let all = items(&app, &admin, "/api/v1/visits?status=planned&limit=500").await;
+        let theirs = all
+            .iter()
+            .find(|v| v["technician_id"].is_i64() && v["technician_id"] != json!(tech_id))
+            .expect("a visit of another technician");
+        let mine = all
+            .iter()
+            .find(|v| v["technician_id"] == json!(tech_id))
+            .expect("a visit of this technician");
+        let patch = |id: &Value, body: Value, token: &str| {
+            let path = format!("/api/v1/visits/{id}");
+            let token = token.to_string();
+            let app = &app;
+            async move { app.call("PATCH", &path, Some(&token), Some(body)).await }
+        };
+        let r = patch(&theirs["id"], json!({"technician_id": tech_id}), &tech).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{label}: take {}", r.json);
+        assert_eq!(error_code(&r), "forbidden");
+        let r = patch(&theirs["id"], json!({"status": "cancelled"}), &tech).await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "{label}: cancel {}",
+            r.json
+        );
+        let r = patch(&mine["id"], json!({"status": "cancelled"}), &tech).await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "{label}: own cancel {}",
+            r.json
+        );
+        let r = patch(
+            &mine["id"],
+            json!({"notes": "key at the front desk"}),
+            &tech,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{label}: notes {}", r.json);
+        assert_eq!(r.json["notes"], "key at the front desk");
+        let unchanged = app
+            .call(
+                "GET",
+                &format!("/api/v1/visits/{}", theirs["id"]),
+                Some(&admin),
+                None,
+            )
+            .await;
+        assert_eq!(unchanged.json["technician_id"], theirs["technician_id"]);
+        assert_eq!(unchanged.json["status"], "planned");
+        // The care center still dispatches.
+        let r = patch(&theirs["id"], json!({"technician_id": tech_id}), &operator).await;
+        assert_eq!(r.status, StatusCode::OK, "{label}: operator {}", r.json);
+
+        // Plans: only a provider admin switches one off.
+        let plan = items(&app, &admin, "/api/v1/plans?limit=1").await[0]["id"].clone();
+        for token in [&tech, &operator] {
+            let r = app
+                .call(
+                    "PATCH",
+                    &format!("/api/v1/plans/{plan}"),
+                    Some(token),
+                    Some(json!({"active": false})),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{label}: plan {}", r.json);
+        }
+        let r = app
+            .call("GET", &format!("/api/v1/plans/{plan}"), Some(&admin), None)
+            .await;
+        assert_eq!(r.json["active"], true, "{label}: the plan stayed on");
+        let r = app
+            .call(
+                "PATCH",
+                &format!("/api/v1/plans/{plan}"),
+                Some(&admin),
+                Some(json!({"active": false})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{label}: admin {}", r.json);
+
+        // Certificates: the care center files them, a technician does not.
+        let certificate = json!({"unit_id": unit, "authority": "Inspecta",
+            "issued_on": "2026-11-01", "expires_on": "2027-11-01",
+            "file_name": "inspection.pdf", "content_type": "application/pdf",
+            "content_base64": "JVBERi0xLjQK"});
+        let r = app
+            .call(
+                "POST",
+                "/api/v1/certificates",
+                Some(&tech),
+                Some(certificate.clone()),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "{label}: tech cert {}",
+            r.json
+        );
+        let r = app
+            .call(
+                "POST",
+                "/api/v1/certificates",
+                Some(&operator),
+                Some(certificate),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::CREATED,
+            "{label}: operator cert {}",
+            r.json
+        );
+    }
+}
