@@ -30,6 +30,7 @@
 
 pub mod auth;
 pub mod connected;
+pub mod csv_cells;
 pub mod delivery;
 pub mod demo;
 pub mod demo_feed;

@@ -183,8 +183,11 @@ pub async fn list(db: &Db, scope: &Scope, f: &ListFilter) -> Result<Page<Buildin
             .bind(country.trim().to_uppercase());
     }
     if let Some(like) = f.like() {
-        sql.push(" AND (LOWER(b.name) LIKE ").bind(like.clone());
-        sql.push(" OR LOWER(b.address) LIKE ").bind(like).push(")");
+        sql.push(" AND (LOWER(b.name) LIKE ")
+            .bind_like(like.clone());
+        sql.push(" OR LOWER(b.address) LIKE ")
+            .bind_like(like)
+            .push(")");
     }
     let limit = finish(&mut sql, "b", f)?;
     let items = sql

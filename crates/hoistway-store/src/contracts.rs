@@ -283,7 +283,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &ListFilter) -> Result<Page<Contrac
             .push(")");
     }
     if let Some(like) = f.like() {
-        sql.push(" AND LOWER(c.number) LIKE ").bind(like);
+        sql.push(" AND LOWER(c.number) LIKE ").bind_like(like);
     }
     let limit = finish(&mut sql, "c", f)?;
     let mut tx = db.begin().await?;

@@ -141,7 +141,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &ListFilter) -> Result<Page<Custome
     let mut sql = Sql::new("SELECT * FROM customers c WHERE 1=1");
     restrict(&mut sql, scope, "c", Shape::Customer);
     if let Some(like) = f.like() {
-        sql.push(" AND LOWER(c.name) LIKE ").bind(like);
+        sql.push(" AND LOWER(c.name) LIKE ").bind_like(like);
     }
     let limit = finish(&mut sql, "c", f)?;
     let items = sql

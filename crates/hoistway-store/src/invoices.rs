@@ -277,7 +277,7 @@ pub async fn list(
         };
     }
     if let Some(like) = f.like() {
-        sql.push(" AND LOWER(i.number) LIKE ").bind(like);
+        sql.push(" AND LOWER(i.number) LIKE ").bind_like(like);
     }
     let limit = finish(&mut sql, "i", f)?;
     let items = sql

@@ -127,8 +127,23 @@ impl ListFilter {
             .as_deref()
             .map(str::trim)
             .filter(|q| !q.is_empty())
-            .map(|q| format!("%{}%", q.to_lowercase().replace(['%', '_'], "")))
+            .map(like_pattern)
     }
+}
+
+/// A lower-cased "contains" `LIKE` pattern for `text`, its `%`, `_` and
+/// `\\` escaped so they match literally (bind it with [`crate::sql::Sql::bind_like`]).
+pub fn like_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }
 
 /// Appends `AND alias.id > cursor ORDER BY alias.id LIMIT n+1` to `sql`.

@@ -174,7 +174,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &ListFilter) -> Result<Page<Portfol
             .push(")");
     }
     if let Some(like) = f.like() {
-        sql.push(" AND LOWER(p.name) LIKE ").bind(like);
+        sql.push(" AND LOWER(p.name) LIKE ").bind_like(like);
     }
     let limit = finish(&mut sql, "p", f)?;
     let rows = sql.fetch_all(&db.pool).await?;

@@ -54,6 +54,13 @@ impl Sql {
         self.note(added)
     }
 
+    /// Appends a placeholder bound to a `LIKE` pattern made by
+    /// [`crate::page::like_pattern`], with its escape character, so `%`
+    /// and `_` a user typed match themselves on both backends.
+    pub fn bind_like(&mut self, pattern: String) -> &mut Self {
+        self.bind(pattern).push(" ESCAPE '\\'")
+    }
+
     /// Appends a placeholder bound to a `'static` string without copying it
     /// (`bind` takes owned values, which the `Any` driver clones once more).
     pub fn bind_static(&mut self, value: &'static str) -> &mut Self {

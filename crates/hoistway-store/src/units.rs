@@ -397,14 +397,16 @@ pub async fn list(db: &Db, scope: &Scope, f: &ListFilter) -> Result<Page<Unit>> 
     }
     if let Some(like) = f.like() {
         sql.push(" AND (LOWER(u.equipment_number) LIKE ")
-            .bind(like.clone());
+            .bind_like(like.clone());
         for col in ["name", "location", "manufacturer", "model"] {
             sql.push(&format!(" OR LOWER(u.{col}) LIKE "))
-                .bind(like.clone());
+                .bind_like(like.clone());
         }
         sql.push(" OR u.building_id IN (SELECT id FROM buildings WHERE LOWER(name) LIKE ")
-            .bind(like.clone());
-        sql.push(" OR LOWER(address) LIKE ").bind(like).push("))");
+            .bind_like(like.clone());
+        sql.push(" OR LOWER(address) LIKE ")
+            .bind_like(like)
+            .push("))");
     }
     let limit = finish(&mut sql, "u", f)?;
     let items = sql

@@ -252,9 +252,9 @@ pub async fn list(db: &Db, scope: &Scope, f: &ListFilter) -> Result<Page<User>> 
     }
     if let Some(like) = f.like() {
         sql.push(" AND (LOWER(us.name) LIKE ")
-            .bind(like.clone())
+            .bind_like(like.clone())
             .push(" OR us.email LIKE ")
-            .bind(like)
+            .bind_like(like)
             .push(")");
     }
     let limit = finish(&mut sql, "us", f)?;

@@ -462,7 +462,7 @@ pub async fn csv(State(s): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> 
     w.write_record(&report.header)
         .map_err(|_| PortalError::Internal)?;
     for r in &report.rows {
-        w.write_record(r).map_err(|_| PortalError::Internal)?;
+        crate::csv_cells::write_record(&mut w, r).map_err(|_| PortalError::Internal)?;
     }
     let bytes = w.into_inner().map_err(|_| PortalError::Internal)?;
     let name = format!("hoistway-{}-{}-{}.csv", req.kind.as_str(), req.from, req.to);

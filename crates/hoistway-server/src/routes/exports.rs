@@ -45,7 +45,7 @@ pub fn to_csv(rows: &[ExportRow]) -> Result<Vec<u8>, AppError> {
     ])
     .map_err(AppError::internal)?;
     for r in rows {
-        w.serialize(r).map_err(AppError::internal)?;
+        crate::csv_cells::serialize(&mut w, r).map_err(AppError::internal)?;
     }
     w.into_inner().map_err(AppError::internal)
 }

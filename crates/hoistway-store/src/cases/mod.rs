@@ -96,11 +96,11 @@ pub async fn list(db: &Db, scope: &Scope, f: &CaseFilter) -> Result<Page<Case>> 
             .bind(model::parse_channel(ch)?.to_string());
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let like = format!("%{}%", q.to_lowercase());
+        let like = crate::page::like_pattern(q);
         sql.push(" AND (LOWER(c.number) LIKE ")
-            .bind(like.clone())
+            .bind_like(like.clone())
             .push(" OR LOWER(c.symptoms) LIKE ")
-            .bind(like)
+            .bind_like(like)
             .push(")");
     }
     let by_sla = match f.sort.as_deref() {

@@ -188,13 +188,13 @@ fn filtered(scope: &Scope, f: &VisitFilter) -> Result<Sql> {
     }
     let q = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     if let Some(q) = q {
-        let like = format!("%{}%", q.to_lowercase().replace(['%', '_'], ""));
+        let like = crate::page::like_pattern(q);
         sql.push(" AND (LOWER(b.address) LIKE ")
-            .bind(like.clone())
+            .bind_like(like.clone())
             .push(" OR LOWER(b.name) LIKE ")
-            .bind(like.clone())
+            .bind_like(like.clone())
             .push(" OR LOWER(u.equipment_number) LIKE ")
-            .bind(like)
+            .bind_like(like)
             .push(")");
     }
     Ok(sql)
