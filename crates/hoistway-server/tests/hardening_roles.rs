@@ -207,3 +207,69 @@ async fn technicians_and_operators_stay_within_their_work() {
         );
     }
 }
+
+/// Defect 6: the last active provider admin can neither demote nor disable
+/// itself, nor be demoted by anyone; with a second admin it can.
+#[tokio::test]
+async fn the_last_provider_admin_stays() {
+    for t in TestDb::all().await {
+        let label = t.label;
+        let app = TestApp::on(t).await;
+        let root = app.admin_token().await;
+        let root_id = me(&app, &root).await;
+        let path = format!("/api/v1/users/{root_id}");
+        for change in [json!({"role": "operator"}), json!({"disabled": true})] {
+            let r = app
+                .call("PATCH", &path, Some(&root), Some(change.clone()))
+                .await;
+            assert_eq!(
+                r.status,
+                StatusCode::CONFLICT,
+                "{label} {change}: {}",
+                r.json
+            );
+            assert_eq!(error_code(&r), "conflict");
+            assert!(r.json["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("last active provider admin"));
+        }
+        let r = app.call("GET", &path, Some(&root), None).await;
+        assert_eq!(r.json["role"], "provider_admin", "{label}");
+        assert_eq!(r.json["disabled"], false, "{label}");
+        // A second admin makes stepping down possible.
+        let r = app
+            .call(
+                "POST",
+                "/api/v1/users",
+                Some(&root),
+                Some(json!({"email": "second@hoistway.example", "name": "Second",
+                    "role": "provider_admin", "password": "a long enough password"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{label}: {}", r.json);
+        let r = app
+            .call(
+                "PATCH",
+                &path,
+                Some(&root),
+                Some(json!({"role": "operator"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.json);
+        // Now the second one is the last.
+        let second = app
+            .login("second@hoistway.example", "a long enough password")
+            .await;
+        let second_id = me(&app, &second).await;
+        let r = app
+            .call(
+                "PATCH",
+                &format!("/api/v1/users/{second_id}"),
+                Some(&second),
+                Some(json!({"disabled": true})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{label}: {}", r.json);
+    }
+}

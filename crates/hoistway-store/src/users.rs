@@ -267,6 +267,23 @@ pub async fn list(db: &Db, scope: &Scope, f: &ListFilter) -> Result<Page<User>> 
     Ok(paginate(items, limit, |u| u.id))
 }
 
+/// Refuses to demote or disable the last active provider admin (issue
+/// #18): nobody could then administer the system, nor undo it through the
+/// API. Checked inside the changing transaction.
+async fn keep_one_provider_admin(tx: &mut Tx<'_>, id: i64) -> Result<()> {
+    let mut sql = Sql::new("SELECT COUNT(*) AS n FROM users WHERE role = ");
+    sql.bind(Role::ProviderAdmin.as_str().to_string())
+        .push(" AND disabled = 0 AND id <> ")
+        .bind(id);
+    let others = sql.fetch_one(&mut **tx).await?.int("n")?;
+    if others == 0 {
+        return Err(StoreError::Conflict(
+            "this is the last active provider admin: make another user provider admin first".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Applies a patch. `may_grant` decides whether the caller may hand out the
 /// new role; `hash` hashes a new password. Disabling a user or changing the
 /// password revokes the user's sessions in the same transaction.
@@ -306,6 +323,10 @@ pub async fn update(
         role.check_customer_link(before.customer_id)?;
     }
     let disabled = p.disabled.unwrap_or(before.disabled);
+    let stays_admin = role == Role::ProviderAdmin && !disabled;
+    if before.role == Role::ProviderAdmin && !before.disabled && !stays_admin {
+        keep_one_provider_admin(&mut tx, id).await?;
+    }
     let mut sql = Sql::new("UPDATE users SET name = ");
     sql.bind(name)
         .push(", phone = ")
