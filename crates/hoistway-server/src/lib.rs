@@ -43,6 +43,7 @@ pub mod jobs;
 pub mod kone;
 pub mod live;
 pub mod metrics;
+pub mod nul_guard;
 pub mod portal;
 pub mod remote;
 pub mod routes;
@@ -148,6 +149,10 @@ pub fn app(state: AppState) -> Router {
         .merge(portal::router())
         .fallback(portal::fallback)
         .layer(DefaultBodyLimit::max(state.settings.body_limit))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            nul_guard::layer,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }

@@ -192,6 +192,13 @@ fn unnest_insert(at: i64, chunk: &[NewEvent]) -> Sql {
 }
 
 /// Stores refused lines.
+/// Dead letters keep what was refused, which may be a raw NUL byte that
+/// PostgreSQL cannot store in text: it is kept as U+FFFD instead, so a
+/// refused line can never fail the batch that refuses it.
+fn storable(text: &str) -> String {
+    text.replace('\0', "\u{fffd}")
+}
+
 pub async fn insert_dead_letters(
     tx: &mut Tx<'_>,
     received_at: DateTime<Utc>,
@@ -215,9 +222,9 @@ pub async fn insert_dead_letters(
                 .push(", ")
                 .bind(d.line)
                 .push(", ")
-                .bind(d.reason.clone())
+                .bind(storable(&d.reason))
                 .push(", ")
-                .bind(d.raw.clone())
+                .bind(storable(&d.raw))
                 .push(")");
         }
         sql.execute(&mut **tx).await?;

@@ -88,6 +88,18 @@ impl Prepared {
     }
 }
 
+/// A line whose text holds U+0000 (the `\u0000` escape) is refused like
+/// any malformed line: PostgreSQL cannot store NUL in text, and one such
+/// line used to fail its whole batch (issue #18).
+fn refuse_nul(line: &[u8]) -> Result<(), String> {
+    match crate::nul_guard::nul_in_json(line) {
+        Some(field) => Err(format!(
+            "field `{field}`: must not contain NUL characters (U+0000)"
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The in-process analytics and everything that feeds it.
 pub struct Pipeline {
     engine: Mutex<Engine>,
@@ -171,8 +183,8 @@ impl Pipeline {
                 continue;
             }
             let line = line.strip_suffix(b"\r").unwrap_or(line);
-            let checked = decode_event(line)
-                .map_err(|e| e.to_string())
+            let checked = refuse_nul(line)
+                .and_then(|()| decode_event(line).map_err(|e| e.to_string()))
                 .and_then(|ev| {
                     let named = ev.unit.as_str();
                     if named != unit.equipment_number && named != id_text {
