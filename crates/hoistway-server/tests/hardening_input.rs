@@ -194,3 +194,45 @@ async fn a_nul_telemetry_line_is_a_dead_letter_and_the_batch_is_kept() {
         assert_eq!(dead.len(), 3, "{label}: three dead letters stored");
     }
 }
+
+/// Defect 10: `/readyz` says not ready on a database without this binary's
+/// schema, and never sends the database's own error text.
+#[tokio::test]
+async fn readiness_checks_the_schema_and_hides_database_errors() {
+    for t in TestDb::all().await {
+        let label = t.label;
+        let app = TestApp::on(t).await;
+        let ready = app.call("GET", "/readyz", None, None).await;
+        assert_eq!(ready.status, StatusCode::OK, "{label}: {}", ready.json);
+
+        let pool = &app.t.db.pool;
+        sqlx::query("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
+            .execute(pool)
+            .await
+            .unwrap();
+        let r = app.call("GET", "/readyz", None, None).await;
+        assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{label}");
+        let message = r.json["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("schema is at migration"),
+            "{label}: {message}"
+        );
+
+        sqlx::query("DROP TABLE _sqlx_migrations")
+            .execute(pool)
+            .await
+            .unwrap();
+        let r = app.call("GET", "/readyz", None, None).await;
+        assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{label}");
+        let message = r.json["error"]["message"].as_str().unwrap();
+        assert!(message.contains("no schema"), "{label}: {message}");
+
+        pool.close().await;
+        let r = app.call("GET", "/readyz", None, None).await;
+        assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{label}");
+        assert_eq!(
+            r.json["error"]["message"], "service unavailable: the database does not answer",
+            "{label}: no driver text"
+        );
+    }
+}

@@ -11,6 +11,19 @@ use std::time::Duration;
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// The schema found in the database, against the binary's migrations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schema {
+    Current,
+    /// No applied migrations at all.
+    Missing,
+    /// Migrations up to `applied` ran; this binary needs `expected`.
+    Behind {
+        applied: i64,
+        expected: i64,
+    },
+}
+
 /// Which database is behind the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -145,14 +158,42 @@ impl Db {
         })
     }
 
-    /// Applies the migrations of this backend that have not run yet.
-    pub async fn migrate(&self) -> Result<()> {
-        let migrator = match self.backend {
+    fn migrator(&self) -> &'static Migrator {
+        match self.backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator.run(&self.pool).await?;
+        }
+    }
+
+    /// Applies the migrations of this backend that have not run yet.
+    pub async fn migrate(&self) -> Result<()> {
+        self.migrator().run(&self.pool).await?;
         Ok(())
+    }
+
+    /// Whether the schema is the one this binary was built for: every
+    /// embedded migration applied. A database without the schema (or one
+    /// an older binary left behind) answers every call with a 500, so
+    /// `/readyz` must not call it ready.
+    pub async fn schema(&self) -> Result<Schema> {
+        let expected = self.migrator().iter().map(|m| m.version).max().unwrap_or(0);
+        let applied = sqlx::query("SELECT MAX(version) AS v FROM _sqlx_migrations WHERE success")
+            .fetch_one(&self.pool)
+            .await;
+        let applied = match applied {
+            // No migrations table: an empty or foreign database.
+            Err(sqlx::Error::Database(_)) => return Ok(Schema::Missing),
+            Err(e) => return Err(e.into()),
+            Ok(row) => crate::row::RowExt::opt_int(&row, "v")?,
+        };
+        Ok(match applied {
+            None => Schema::Missing,
+            Some(v) if v < expected => Schema::Behind {
+                applied: v,
+                expected,
+            },
+            Some(_) => Schema::Current,
+        })
     }
 
     /// Connects and migrates: what `serve` does at start.

@@ -69,6 +69,6 @@ pub mod units;
 pub mod users;
 
 pub use audit::Actor;
-pub use db::{Backend, Db, Tx};
+pub use db::{Backend, Db, Schema, Tx};
 pub use error::StoreError;
 pub use page::{ListFilter, Page};

@@ -8,6 +8,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
+use hoistway_store::Schema;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -16,11 +17,23 @@ pub fn router() -> Router<AppState> {
         .route("/metrics", get(metrics))
 }
 
+/// Ready when the database answers and holds this binary's schema. The
+/// cause of a failure is logged, never sent: a probe is unauthenticated.
 async fn readyz(State(s): State<AppState>) -> ApiResult<&'static str> {
-    s.db.ping()
-        .await
-        .map_err(|e| AppError::Unavailable(format!("database: {e}")))?;
-    Ok("ready")
+    let unavailable = |e: hoistway_store::StoreError| {
+        tracing::warn!(error = %e, "readiness: database check failed");
+        AppError::Unavailable("the database does not answer".into())
+    };
+    s.db.ping().await.map_err(unavailable)?;
+    match s.db.schema().await.map_err(unavailable)? {
+        Schema::Current => Ok("ready"),
+        Schema::Missing => Err(AppError::Unavailable(
+            "the database has no schema: run the migrations (`hoistway serve` applies them at start)".into(),
+        )),
+        Schema::Behind { applied, expected } => Err(AppError::Unavailable(format!(
+            "the database schema is at migration {applied}, this binary needs {expected}"
+        ))),
+    }
 }
 
 async fn metrics(State(s): State<AppState>) -> impl IntoResponse {

@@ -306,6 +306,15 @@ impl Conn {
             }
         };
         let request_id = echo_id(&m);
+        // As at the HTTP edge (`nul_guard`): no U+0000 reaches the store.
+        if let Some(field) = crate::nul_guard::nul_in_json(text.as_bytes()) {
+            return vec![frames::error_ack(
+                &self.id,
+                &request_id,
+                400,
+                &format!("{field}: must not contain NUL characters (U+0000)"),
+            )];
+        }
         let kind = m.get("type").and_then(Value::as_str).unwrap_or("");
         let call_type = m.get("callType").and_then(Value::as_str).unwrap_or("");
         let answer = match (kind, call_type) {
