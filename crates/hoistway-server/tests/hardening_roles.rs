@@ -273,3 +273,88 @@ async fn the_last_provider_admin_stays() {
         assert_eq!(r.status, StatusCode::CONFLICT, "{label}: {}", r.json);
     }
 }
+
+/// Defect 9: a portfolio-limited property manager reads a contract that
+/// also covers another building's units without learning those units.
+#[tokio::test]
+async fn contracts_show_a_portfolio_only_its_own_units() {
+    for t in TestDb::all().await {
+        let label = t.label;
+        let app = TestApp::on(t).await;
+        let root = app.admin_token().await;
+        let post = |path: &'static str, body: Value| {
+            let root = root.clone();
+            let app = &app;
+            async move {
+                let r = app.call("POST", path, Some(&root), Some(body)).await;
+                assert_eq!(r.status, StatusCode::CREATED, "{path}: {}", r.json);
+                r.json["id"].as_i64().unwrap()
+            }
+        };
+        let customer = post("/api/v1/customers", json!({"name": "Two Sites Oy"})).await;
+        let mut units = Vec::new();
+        let mut buildings = Vec::new();
+        for (i, name) in ["North", "South"].iter().enumerate() {
+            let b = post(
+                "/api/v1/buildings",
+                json!({"customer_id": customer, "name": name, "address": "Street 1",
+                    "country": "FI", "timezone": "Europe/Helsinki"}),
+            )
+            .await;
+            buildings.push(b);
+            units.push(
+                post(
+                    "/api/v1/units",
+                    json!({"building_id": b, "kind": "elevator", "equipment_number": format!("ken:4300{i}")}),
+                )
+                .await,
+            );
+        }
+        let contract = post(
+            "/api/v1/contracts",
+            json!({"customer_id": customer, "tier": "standard", "billing_interval": "monthly",
+                "start_date": "2026-11-01", "unit_ids": units}),
+        )
+        .await;
+        let portfolio = post(
+            "/api/v1/portfolios",
+            json!({"customer_id": customer, "name": "North only", "building_ids": [buildings[0]]}),
+        )
+        .await;
+        post(
+            "/api/v1/users",
+            json!({"email": "pm@twosites.example", "name": "PM", "role": "property_manager",
+                "customer_id": customer, "password": "a long enough password",
+                "portfolio_ids": [portfolio]}),
+        )
+        .await;
+        let pm = app
+            .login("pm@twosites.example", "a long enough password")
+            .await;
+        let listed = items(&app, &pm, "/api/v1/contracts").await;
+        assert_eq!(listed.len(), 1, "{label}");
+        assert_eq!(listed[0]["unit_ids"], json!([units[0]]), "{label}: list");
+        let one = app
+            .call(
+                "GET",
+                &format!("/api/v1/contracts/{contract}"),
+                Some(&pm),
+                None,
+            )
+            .await;
+        assert_eq!(one.json["unit_ids"], json!([units[0]]), "{label}: detail");
+        let full = app
+            .call(
+                "GET",
+                &format!("/api/v1/contracts/{contract}"),
+                Some(&root),
+                None,
+            )
+            .await;
+        assert_eq!(
+            full.json["unit_ids"],
+            json!(units),
+            "{label}: the admin sees both"
+        );
+    }
+}

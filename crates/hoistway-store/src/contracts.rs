@@ -120,10 +120,17 @@ impl From<&Contract> for ContractInput {
     }
 }
 
-async fn from_row(tx: &mut Tx<'_>, r: &AnyRow) -> Result<Contract> {
+/// A contract as `scope` sees it: a portfolio-limited caller sees only the
+/// covered units in its own buildings (issue #18: the ids of every other
+/// building's units leaked through `unit_ids`).
+async fn from_row(tx: &mut Tx<'_>, scope: &Scope, r: &AnyRow) -> Result<Contract> {
     let id = r.int("id")?;
-    let mut sql = Sql::new("SELECT unit_id FROM contract_units WHERE contract_id = ");
-    sql.bind(id).push(" ORDER BY unit_id");
+    let mut sql = Sql::new(
+        "SELECT cu.unit_id FROM contract_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.contract_id = ",
+    );
+    sql.bind(id);
+    restrict(&mut sql, scope, "u", Shape::InBuilding);
+    sql.push(" ORDER BY cu.unit_id");
     let unit_ids = sql
         .fetch_all(&mut **tx)
         .await?
@@ -257,7 +264,7 @@ pub async fn fetch(tx: &mut Tx<'_>, scope: &Scope, id: i64) -> Result<Contract> 
         .fetch_optional(&mut **tx)
         .await?
         .ok_or(StoreError::NotFound("contract"))?;
-    from_row(tx, &row).await
+    from_row(tx, scope, &row).await
 }
 
 pub async fn get(db: &Db, scope: &Scope, id: i64) -> Result<Contract> {
@@ -290,7 +297,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &ListFilter) -> Result<Page<Contrac
     let rows = sql.fetch_all(&mut *tx).await?;
     let mut items = Vec::with_capacity(rows.len());
     for r in &rows {
-        items.push(from_row(&mut tx, r).await?);
+        items.push(from_row(&mut tx, scope, r).await?);
     }
     Ok(paginate(items, limit, |c| c.id))
 }
