@@ -236,3 +236,40 @@ async fn readiness_checks_the_schema_and_hides_database_errors() {
         );
     }
 }
+
+/// Defect 13: twenty people mistyping from one address (an office behind
+/// one NAT) do not lock the next person's sign-in from that address; one
+/// account's own failures still lock that account.
+#[tokio::test]
+async fn failures_from_one_address_do_not_lock_everyone_behind_it() {
+    let app = TestApp::sqlite().await;
+    app.admin_token().await;
+    let login = |email: String, password: &'static str| {
+        let app = &app;
+        async move {
+            app.call(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"email": email, "password": password})),
+            )
+            .await
+            .status
+        }
+    };
+    for i in 0..25 {
+        let status = login(format!("colleague{i}@hoistway.example"), "mistyped").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let ok = login("root@hoistway.example".into(), "correct horse battery").await;
+    assert_eq!(ok, StatusCode::OK, "the next person signs in");
+    for _ in 0..5 {
+        login("colleague0@hoistway.example".into(), "mistyped").await;
+    }
+    let locked = login("colleague0@hoistway.example".into(), "mistyped").await;
+    assert_eq!(
+        locked,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the guessed account locks"
+    );
+}
