@@ -321,6 +321,8 @@ fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
 async fn totp_is_enabled_then_asked_at_sign_in_and_recovery_codes_work_once() {
     let app = demo().await;
     let mut b = signed_in(&app, CUSTOMER).await;
+    // A session opened elsewhere with the password alone (issue #18).
+    let older = app.login(CUSTOMER, DEMO_PASSWORD).await;
     let csrf = b.csrf_of("/account/security").await;
     let r = b.post("/account/security/start", &[("_csrf", &csrf)]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -350,6 +352,17 @@ async fn totp_is_enabled_then_asked_at_sign_in_and_recovery_codes_work_once() {
         .map(|s| s.split('<').next().unwrap().to_string())
         .collect();
     assert_eq!(codes.len(), 10, "ten recovery codes shown");
+    let r = app.call("GET", "/api/v1/me", Some(&older), None).await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNAUTHORIZED,
+        "enabling TOTP ends the sessions opened before"
+    );
+    assert_eq!(
+        b.get("/account/security").await.status,
+        StatusCode::OK,
+        "the session that enabled it stays"
+    );
 
     // Sign-in now asks for the code: no session after the password alone.
     let mut fresh = Browser::new(app.app.clone());

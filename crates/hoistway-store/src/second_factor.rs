@@ -70,12 +70,17 @@ pub async fn start(db: &Db, user_id: i64, secret: &str, at: DateTime<Utc>) -> Re
 }
 
 /// Enables the pending secret, recording `step` as used and storing the
-/// recovery codes' hashes. `false` if there was no pending secret.
+/// recovery codes' hashes. Every other session of the user ends in the same
+/// transaction (issue #18): one opened with only the password, perhaps by
+/// whoever made the user turn a second factor on, must not outlive it.
+/// `keep_session` (the one enabling it) stays. `false` if there was no
+/// pending secret.
 pub async fn enable(
     db: &Db,
     actor: Actor,
     customer_id: Option<i64>,
     user_id: i64,
+    keep_session: i64,
     step: i64,
     recovery_hashes: &[String],
 ) -> Result<bool> {
@@ -89,6 +94,7 @@ pub async fn enable(
     if up.execute(&mut *tx).await?.rows_affected() == 0 {
         return Ok(false);
     }
+    crate::sessions::revoke_others(&mut tx, user_id, keep_session, actor.at).await?;
     let mut del = Sql::new("DELETE FROM user_recovery_codes WHERE user_id = ");
     del.bind(user_id);
     del.execute(&mut *tx).await?;

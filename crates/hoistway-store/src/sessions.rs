@@ -103,6 +103,24 @@ pub async fn revoke(db: &Db, actor: Actor, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Revokes every open session of `user_id` except `keep`.
+pub(crate) async fn revoke_others(
+    tx: &mut Tx<'_>,
+    user_id: i64,
+    keep: i64,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let mut sql = Sql::new("UPDATE sessions SET revoked_at = ");
+    sql.bind(at.timestamp_millis())
+        .push(" WHERE user_id = ")
+        .bind(user_id)
+        .push(" AND id <> ")
+        .bind(keep)
+        .push(" AND revoked_at IS NULL");
+    sql.execute(&mut **tx).await?;
+    Ok(())
+}
+
 pub(crate) async fn revoke_all(tx: &mut Tx<'_>, user_id: i64, at: DateTime<Utc>) -> Result<()> {
     let mut sql = Sql::new("UPDATE sessions SET revoked_at = ");
     sql.bind(at.timestamp_millis())

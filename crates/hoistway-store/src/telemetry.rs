@@ -218,7 +218,7 @@ pub async fn insert_dead_letters(
                 .push(", ")
                 .bind(d.unit_id)
                 .push(", ")
-                .bind(d.source.clone())
+                .bind(storable(&d.source))
                 .push(", ")
                 .bind(d.line)
                 .push(", ")

@@ -140,7 +140,17 @@ pub async fn confirm(State(s): State<AppState>, posted: Posted) -> PageResult {
     let codes = recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| sf::recovery_hash(c)).collect();
     let actor = ctx.caller.actor(&s);
-    second_factor::enable(&s.db, actor, user.customer_id, user.id, step, &hashes).await?;
+    let session = ctx.caller.session_id;
+    second_factor::enable(
+        &s.db,
+        actor,
+        user.customer_id,
+        user.id,
+        session,
+        step,
+        &hashes,
+    )
+    .await?;
     let enabled = second_factor::get(&s.db, user.id).await?;
     let shown = html! {
         section.card.recovery role="status" {
