@@ -372,3 +372,98 @@ async fn telemetry_flows_over_mqtt_with_tls() {
     assert!(!plain.success(), "a plain MQTT client got through");
     t.cleanup().await;
 }
+
+/// Issue #18 defect 1 over the real broker: a NUL line and a message the
+/// database refuses are dead letters, both are acknowledged, and the
+/// device's next message is stored (ingest moved on).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_that_will_not_store_is_dead_lettered_and_ingest_moves_on() {
+    for t in TestDb::all().await {
+        let label = t.label;
+        let db = t.db.clone();
+        let (ids, numbers) = two_units(&db).await;
+        let (user_a, token_a) = issue(&t.url, ids[0]);
+        let dir = tempfile::tempdir().unwrap();
+        let mqtt_port = free_port();
+        run(
+            hoistway().args([
+                "mqtt",
+                "acl",
+                "--out-dir",
+                dir.path().to_str().unwrap(),
+                "--port",
+                &mqtt_port.to_string(),
+                "--server-password-stdin",
+                "--database-url",
+                &t.url,
+            ]),
+            "server-secret\n",
+        );
+        let _broker = mosquitto(dir.path(), mqtt_port);
+        let http = free_port();
+        let _server = serve(&t.url, http, mqtt_port, "server-secret");
+        let (a, _inbox) = device(mqtt_port, "device-a", &user_a, &token_a).await;
+        let topic = format!("hoistway/v1/units/{}/telemetry", ids[0]);
+        let status = |seq: u64, extra: &str| {
+            event(
+                &numbers[0],
+                seq,
+                "status",
+                &format!(",\"mode\":\"normal\",\"available\":true{extra}"),
+            )
+        };
+        let dead_letters = || async {
+            telemetry::recent_dead_letters(&db, 20)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|d| d.reason)
+                .collect::<Vec<_>>()
+        };
+
+        a.publish(
+            &topic,
+            QoS::AtLeastOnce,
+            false,
+            status(1, ",\"note\":\"a\\u0000b\""),
+        )
+        .await
+        .unwrap();
+        wait_for("the NUL line's dead letter", || async {
+            dead_letters().await.iter().any(|r| r.contains("NUL"))
+        })
+        .await;
+
+        // The events table is gone: nothing can store an event.
+        sqlx::query("ALTER TABLE telemetry_events RENAME TO telemetry_events_away")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        a.publish(&topic, QoS::AtLeastOnce, false, status(2, ""))
+            .await
+            .unwrap();
+        wait_for("the unstorable message's dead letter", || async {
+            dead_letters()
+                .await
+                .iter()
+                .any(|r| r.contains("could not be stored after"))
+        })
+        .await;
+        sqlx::query("ALTER TABLE telemetry_events_away RENAME TO telemetry_events")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+
+        a.publish(&topic, QoS::AtLeastOnce, false, status(3, ""))
+            .await
+            .unwrap();
+        wait_for("the next message stored", || async {
+            telemetry::count_events(&db, Some(ids[0])).await.unwrap() == 1
+        })
+        .await;
+        let r = HttpClient(format!("http://127.0.0.1:{http}"))
+            .request("GET", None, "/readyz", "")
+            .await;
+        assert_eq!(r.0, 200, "{label}: {}", r.1);
+    }
+}

@@ -33,6 +33,7 @@ pub mod mqtt;
 mod mqtt_ingest;
 pub mod pipeline;
 pub mod remote;
+pub mod store_retry;
 
 pub use pipeline::{IngestReport, Pipeline};
 

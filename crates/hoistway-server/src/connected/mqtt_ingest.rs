@@ -22,6 +22,7 @@
 use super::credentials::TOPIC_PREFIX;
 use super::pipeline::Prepared;
 use super::remote;
+use super::store_retry::{self, BatchSink, Retry};
 use crate::state::AppState;
 use rumqttc::{AsyncClient, Publish};
 use std::collections::VecDeque;
@@ -137,7 +138,7 @@ async fn store_stage(
                 None => return,
             },
         };
-        store(&state, &stage.prepared).await;
+        store(&state, stage.prepared).await;
         for (unit_id, payload) in &stage.command_acks {
             remote::on_ack(&state, *unit_id, payload).await;
         }
@@ -189,7 +190,13 @@ async fn decode_into(state: &AppState, messages: &[(Instant, Publish)], stage: &
                     match state.connected.unit(&state.db, unit_id).await {
                         Ok(u) => break u,
                         Err(e) => {
+                            // Only an outage fails a lookup by id: wait
+                            // for the database, and let readiness say so.
                             tracing::error!(error = %e, "looking up a unit failed; retrying");
+                            state
+                                .connected
+                                .health()
+                                .failing(state.clock.now(), &e.to_string());
                             tokio::time::sleep(Duration::from_millis(500)).await;
                         }
                     }
@@ -226,21 +233,42 @@ async fn decode_into(state: &AppState, messages: &[(Instant, Publish)], stage: &
     }
 }
 
-/// Stores one batch; retries until the database takes it, because its
-/// messages must not be acknowledged before.
-async fn store(state: &AppState, prepared: &Prepared) {
-    if prepared.is_empty() {
-        return;
+/// The database as broker ingest's sink.
+struct Database<'a>(&'a AppState);
+
+impl BatchSink for Database<'_> {
+    async fn commit(&self, batch: &Prepared) -> Result<(), String> {
+        let s = self.0;
+        s.connected
+            .commit(&s.db, &s.metrics, s.clock.now(), batch)
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
     }
-    let mut wait = Duration::from_millis(100);
-    while let Err(e) = state
-        .connected
-        .commit(&state.db, &state.metrics, state.clock.now(), prepared)
-        .await
-    {
-        tracing::error!(error = %e, "storing MQTT telemetry failed; retrying");
-        tokio::time::sleep(wait).await;
-        wait = (wait * 2).min(Duration::from_secs(5));
+
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.clock.now()
+    }
+}
+
+/// Stores one batch by [`store_retry`]'s policy: bounded retries, then
+/// dead letters, so its messages can be acknowledged.
+async fn store(state: &AppState, prepared: Prepared) {
+    let outcome = store_retry::store(
+        &Database(state),
+        state.connected.health(),
+        Retry::default(),
+        prepared,
+    )
+    .await;
+    if outcome.dead_lettered > 0 {
+        tracing::error!(
+            events = outcome.dead_lettered,
+            "telemetry that would not store was dead-lettered"
+        );
+        for _ in 0..outcome.dead_lettered {
+            count(state, "unstorable");
+        }
     }
 }
 

@@ -11,6 +11,7 @@
 //! after a redelivery, a restart, or another node storing the event first.
 
 use super::mqtt::Publisher;
+use super::store_retry::IngestHealth;
 use super::{cases_hook, convert, ConnectedSettings};
 use crate::metrics::Metrics;
 use chrono::{DateTime, Utc};
@@ -50,6 +51,9 @@ struct Item {
     unit: UnitRef,
     event: Event,
     raw: String,
+    /// Where it came from and its line there, should it become a dead letter.
+    source: String,
+    line: i64,
 }
 
 /// A batch decoded and checked, ready to store.
@@ -86,6 +90,85 @@ impl Prepared {
             raw: String::from_utf8_lossy(raw).into_owned(),
         });
     }
+
+    /// The batch cut into parts of one event or one dead letter each, so
+    /// a part that will not store can be told from those that will.
+    pub fn into_parts(self) -> Vec<Prepared> {
+        let Prepared {
+            items,
+            dead,
+            errors,
+            received,
+        } = self;
+        let mut parts: Vec<Prepared> = items
+            .into_iter()
+            .map(|it| Prepared {
+                items: vec![it],
+                received,
+                ..Prepared::default()
+            })
+            .chain(dead.into_iter().map(|d| Prepared {
+                dead: vec![d],
+                received,
+                ..Prepared::default()
+            }))
+            .collect();
+        if let Some(first) = parts.first_mut() {
+            first.errors = errors;
+        }
+        parts
+    }
+
+    /// The same batch with every event turned into a dead letter that
+    /// says why (`reason`). Without `keep_raw` the payloads are replaced
+    /// by their size: the last resort for text the database refuses.
+    pub fn to_dead_letters(&self, reason: &str, keep_raw: bool) -> Prepared {
+        let raw_of = |raw: &String| {
+            if keep_raw {
+                raw.clone()
+            } else {
+                format!("(payload of {} bytes not stored)", raw.len())
+            }
+        };
+        let mut dead: Vec<DeadLetter> = self
+            .items
+            .iter()
+            .map(|it| DeadLetter {
+                unit_id: Some(it.unit.unit_id),
+                source: it.source.clone(),
+                line: it.line,
+                reason: reason.to_string(),
+                raw: raw_of(&it.raw),
+            })
+            .collect();
+        dead.extend(self.dead.iter().map(|d| DeadLetter {
+            raw: raw_of(&d.raw),
+            ..d.clone()
+        }));
+        Prepared {
+            items: Vec::new(),
+            dead,
+            errors: self.errors.clone(),
+            received: self.received,
+        }
+    }
+
+    /// The raw events and the dead letters (`reason | raw`) of the batch.
+    #[cfg(test)]
+    pub fn describe(&self) -> (Vec<String>, Vec<String>) {
+        (
+            self.items.iter().map(|it| it.raw.clone()).collect(),
+            self.dead
+                .iter()
+                .map(|d| format!("{} | {}", d.reason, d.raw))
+                .collect(),
+        )
+    }
+
+    /// Events (not dead letters) in the batch.
+    pub fn events(&self) -> usize {
+        self.items.len()
+    }
 }
 
 /// A line whose text holds U+0000 (the `\u0000` escape) is refused like
@@ -109,6 +192,8 @@ pub struct Pipeline {
     units: RwLock<HashMap<i64, UnitRef>>,
     /// Set when an MQTT broker is connected: remote commands go here.
     publisher: OnceLock<Publisher>,
+    /// Whether broker ingest is failing to store (readiness).
+    health: IngestHealth,
 }
 
 impl Pipeline {
@@ -125,7 +210,13 @@ impl Pipeline {
             version: AtomicI64::new(0),
             units: RwLock::new(HashMap::new()),
             publisher: OnceLock::new(),
+            health: IngestHealth::default(),
         }
+    }
+
+    /// Whether broker ingest is failing to store, for readiness.
+    pub fn health(&self) -> &IngestHealth {
+        &self.health
     }
 
     /// Registers the broker connection commands are published on.
@@ -208,6 +299,8 @@ impl Pipeline {
                         unit: unit.clone(),
                         event,
                         raw,
+                        source: source.to_string(),
+                        line: (i + 1) as i64,
                     });
                 }
                 Err(message) => {

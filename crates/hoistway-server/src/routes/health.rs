@@ -1,4 +1,5 @@
-//! `/healthz` (the process answers), `/readyz` (the database answers) and
+//! `/healthz` (the process answers), `/readyz` (the database answers, holds the schema, and ingest is not
+//! stuck) and
 //! `/metrics` (Prometheus text).
 
 use crate::error::{ApiResult, AppError};
@@ -26,7 +27,13 @@ async fn readyz(State(s): State<AppState>) -> ApiResult<&'static str> {
     };
     s.db.ping().await.map_err(unavailable)?;
     match s.db.schema().await.map_err(unavailable)? {
-        Schema::Current => Ok("ready"),
+        Schema::Current => match s.connected.health().stuck_for(s.clock.now()) {
+            None => Ok("ready"),
+            Some(d) => Err(AppError::Unavailable(format!(
+                "telemetry ingest is stuck: storing has failed for {} s",
+                d.as_secs()
+            ))),
+        },
         Schema::Missing => Err(AppError::Unavailable(
             "the database has no schema: run the migrations (`hoistway serve` applies them at start)".into(),
         )),
