@@ -21,6 +21,7 @@
 //! - [`kone`]: the KONE API v2 compatible surface (`/api/v2`: OAuth2
 //!   tokens, inventory, equipment status, service orders; the Elevator
 //!   WebSocket API at `/stream-v2`).
+//! - [`listen`]: connection timeouts and limits of both listeners.
 //! - [`tls`]: serving over HTTPS (rustls) beside plain HTTP.
 //! - [`demo`]: the seeded demo fleet; [`demo_feed`]: its live twin telemetry;
 //!   [`demo_kone`]: its ready KONE API client.
@@ -41,6 +42,7 @@ pub mod extract;
 pub mod idempotency;
 pub mod jobs;
 pub mod kone;
+pub mod listen;
 pub mod live;
 pub mod metrics;
 pub mod nul_guard;
@@ -149,6 +151,9 @@ pub fn app(state: AppState) -> Router {
         .merge(portal::router())
         .fallback(portal::fallback)
         .layer(DefaultBodyLimit::max(state.settings.body_limit))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            state.settings.limits.body_read_timeout,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             nul_guard::layer,
@@ -184,24 +189,56 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
     response.into_response()
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves.
+/// Serves `app` on `listener` until `shutdown` resolves (open
+/// connections then get ten seconds to finish).
 pub async fn run(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    use axum::serve::ListenerExt as _;
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    // Without TCP_NODELAY a small WebSocket or SSE frame written after
-    // another waits for the peer's delayed ACK (40 ms on Linux): the KONE
-    // lift-call bench showed exactly that step at p90. The TLS listener
-    // (axum-server) already sets it.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!(error = %e, "could not set TCP_NODELAY");
-        }
+    let limits = state.settings.limits;
+    serve_with(
+        listener,
+        state,
+        listen::Limited::new(axum_server::accept::DefaultAcceptor, &limits),
+        shutdown,
+    )
+    .await
+}
+
+/// Serves `app` through `acceptor` (plain or TLS) with the connection
+/// limits of [`listen`].
+pub(crate) async fn serve_with<A>(
+    listener: TcpListener,
+    state: AppState,
+    acceptor: A,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()>
+where
+    A: axum_server::accept::Accept<
+            tokio::net::TcpStream,
+            axum::middleware::AddExtension<Router, axum::extract::ConnectInfo<SocketAddr>>,
+        > + Clone
+        + Send
+        + Sync
+        + 'static,
+    A::Stream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send,
+    A::Service:
+        axum_server::service::SendService<axum::http::Request<hyper::body::Incoming>> + Send,
+    A::Future: Send,
+{
+    let limits = state.settings.limits;
+    let handle = axum_server::Handle::<SocketAddr>::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
     });
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
+    let mut server = axum_server::Server::<SocketAddr>::from_listener(listener)
+        .acceptor(acceptor)
+        .handle(handle);
+    listen::configure(server.http_builder(), &limits);
+    server
+        .serve(app(state).into_make_service_with_connect_info::<SocketAddr>())
         .await
 }

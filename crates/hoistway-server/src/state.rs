@@ -35,6 +35,8 @@ pub struct Settings {
     /// ... and after this long in any case (the real service allows two
     /// hours per connection; clients reconnect and resume their session).
     pub ws_max_lifetime: std::time::Duration,
+    /// Header and body read timeouts, open connections per listener.
+    pub limits: crate::listen::Limits,
 }
 
 impl Default for Settings {
@@ -49,6 +51,7 @@ impl Default for Settings {
             // As the real service documents.
             ws_idle_timeout: std::time::Duration::from_secs(60),
             ws_max_lifetime: std::time::Duration::from_secs(2 * 60 * 60),
+            limits: crate::listen::Limits::default(),
         }
     }
 }

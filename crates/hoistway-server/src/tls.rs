@@ -10,9 +10,7 @@ use crate::state::AppState;
 use axum_server::tls_rustls::RustlsAcceptor;
 pub use axum_server::tls_rustls::RustlsConfig;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::path::Path;
-use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// Loads a PEM certificate chain and private key.
@@ -30,15 +28,7 @@ pub async fn run(
     tls: RustlsConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let handle = axum_server::Handle::<SocketAddr>::new();
-    let stopper = handle.clone();
-    tokio::spawn(async move {
-        shutdown.await;
-        stopper.graceful_shutdown(Some(Duration::from_secs(10)));
-    });
-    axum_server::Server::<SocketAddr>::from_listener(listener)
-        .acceptor(RustlsAcceptor::new(tls))
-        .handle(handle)
-        .serve(crate::app(state).into_make_service_with_connect_info::<SocketAddr>())
-        .await
+    let limits = state.settings.limits;
+    let acceptor = crate::listen::Limited::new(RustlsAcceptor::new(tls), &limits);
+    crate::serve_with(listener, state, acceptor, shutdown).await
 }
