@@ -179,7 +179,12 @@ async fn live_case_events_follow_the_role_table_and_the_portfolio() {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.json);
         let r = app
-            .call("GET", &format!("/api/v1/cases/{visible}"), Some(&operator), None)
+            .call(
+                "GET",
+                &format!("/api/v1/cases/{visible}"),
+                Some(&operator),
+                None,
+            )
             .await;
         assert_ne!(r.json["technician_id"].as_i64(), Some(tech_id), "{label}");
 
@@ -240,7 +245,12 @@ async fn live_case_events_follow_the_role_table_and_the_portfolio() {
         // What the stream named, the API shows; what it kept back, the API
         // hides (the manager's view of the hidden case is a 404).
         let r = app
-            .call("GET", &format!("/api/v1/cases/{hidden}"), Some(&manager), None)
+            .call(
+                "GET",
+                &format!("/api/v1/cases/{hidden}"),
+                Some(&manager),
+                None,
+            )
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{label}");
         app.t.cleanup().await;
