@@ -5,7 +5,9 @@
 //! - SMS through a provider webhook: a JSON POST carrying the dedupe key as
 //!   `Idempotency-Key`, so the provider drops a repeat;
 //! - push: into the portal's live stream of that user (Web Push over VAPID
-//!   is not implemented; push rows are delivered in-portal).
+//!   is not implemented; push rows are delivered in-portal). A push counts
+//!   as delivered only when an open stream of its user took it; otherwise
+//!   the attempt is recorded as failed and retried with backoff.
 //!
 //! A channel with no driver configured keeps its rows pending; a driver
 //! that fails schedules a retry with backoff. Nothing is dropped.
@@ -138,6 +140,30 @@ impl Drivers {
     }
 }
 
+/// What a push attempt records when its user has no open stream here.
+pub const NO_OPEN_STREAM: &str = "no open live stream of the user on this node";
+
+/// Hands a push row to the open live streams of its user (published in the
+/// user's own tenant, addressed to them alone). A push that no stream took
+/// is not delivered: it counts as a failed attempt and is retried with the
+/// usual backoff, so it arrives once its user has the portal open (the
+/// inbox shows it meanwhile).
+fn push(state: &AppState, n: &Notification) -> Result<bool, String> {
+    let event = LiveEvent::personal(
+        "notification",
+        n.user_id,
+        n.user_customer_id,
+        serde_json::json!({
+            "id": n.id, "event": n.event, "subject": n.subject, "body": n.body, "case_id": n.case_id,
+        }),
+    );
+    if state.live.deliver(event) {
+        Ok(true)
+    } else {
+        Err(NO_OPEN_STREAM.to_string())
+    }
+}
+
 /// Delivers what is due on every channel once.
 pub async fn deliver_due(state: &AppState, drivers: &Drivers) -> DeliveryRun {
     let mut run = DeliveryRun::default();
@@ -155,17 +181,7 @@ pub async fn deliver_due(state: &AppState, drivers: &Drivers) -> DeliveryRun {
             let outcome = match channel {
                 "email" => drivers.email(&n).await,
                 "sms" => drivers.sms(&n).await,
-                _ => {
-                    state.live.publish(LiveEvent {
-                        kind: "notification",
-                        customer_id: None,
-                        user_id: Some(n.user_id),
-                        payload: serde_json::json!({
-                            "id": n.id, "event": n.event, "subject": n.subject, "body": n.body, "case_id": n.case_id,
-                        }),
-                    });
-                    Ok(true)
-                }
+                _ => push(state, &n),
             };
             let labels = vec![("channel".to_string(), channel.to_string())];
             let now = state.clock.now();
@@ -182,7 +198,12 @@ pub async fn deliver_due(state: &AppState, drivers: &Drivers) -> DeliveryRun {
                 // No driver configured: put it back for later, untouched.
                 Ok(false) => notifications::release(&state.db, n.id).await,
                 Err(error) => {
-                    tracing::warn!(%error, channel, id = n.id, "delivery failed; will retry");
+                    if error == NO_OPEN_STREAM {
+                        // Routine: the user is not in the portal right now.
+                        tracing::debug!(id = n.id, "push waits for its user's stream");
+                    } else {
+                        tracing::warn!(%error, channel, id = n.id, "delivery failed; will retry");
+                    }
                     state
                         .metrics
                         .notifications_failed

@@ -69,7 +69,8 @@ async fn another_customers_rows_are_indistinguishable_from_missing_ones() {
             .await
             .json;
         // Event streams never end; what they carry is filtered per tenant by
-        // `LiveEvent::visible_to` (unit-tested there).
+        // `LiveEvent::visible_to` (unit-tested there; end to end in
+        // `tests/hardening_authz.rs`).
         let paths: Vec<String> = doc["paths"]
             .as_object()
             .unwrap()

@@ -163,6 +163,33 @@ pub async fn get(db: &Db, scope: &Scope, id: i64) -> Result<Building> {
     fetch(&db.pool, scope, id).await
 }
 
+/// The ids of the buildings a portfolio-limited `scope` shows; `None` when
+/// the scope is not limited to portfolios (every building of its tenant).
+/// Decided by the same condition as every building read.
+pub async fn visible_ids(
+    db: &Db,
+    scope: &Scope,
+) -> Result<Option<std::collections::BTreeSet<i64>>> {
+    if !matches!(
+        scope,
+        Scope::Customer {
+            portfolios: Some(_),
+            ..
+        }
+    ) {
+        return Ok(None);
+    }
+    let mut sql = Sql::new("SELECT b.id FROM buildings b WHERE 1=1");
+    restrict(&mut sql, scope, "b", Shape::Building);
+    let ids = sql
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| r.int("id"))
+        .collect::<Result<_, _>>()?;
+    Ok(Some(ids))
+}
+
 pub async fn list(db: &Db, scope: &Scope, f: &ListFilter) -> Result<Page<Building>> {
     f.only(
         "buildings",

@@ -228,6 +228,10 @@ pub struct Notification {
     pub event: String,
     pub channel: String,
     pub user_id: i64,
+    /// The customer the user belongs to (`None` for the provider's staff):
+    /// a push is published into that tenant's live stream.
+    #[serde(skip)]
+    pub user_customer_id: Option<i64>,
     /// Where to deliver: the user's e-mail or phone.
     #[serde(skip)]
     pub address: Option<String>,
@@ -252,6 +256,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Notification> {
         dedupe_key: format!("{event_key}/{user_id}/{channel}"),
         channel,
         user_id,
+        user_customer_id: r.opt_int("user_customer_id")?,
         address: r.opt_text("address")?,
         case_id: r.opt_int("case_id")?,
         subject: r.text("subject")?,
@@ -298,7 +303,7 @@ pub async fn claim(
             .push(")");
         if up.execute(&db.pool).await?.rows_affected() == 1 {
             let mut get = Sql::new(
-                "SELECT o.*, CASE WHEN o.channel = 'sms' THEN u.phone ELSE u.email END AS address FROM outbox o JOIN users u ON u.id = o.user_id WHERE o.id = ",
+                "SELECT o.*, CASE WHEN o.channel = 'sms' THEN u.phone ELSE u.email END AS address, u.customer_id AS user_customer_id FROM outbox o JOIN users u ON u.id = o.user_id WHERE o.id = ",
             );
             get.bind(id);
             claimed.push(from_row(&get.fetch_one(&db.pool).await?)?);
@@ -338,7 +343,7 @@ pub async fn for_user(
     after_id: i64,
     limit: i64,
 ) -> Result<Vec<Notification>> {
-    let mut sql = Sql::new("SELECT o.*, NULL AS address FROM outbox o WHERE o.user_id = ");
+    let mut sql = Sql::new("SELECT o.*, NULL AS address, u.customer_id AS user_customer_id FROM outbox o JOIN users u ON u.id = o.user_id WHERE o.user_id = ");
     sql.bind(user_id)
         .push(" AND o.id > ")
         .bind(after_id)

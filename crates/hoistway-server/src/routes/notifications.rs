@@ -4,6 +4,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
 use crate::extract::{Json, Query};
+use crate::live::{Next, Viewer};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
@@ -13,7 +14,6 @@ use hoistway_store::notifications::{self, Notification};
 use serde::{Deserialize, Serialize};
 use std::convert::Infallible;
 use std::time::Duration;
-use tokio::sync::broadcast::error::RecvError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -95,28 +95,28 @@ async fn inbox(
 }
 
 #[utoipa::path(get, path = "/api/v1/events", tag = "notifications",
-    responses((status = 200, description = "text/event-stream of change notices: `event: case_status` with `data: {\"number\",…}`"), (status = 401)))]
+    responses((status = 200, description = "text/event-stream of change notices the caller could read through the API (role, tenant, portfolio; a technician's own cases) and of their own push notifications: `event: case_status` with `data: {\"number\",…}`, `event: notification`"), (status = 401)))]
 async fn events(
     State(s): State<AppState>,
     caller: Caller,
-) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
-    let mut rx = s.live.subscribe();
-    let scope = caller.scope.clone();
-    let user_id = caller.user.id;
+) -> ApiResult<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>> {
+    // Who may hear what is fixed here, once: the role, the tenant and the
+    // buildings a portfolio-limited caller may see.
+    let buildings = hoistway_store::buildings::visible_ids(&s.db, &caller.scope).await?;
+    let viewer = Viewer::new(caller.user.id, caller.user.role, &caller.scope, buildings);
+    let mut sub = s.live.subscribe(viewer);
     let stream = async_stream::stream! {
         yield Ok(SseEvent::default().event("hello").data("{}"));
-        loop {
-            match rx.recv().await {
-                Ok(e) if e.visible_to(&scope, user_id) => {
+        while let Some(next) = sub.next().await {
+            match next {
+                Next::Event(e) => {
                     let data = serde_json::to_string(&e.payload).unwrap_or_default();
                     yield Ok(SseEvent::default().event(e.kind).data(data));
                 }
-                Ok(_) => {}
                 // Missed notices: tell the client to refetch what it shows.
-                Err(RecvError::Lagged(_)) => yield Ok(SseEvent::default().event("resync").data("{}")),
-                Err(RecvError::Closed) => break,
+                Next::Resync => yield Ok(SseEvent::default().event("resync").data("{}")),
             }
         }
     };
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
