@@ -175,3 +175,28 @@ async fn a_busy_connection_still_ends_at_its_maximum_lifetime() {
     assert!(started.elapsed() >= Duration::from_millis(1100));
     live.stop().await;
 }
+
+/// Issue #18 defect 11: a message over 64 KiB is answered with close code
+/// 1009 and a text frame that is not UTF-8 with 1007, not a bare TCP drop.
+#[tokio::test]
+async fn oversized_and_non_utf8_frames_close_with_1009_and_1007() {
+    let live = Live::start(TestDb::sqlite().await, IDLE).await;
+    let token = live.token(&live.callgiving()).await;
+
+    let mut ws = live.ws(&token).await;
+    ws.send_text(&"x".repeat(70 * 1024)).await;
+    let close = match ws.raw(Duration::from_secs(5)).await {
+        Some(Raw::Close(c)) => c,
+        other => panic!("expected a close frame, got {other:?}"),
+    };
+    assert_eq!(close.map(|c| u16::from(c.code)), Some(1009));
+
+    let mut ws = live.ws(&token).await;
+    ws.send_raw_text(&[b'{', 0xff, 0xfe, b'}']).await;
+    let close = match ws.raw(Duration::from_secs(5)).await {
+        Some(Raw::Close(c)) => c,
+        other => panic!("expected a close frame, got {other:?}"),
+    };
+    assert_eq!(close.map(|c| u16::from(c.code)), Some(1007));
+    live.stop().await;
+}

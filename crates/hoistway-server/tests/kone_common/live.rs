@@ -193,6 +193,16 @@ impl Ws {
         self.stream.send(Message::text(t)).await.unwrap();
     }
 
+    /// A text frame with `bytes` as they are (valid UTF-8 or not).
+    pub async fn send_raw_text(&mut self, bytes: &[u8]) {
+        use tokio_tungstenite::tungstenite::protocol::frame::{
+            coding::{Data, OpCode},
+            Frame,
+        };
+        let frame = Frame::message(bytes.to_vec(), OpCode::Data(Data::Text), true);
+        self.stream.send(Message::Frame(frame)).await.unwrap();
+    }
+
     pub async fn send_binary(&mut self, b: &[u8]) {
         self.stream.send(Message::binary(b.to_vec())).await.unwrap();
     }

@@ -191,7 +191,18 @@ async fn connection(mut socket: WebSocket, state: AppState, caller: ApiCaller) {
     loop {
         tokio::select! {
             msg = socket.recv() => {
-                let Some(Ok(msg)) = msg else { break };
+                let msg = match msg {
+                    Some(Ok(m)) => m,
+                    None => break,
+                    Some(Err(e)) => {
+                        // Say why before going: a bare TCP drop looks
+                        // like a network fault to the client (issue #18).
+                        if let Some((code, reason)) = close_for(&e) {
+                            close(&mut socket, code, reason).await;
+                        }
+                        break;
+                    }
+                };
                 deadline = Instant::now() + idle;
                 let replies = match msg {
                     Message::Text(t) => conn.handle(t.as_str()).await,
@@ -229,6 +240,26 @@ async fn connection(mut socket: WebSocket, state: AppState, caller: ApiCaller) {
         }
     }
     conn.closed();
+}
+
+/// The close frame a read error deserves: 1009 for a frame or message
+/// over [`MAX_FRAME`], 1007 for text that is not UTF-8; none when the
+/// connection itself is gone.
+fn close_for(e: &axum::Error) -> Option<(u16, &'static str)> {
+    use std::error::Error as _;
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = e.source();
+    while let Some(c) = cause {
+        if let Some(t) = c.downcast_ref::<tungstenite::Error>() {
+            return match t {
+                tungstenite::Error::Capacity(_) => Some((1009, "message too big")),
+                tungstenite::Error::Utf8(_) => Some((1007, "text frame is not valid UTF-8")),
+                tungstenite::Error::Protocol(_) => Some((1002, "protocol error")),
+                _ => None,
+            };
+        }
+        cause = c.source();
+    }
+    None
 }
 
 /// Starts the closing handshake and waits briefly for the client's answer.
