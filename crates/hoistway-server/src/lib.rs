@@ -23,6 +23,7 @@
 //!   WebSocket API at `/stream-v2`).
 //! - [`listen`]: connection timeouts and limits of both listeners.
 //! - [`tls`]: serving over HTTPS (rustls) beside plain HTTP.
+//! - [`transport`]: trusted proxies, `Secure` cookies and HSTS.
 //! - [`demo`]: the seeded demo fleet; [`demo_feed`]: its live twin telemetry;
 //!   [`demo_kone`]: its ready KONE API client.
 //! - [`jobs`]: background loops (SLA timers, notification delivery, the
@@ -53,6 +54,7 @@ pub mod second_factor;
 pub mod state;
 pub mod throttle;
 pub mod tls;
+pub mod transport;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::{self, Next};
@@ -159,6 +161,10 @@ pub fn app(state: AppState) -> Router {
             nul_guard::layer,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            transport::layer,
+        ))
         .with_state(state)
 }
 
@@ -201,6 +207,7 @@ pub async fn run(
         listener,
         state,
         listen::Limited::new(axum_server::accept::DefaultAcceptor, &limits),
+        false,
         shutdown,
     )
     .await
@@ -212,6 +219,7 @@ pub(crate) async fn serve_with<A>(
     listener: TcpListener,
     state: AppState,
     acceptor: A,
+    over_tls: bool,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()>
 where
@@ -238,7 +246,11 @@ where
         .acceptor(acceptor)
         .handle(handle);
     listen::configure(server.http_builder(), &limits);
+    let mut router = app(state);
+    if over_tls {
+        router = router.layer(axum::Extension(transport::OverTls));
+    }
     server
-        .serve(app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .serve(router.into_make_service_with_connect_info::<SocketAddr>())
         .await
 }

@@ -17,8 +17,13 @@ use std::sync::Arc;
 pub struct Settings {
     /// How long a sign-in lasts.
     pub session_ttl: chrono::Duration,
-    /// Mark cookies `Secure` (set when serving over TLS).
+    /// Treat every request as HTTPS: `Secure` cookies and HSTS (behind a
+    /// TLS-terminating proxy that sends no `X-Forwarded-Proto`). Requests of
+    /// the TLS listener are always treated so (see [`crate::transport`]).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto`
+    /// are believed (addresses or networks).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Largest accepted request body, bytes.
     pub body_limit: usize,
     /// Connected equipment: offline threshold, retention, command timeout.
@@ -44,6 +49,7 @@ impl Default for Settings {
         Self {
             session_ttl: chrono::Duration::hours(12),
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
             body_limit: 1024 * 1024,
             connected: ConnectedSettings::default(),
             api_token_secret: None,

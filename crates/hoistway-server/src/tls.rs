@@ -30,5 +30,5 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let limits = state.settings.limits;
     let acceptor = crate::listen::Limited::new(RustlsAcceptor::new(tls), &limits);
-    crate::serve_with(listener, state, acceptor, shutdown).await
+    crate::serve_with(listener, state, acceptor, true, shutdown).await
 }

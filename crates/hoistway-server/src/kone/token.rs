@@ -111,8 +111,61 @@ pub struct TokenResponse {
     pub scope: String,
 }
 
-/// The application named by `Authorization: Basic base64(id:secret)`.
-async fn basic_client(state: &AppState, headers: &HeaderMap) -> KoneResult<ApiClient> {
+/// The application named by `Authorization: Basic base64(id:secret)`,
+/// with the sign-in throttle's limits: a client id and an address that
+/// keep failing are locked for a while (429), so secrets cannot be guessed
+/// at line rate (issue #18).
+async fn basic_client(
+    state: &AppState,
+    headers: &HeaderMap,
+    address: Option<std::net::IpAddr>,
+) -> KoneResult<ApiClient> {
+    use crate::throttle::{PER_ACCOUNT, PER_ADDRESS};
+    let now = state.clock.now();
+    let address_key = address.map(|a| format!("kone-address:{a}"));
+    let locked = |key: &str, limit| state.throttle.locked_for(key, limit, now);
+    if let Some(wait) = address_key.as_deref().and_then(|k| locked(k, PER_ADDRESS)) {
+        return Err(too_many(wait));
+    }
+    let claimed = claimed_id(headers);
+    let client_key = claimed.as_deref().map(|id| format!("kone-client:{id}"));
+    if let Some(wait) = client_key.as_deref().and_then(|k| locked(k, PER_ACCOUNT)) {
+        return Err(too_many(wait));
+    }
+    let checked = check_basic(state, headers).await;
+    match &checked {
+        Ok(_) => {
+            if let Some(k) = &client_key {
+                state.throttle.clear(k);
+            }
+        }
+        Err(e) if e.status == StatusCode::UNAUTHORIZED => {
+            for k in [&address_key, &client_key].into_iter().flatten() {
+                state.throttle.fail(k, now);
+            }
+        }
+        Err(_) => {}
+    }
+    checked
+}
+
+fn too_many(wait_seconds: u64) -> KoneError {
+    KoneError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!("too many failed attempts: try again in {wait_seconds} s"),
+    )
+}
+
+/// The client id a Basic header names, checked or not.
+fn claimed_id(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (_, encoded) = value.trim().split_once(' ')?;
+    let decoded = STANDARD.decode(encoded.trim()).ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    Some(text.split_once(':')?.0.to_string())
+}
+
+async fn check_basic(state: &AppState, headers: &HeaderMap) -> KoneResult<ApiClient> {
     let refuse = || KoneError::unauthorized("invalid client credentials");
     let value = headers
         .get(header::AUTHORIZATION)
@@ -213,6 +266,7 @@ pub async fn grant(state: &AppState, client: &ApiClient, requested: &str) -> Kon
 /// `POST /api/v2/oauth2/token`: client credentials in, bearer token out.
 pub async fn issue(
     State(state): State<AppState>,
+    connect: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> KoneResult<Json<TokenResponse>> {
@@ -230,7 +284,7 @@ pub async fn issue(
             "send the body as application/x-www-form-urlencoded",
         ));
     }
-    let client = basic_client(&state, &headers).await?;
+    let client = basic_client(&state, &headers, connect.map(|c| c.0 .0.ip())).await?;
     let form: TokenForm = serde_urlencoded::from_bytes(&body)
         .map_err(|e| KoneError::bad_request(format!("malformed form body: {e}")))?;
     match form.grant_type.as_deref() {

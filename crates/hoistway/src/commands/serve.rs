@@ -79,7 +79,8 @@ pub async fn bind_tls(kone: &KoneArgs) -> anyhow::Result<Option<Tls>> {
 }
 
 /// `settings` with the WebSocket idle timeout and maximum lifetime of
-/// `kone`, each checked to lie in (0, 86400] seconds.
+/// `kone`, each checked to lie in (0, 86400] seconds, and the reverse-proxy
+/// settings of the environment.
 pub fn with_ws_limits(kone: &KoneArgs, settings: Settings) -> anyhow::Result<Settings> {
     let seconds = |value: f64, flag: &str| {
         anyhow::ensure!(
@@ -88,9 +89,20 @@ pub fn with_ws_limits(kone: &KoneArgs, settings: Settings) -> anyhow::Result<Set
         );
         Ok(Duration::from_secs_f64(value))
     };
+    // Behind a reverse proxy: which proxies' X-Forwarded-For/-Proto to
+    // believe, and whether to treat every request as HTTPS.
+    let trusted_proxies = match std::env::var("HOISTWAY_TRUSTED_PROXIES") {
+        Ok(text) => hoistway_server::transport::parse_proxies(&text)
+            .map_err(|e| anyhow::anyhow!("HOISTWAY_TRUSTED_PROXIES: {e}"))?,
+        Err(_) => Vec::new(),
+    };
+    let secure_cookies = std::env::var("HOISTWAY_SECURE_COOKIES")
+        .is_ok_and(|v| matches!(v.as_str(), "1" | "true" | "yes"));
     Ok(Settings {
         ws_idle_timeout: seconds(kone.ws_idle_timeout, "--ws-idle-timeout")?,
         ws_max_lifetime: seconds(kone.ws_max_lifetime, "--ws-max-lifetime")?,
+        trusted_proxies,
+        secure_cookies: secure_cookies || settings.secure_cookies,
         ..settings
     })
 }
