@@ -139,9 +139,13 @@ pub fn spawn(
             let mut batch = Prepared::default();
             for (unit, payload) in &per_unit {
                 if let Some(r) = refs.get(*unit) {
-                    state
-                        .connected
-                        .prepare(r, payload.as_bytes(), "demo", &mut batch);
+                    state.connected.prepare(
+                        r,
+                        payload.as_bytes(),
+                        "demo",
+                        state.clock.now(),
+                        &mut batch,
+                    );
                 }
             }
             if batch.is_empty() {

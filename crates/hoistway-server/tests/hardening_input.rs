@@ -103,44 +103,7 @@ async fn a_nul_telemetry_line_is_a_dead_letter_and_the_batch_is_kept() {
     for t in TestDb::all().await {
         let label = t.label;
         let app = TestApp::on(t).await;
-        let admin = app.admin_token().await;
-        let c = app
-            .call(
-                "POST",
-                "/api/v1/customers",
-                Some(&admin),
-                Some(json!({"name": "Owner"})),
-            )
-            .await;
-        let b = app
-            .call(
-                "POST",
-                "/api/v1/buildings",
-                Some(&admin),
-                Some(
-                    json!({"customer_id": c.json["id"], "name": "Tower", "address": "Main St 1",
-                    "country": "FI", "timezone": "Europe/Helsinki"}),
-                ),
-            )
-            .await;
-        let u = app
-            .call(
-                "POST",
-                "/api/v1/units",
-                Some(&admin),
-                Some(json!({"building_id": b.json["id"], "kind": "elevator", "equipment_number": "ken:4200001"})),
-            )
-            .await;
-        let unit_id = u.json["id"].as_i64().unwrap();
-        let issued = app
-            .call(
-                "POST",
-                &format!("/api/v1/units/{unit_id}/devices"),
-                Some(&admin),
-                Some(json!({"label": "gw"})),
-            )
-            .await;
-        let token = issued.json["token"].as_str().unwrap().to_string();
+        let token = device_token(&app).await;
         let ts = app.clock.now().to_rfc3339();
         let event = |seq: u64, kind: &str, extra: serde_json::Value| {
             let mut ev = json!({"v": 1, "unit": "ken:4200001", "ts": ts, "seq": seq, "kind": kind});
@@ -272,4 +235,92 @@ async fn failures_from_one_address_do_not_lock_everyone_behind_it() {
         StatusCode::TOO_MANY_REQUESTS,
         "the guessed account locks"
     );
+}
+
+/// A connected unit `ken:4200001` and its device token.
+async fn device_token(app: &TestApp) -> String {
+    let admin = app.admin_token().await;
+    let c = app
+        .call(
+            "POST",
+            "/api/v1/customers",
+            Some(&admin),
+            Some(json!({"name": "Owner"})),
+        )
+        .await;
+    let b = app
+        .call(
+            "POST",
+            "/api/v1/buildings",
+            Some(&admin),
+            Some(
+                json!({"customer_id": c.json["id"], "name": "Tower", "address": "Main St 1",
+                "country": "FI", "timezone": "Europe/Helsinki"}),
+            ),
+        )
+        .await;
+    let u = app
+        .call(
+            "POST",
+            "/api/v1/units",
+            Some(&admin),
+            Some(json!({"building_id": b.json["id"], "kind": "elevator", "equipment_number": "ken:4200001"})),
+        )
+        .await;
+    let unit_id = u.json["id"].as_i64().unwrap();
+    let issued = app
+        .call(
+            "POST",
+            &format!("/api/v1/units/{unit_id}/devices"),
+            Some(&admin),
+            Some(json!({"label": "gw"})),
+        )
+        .await;
+    let token = issued.json["token"].as_str().unwrap().to_string();
+    token
+}
+
+/// Defect 5: an event dated far from the server's clock (a device whose
+/// clock reset to 1970, or one saying 2099) is a dead letter naming `ts`;
+/// the events in the window are kept.
+#[tokio::test]
+async fn events_outside_the_clock_window_are_dead_letters() {
+    for t in TestDb::all().await {
+        let label = t.label;
+        let app = TestApp::on(t).await;
+        let token = device_token(&app).await;
+        let now = app.clock.now();
+        let line = |seq: u64, ts: chrono::DateTime<chrono::Utc>| {
+            json!({"v": 1, "unit": "ken:4200001", "ts": ts.to_rfc3339(), "seq": seq,
+                   "kind": "status", "mode": "normal", "available": true})
+            .to_string()
+        };
+        let body = [
+            line(1, now - chrono::Duration::hours(3)),
+            line(2, chrono::DateTime::from_timestamp(0, 0).unwrap()),
+            line(3, now + chrono::Duration::days(365 * 70)),
+            line(4, now + chrono::Duration::minutes(1)),
+        ]
+        .join("\n");
+        let req = Request::builder()
+            .method("POST")
+            .uri("/api/v1/telemetry")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/x-ndjson")
+            .body(Body::from(body))
+            .unwrap();
+        let r = app.raw(req).await;
+        assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.json);
+        assert_eq!(r.json["accepted"], 2, "{label}: {}", r.json);
+        assert_eq!(r.json["rejected"], 2, "{label}: {}", r.json);
+        for e in r.json["errors"].as_array().unwrap() {
+            let m = e["message"].as_str().unwrap();
+            assert!(m.starts_with("field `ts`"), "{label}: {m}");
+        }
+        let dead = hoistway_store::telemetry::recent_dead_letters(&app.t.db, 10)
+            .await
+            .unwrap();
+        assert_eq!(dead.len(), 2, "{label}");
+        assert!(dead.iter().all(|d| d.reason.contains("accepted window")));
+    }
 }

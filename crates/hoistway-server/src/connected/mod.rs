@@ -51,6 +51,14 @@ pub struct ConnectedSettings {
     /// Failure-risk model loaded at start (`serve --risk-model FILE`, as
     /// written by `hoistway train`); `None` keeps the shipped model.
     pub risk_model: Option<hoistway_analytics::risk::Model>,
+    /// Events dated more than this before the server's clock are dead
+    /// letters (a device with a reset clock sends 1970; buffered events
+    /// of a device offline for days are still taken).
+    pub accept_behind: chrono::Duration,
+    /// ... and more than this after it (an event dated 2099 would keep a
+    /// unit `online` until 2099). The demo widens it: its twin's clock
+    /// runs ahead at `--speed`.
+    pub accept_ahead: chrono::Duration,
 }
 
 impl Default for ConnectedSettings {
@@ -61,6 +69,8 @@ impl Default for ConnectedSettings {
             command_timeout: chrono::Duration::seconds(60),
             ingest_body_limit: 8 * 1024 * 1024,
             risk_model: None,
+            accept_behind: chrono::Duration::days(30),
+            accept_ahead: chrono::Duration::minutes(5),
         }
     }
 }

@@ -203,9 +203,13 @@ async fn decode_into(state: &AppState, messages: &[(Instant, Publish)], stage: &
                 };
                 match unit {
                     Some(u) => {
-                        state
-                            .connected
-                            .prepare(&u, &p.payload, &source, &mut stage.prepared);
+                        state.connected.prepare(
+                            &u,
+                            &p.payload,
+                            &source,
+                            state.clock.now(),
+                            &mut stage.prepared,
+                        );
                         count(state, "ingested");
                     }
                     None => {

@@ -264,8 +264,18 @@ impl Pipeline {
 
     /// Decodes an NDJSON payload (one or more events) sent for `unit` and
     /// adds its events and refused lines to `out`. `source` names where it
-    /// came from in dead letters (`http`, `mqtt:<topic>`).
-    pub fn prepare(&self, unit: &UnitRef, payload: &[u8], source: &str, out: &mut Prepared) {
+    /// came from in dead letters (`http`, `mqtt:<topic>`). Events dated
+    /// outside the accepted window around `now` are refused.
+    pub fn prepare(
+        &self,
+        unit: &UnitRef,
+        payload: &[u8],
+        source: &str,
+        now: DateTime<Utc>,
+        out: &mut Prepared,
+    ) {
+        let earliest = now - self.settings.accept_behind;
+        let latest = now + self.settings.accept_ahead;
         self.remember(unit);
         let id_text = unit.unit_id.to_string();
         let key = UnitKey::parse(&id_text).expect("a decimal id is a valid unit key");
@@ -288,6 +298,15 @@ impl Pipeline {
                     }
                     if i64::try_from(ev.seq).is_err() {
                         return Err(format!("field `seq`: {} is above {}", ev.seq, i64::MAX));
+                    }
+                    if ev.ts_ms < earliest.timestamp_millis() || ev.ts_ms > latest.timestamp_millis() {
+                        let shown = DateTime::<Utc>::from_timestamp_millis(ev.ts_ms)
+                            .map_or_else(|| ev.ts_ms.to_string(), |t| t.to_rfc3339());
+                        return Err(format!(
+                            "field `ts`: {shown} is outside the accepted window {} to {} (check the device's clock)",
+                            earliest.to_rfc3339(),
+                            latest.to_rfc3339()
+                        ));
                     }
                     Ok(ev)
                 });

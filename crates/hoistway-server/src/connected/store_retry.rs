@@ -233,10 +233,11 @@ mod tests {
         let mut out = Prepared::default();
         for (i, mark) in lines.iter().enumerate() {
             let line = format!(
-                r#"{{"v":1,"unit":"7","seq":{},"ts":"2026-01-01T00:00:00Z","kind":"status","mode":"normal","available":true,"mark":"{mark}"}}"#,
-                i + 1
+                r#"{{"v":1,"unit":"7","seq":{},"ts":"{}","kind":"status","mode":"normal","available":true,"mark":"{mark}"}}"#,
+                i + 1,
+                Utc::now().to_rfc3339()
             );
-            pipeline.prepare(&unit, line.as_bytes(), "mqtt:t", &mut out);
+            pipeline.prepare(&unit, line.as_bytes(), "mqtt:t", Utc::now(), &mut out);
         }
         out
     }

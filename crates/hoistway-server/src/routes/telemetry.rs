@@ -61,7 +61,8 @@ async fn ingest(
     };
     let mut batch = Prepared::default();
     batch.received_at(received);
-    s.connected.prepare(&unit, &bytes, "http", &mut batch);
+    s.connected
+        .prepare(&unit, &bytes, "http", s.clock.now(), &mut batch);
     let report = s
         .connected
         .commit(&s.db, &s.metrics, s.clock.now(), &batch)

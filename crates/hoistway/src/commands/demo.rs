@@ -93,7 +93,12 @@ pub async fn run(
             "  Equipment and service-info endpoints need HTTPS: hoistway dev-cert --out-dir certs, then demo --tls-cert certs/cert.pem --tls-key certs/key.pem"
         ),
     }
-    let settings = with_ws_limits(&kone, Settings::default())?;
+    let mut settings = with_ws_limits(&kone, Settings::default())?;
+    // The twin's clock runs ahead of the server's at `--speed`: its events
+    // are "from the future" by design, so the demo accepts them.
+    if speed > 1.0 {
+        settings.connected.accept_ahead = chrono::Duration::days(3650);
+    }
     let state = AppState::new(db, clock, settings);
     start_jobs(config, &state)?;
     let scheduler = hoistway_server::jobs::spawn_maintenance_scheduler(state.clone());
