@@ -40,6 +40,7 @@ pub mod demo_kone;
 pub mod demo_maintenance;
 pub mod error;
 pub mod extract;
+pub mod fuzz;
 pub mod idempotency;
 pub mod jobs;
 pub mod kone;

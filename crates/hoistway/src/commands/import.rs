@@ -147,3 +147,74 @@ fn row_to_input(
     }
     serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| e.to_string())
 }
+
+/// Fuzz target of the CSV import (see `hoistway_server::fuzz`): any bytes
+/// parse into rows that are each a unit input or a reason, never a panic.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn csv_like() -> impl Strategy<Value = Vec<u8>> {
+        let header = prop::sample::subsequence(
+            vec![
+                "building",
+                "building_id",
+                "kind",
+                "equipment_number",
+                "name",
+                "floors_served",
+                "rise_m",
+                "connected",
+                "install_date",
+                "takeover_date",
+                "x",
+            ],
+            0..8,
+        );
+        let cell = prop_oneof![
+            "[0-9.-]{0,6}",
+            "\\PC{0,10}",
+            Just("\"a,\"\"b\"\"\"".to_string()),
+            Just("Tower".to_string()),
+            Just("yes".to_string()),
+            Just("elevator".to_string()),
+        ];
+        prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..300),
+            (
+                header,
+                prop::collection::vec(prop::collection::vec(cell, 0..9), 0..6)
+            )
+                .prop_map(|(h, rows)| {
+                    let mut text = h.join(",");
+                    for r in rows {
+                        text.push('\n');
+                        text.push_str(&r.join(","));
+                    }
+                    text.into_bytes()
+                }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(hoistway_server::fuzz::cases(3_000)))]
+
+        #[test]
+        fn rows_become_inputs_or_reasons(bytes in csv_like()) {
+            let by_name = HashMap::from([("tower".to_string(), 1_i64)]);
+            let mut reader = csv::ReaderBuilder::new()
+                .trim(csv::Trim::All)
+                .flexible(false)
+                .from_reader(bytes.as_slice());
+            let Ok(headers) = reader.headers().cloned() else { return Ok(()) };
+            for record in reader.records() {
+                let Ok(record) = record else { continue };
+                match row_to_input(&headers, &record, &by_name) {
+                    Ok(input) => prop_assert!(input.building_id == 1 || headers.iter().any(|h| h == "building_id")),
+                    Err(reason) => prop_assert!(!reason.is_empty()),
+                }
+            }
+        }
+    }
+}

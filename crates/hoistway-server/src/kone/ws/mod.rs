@@ -19,6 +19,8 @@
 
 pub mod common;
 pub mod frames;
+#[cfg(test)]
+mod fuzz;
 pub mod lift_call;
 pub mod monitoring;
 pub mod session;
