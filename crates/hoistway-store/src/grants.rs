@@ -61,6 +61,7 @@ pub struct GrantInput {
 
 /// Filters of the grant list.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct GrantFilter {
     pub cursor: Option<String>,

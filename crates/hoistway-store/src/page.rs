@@ -21,6 +21,7 @@ pub struct Page<T> {
 /// Query parameters of every list endpoint. Each entity applies the filters
 /// that mean something for it and refuses the others.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListFilter {
     /// Id of the last item of the previous page.

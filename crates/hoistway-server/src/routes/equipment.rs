@@ -126,6 +126,7 @@ pub fn status_from(s: &AppState, id: i64, st: Option<live::LiveState>) -> UnitSt
 
 /// Query of `GET /units/{id}/rollups`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RollupQuery {
     /// `hour` (default) or `day`.

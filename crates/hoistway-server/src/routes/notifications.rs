@@ -57,6 +57,7 @@ async fn put_preferences(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct InboxQuery {
     /// Id of the last notification already seen.

@@ -92,6 +92,7 @@ pub struct Case {
 
 /// Query parameters of the case list.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CaseFilter {
     pub cursor: Option<String>,

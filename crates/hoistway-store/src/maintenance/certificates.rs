@@ -59,6 +59,7 @@ pub struct CertificateInput {
 
 /// Query parameters of the certificate list.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CertificateFilter {
     pub cursor: Option<String>,

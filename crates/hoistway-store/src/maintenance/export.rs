@@ -20,6 +20,7 @@ pub const MAX_DAYS: i64 = 731;
 
 /// Query parameters of the export.
 #[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ExportFilter {
     /// First day, YYYY-MM-DD.

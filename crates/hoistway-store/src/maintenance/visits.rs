@@ -53,6 +53,7 @@ pub struct Visit {
 
 /// Query parameters of `GET /api/v1/visits`.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct VisitFilter {
     /// From the previous page's `next_cursor`.

@@ -1,0 +1,65 @@
+//! Issue #18: the OpenAPI document describes the wire. Query parameters
+//! are documented `in: query`, never as path parameters the path does not
+//! have.
+
+#[test]
+fn every_path_parameter_is_in_its_path_template() {
+    let doc = serde_json::to_value(hoistway_server::openapi()).unwrap();
+    let mut wrong = Vec::new();
+    let mut query = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for p in op["parameters"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                let name = p["name"].as_str().unwrap();
+                match p["in"].as_str() {
+                    Some("path") if !path.contains(&format!("{{{name}}}")) => {
+                        wrong.push(format!("{method} {path}: {name}"))
+                    }
+                    Some("query") => query += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} misplaced: {wrong:?}", wrong.len());
+    assert!(
+        query > 50,
+        "list filters are documented as query parameters ({query})"
+    );
+}
+
+/// Enum values in the document are the wire's (snake_case), not the Rust
+/// variant names (`ProviderAdmin`).
+#[test]
+fn enum_values_are_the_wire_names() {
+    let doc = serde_json::to_value(hoistway_server::openapi()).unwrap();
+    let mut pascal = Vec::new();
+    fn walk(v: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(values) = m.get("enum").and_then(|e| e.as_array()) {
+                    for e in values.iter().filter_map(|e| e.as_str()) {
+                        if e.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+                            out.push(format!("{at}: {e}"));
+                        }
+                    }
+                }
+                for (k, v) in m {
+                    walk(v, &format!("{at}/{k}"), out);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| walk(v, at, out)),
+            _ => {}
+        }
+    }
+    walk(&doc["components"], "components", &mut pascal);
+    assert!(
+        pascal.is_empty(),
+        "{} PascalCase enum values: {pascal:?}",
+        pascal.len()
+    );
+}
