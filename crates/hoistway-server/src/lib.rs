@@ -90,9 +90,73 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// Documents the answers every operation can give whatever its handler
+/// says: 400 (bad JSON, query or path: an id over i64, NUL in text), 401
+/// (no or a dead session), 404 (a path with an id), 413 and 415 (a body too
+/// large or of the wrong type), all in the one error shape.
+struct SharedErrors;
+
+impl utoipa::Modify for SharedErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, Response};
+        let response = |description: &str| -> RefOr<Response> {
+            let value = serde_json::json!({
+                "description": description,
+                "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {"error": {
+                        "type": "object",
+                        "required": ["code", "message"],
+                        "properties": {
+                            "code": {"type": "string"},
+                            "field": {"type": "string"},
+                            "message": {"type": "string"}
+                        }
+                    }}
+                }}}
+            });
+            RefOr::T(serde_json::from_value(value).expect("a valid response object"))
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let has_id = path.contains('{');
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let has_body = op.request_body.is_some();
+                let mut add = |status: &str, description: &str| {
+                    op.responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| response(description));
+                };
+                add(
+                    "400",
+                    "The request is malformed; `field` names the culprit.",
+                );
+                add("401", "Not signed in, or the session has ended.");
+                if has_id {
+                    add("404", "No such resource visible to the caller.");
+                }
+                if has_body {
+                    add("413", "The body is larger than the limit.");
+                    add("415", "The body is not of the documented content type.");
+                }
+            }
+        }
+    }
+}
+
 /// The OpenAPI document and the API router, built from the same handlers.
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::auth::router())
         .merge(routes::registry::router())
         .merge(routes::invoices::router())
@@ -115,7 +179,10 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::devices::router())
         .merge(routes::equipment::router())
         .merge(routes::api_clients::router())
-        .split_for_parts()
+        .split_for_parts();
+    // After the merge: the routers' operations exist only now.
+    utoipa::Modify::modify(&SharedErrors, &mut doc);
+    (router, doc)
 }
 
 /// The OpenAPI document (also served at `/api/v1/openapi.json`).

@@ -63,3 +63,23 @@ fn enum_values_are_the_wire_names() {
         pascal.len()
     );
 }
+
+/// Every operation documents the shared error answers.
+#[test]
+fn every_operation_documents_400_401_and_404_where_it_has_an_id() {
+    let doc = serde_json::to_value(hoistway_server::openapi()).unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            for status in ["400", "401"] {
+                assert!(responses.contains_key(status), "{method} {path}: {status}");
+            }
+            if path.contains('{') {
+                assert!(responses.contains_key("404"), "{method} {path}: 404");
+            }
+            if op.get("requestBody").is_some() {
+                assert!(responses.contains_key("415"), "{method} {path}: 415");
+            }
+        }
+    }
+}
