@@ -182,7 +182,49 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts();
     // After the merge: the routers' operations exist only now.
     utoipa::Modify::modify(&SharedErrors, &mut doc);
-    (router, doc)
+    (router, with_patch_bodies(doc))
+}
+
+/// A PATCH takes any subset of its resource's fields, so each PATCH body
+/// that points at a create schema `X` points at `XPatch` instead: the same
+/// properties, none required.
+fn with_patch_bodies(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::schema::{Ref, Schema};
+    use utoipa::openapi::RefOr;
+    let mut patches = Vec::new();
+    for item in doc.paths.paths.values_mut() {
+        let Some(body) = item.patch.as_mut().and_then(|op| op.request_body.as_mut()) else {
+            continue;
+        };
+        for content in body.content.values_mut() {
+            let Some(RefOr::Ref(r)) = &mut content.schema else {
+                continue;
+            };
+            let Some(name) = r
+                .ref_location
+                .strip_prefix("#/components/schemas/")
+                .filter(|n| !n.ends_with("Patch"))
+                .map(str::to_string)
+            else {
+                continue;
+            };
+            *r = Ref::from_schema_name(format!("{name}Patch"));
+            patches.push(name);
+        }
+    }
+    if let Some(components) = doc.components.as_mut() {
+        for name in patches {
+            let Some(RefOr::T(Schema::Object(o))) = components.schemas.get(&name) else {
+                continue;
+            };
+            let mut patch = o.clone();
+            patch.required.clear();
+            components
+                .schemas
+                .insert(format!("{name}Patch"), RefOr::T(Schema::Object(patch)));
+        }
+    }
+    doc
 }
 
 /// The OpenAPI document (also served at `/api/v1/openapi.json`).
