@@ -383,25 +383,7 @@ async fn a_message_that_will_not_store_is_dead_lettered_and_ingest_moves_on() {
         let db = t.db.clone();
         let (ids, numbers) = two_units(&db).await;
         let (user_a, token_a) = issue(&t.url, ids[0]);
-        let dir = tempfile::tempdir().unwrap();
-        let mqtt_port = free_port();
-        run(
-            hoistway().args([
-                "mqtt",
-                "acl",
-                "--out-dir",
-                dir.path().to_str().unwrap(),
-                "--port",
-                &mqtt_port.to_string(),
-                "--server-password-stdin",
-                "--database-url",
-                &t.url,
-            ]),
-            "server-secret\n",
-        );
-        let _broker = mosquitto(dir.path(), mqtt_port);
-        let http = free_port();
-        let _server = serve(&t.url, http, mqtt_port, "server-secret");
+        let (_dir, _broker, mqtt_port, http, _server) = broker_and_server(&t.url);
         let (a, _inbox) = device(mqtt_port, "device-a", &user_a, &token_a).await;
         let topic = format!("hoistway/v1/units/{}/telemetry", ids[0]);
         let status = |seq: u64, extra: &str| {

@@ -296,3 +296,29 @@ impl HttpClient {
         self.request("GET", Some(token), path, "").await
     }
 }
+
+/// A private Mosquitto with the ACL of `hoistway mqtt acl` for every device
+/// in `url`'s database, and a server on it: (broker files, broker, broker
+/// port, HTTP port, server).
+pub fn broker_and_server(url: &str) -> (tempfile::TempDir, Proc, u16, u16, Proc) {
+    let dir = tempfile::tempdir().unwrap();
+    let mqtt_port = free_port();
+    run(
+        hoistway().args([
+            "mqtt",
+            "acl",
+            "--out-dir",
+            dir.path().to_str().unwrap(),
+            "--port",
+            &mqtt_port.to_string(),
+            "--server-password-stdin",
+            "--database-url",
+            url,
+        ]),
+        "server-secret\n",
+    );
+    let broker = mosquitto(dir.path(), mqtt_port);
+    let http = free_port();
+    let server = serve(url, http, mqtt_port, "server-secret");
+    (dir, broker, mqtt_port, http, server)
+}
