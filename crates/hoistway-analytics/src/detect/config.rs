@@ -23,6 +23,13 @@ pub struct AnalyticsConfig {
     /// must fall below to clear.
     pub motor_temp_limit_c: f64,
     pub motor_temp_clear_c: f64,
+    /// Rise (°C) of the recent median over the motor's own baseline below
+    /// which the statistical detector does not raise: duty and ambient
+    /// move a motor's temperature by several degrees in normal service.
+    pub motor_temp_rise_c: f64,
+    /// Minutes of event time every source of a finding must stay quiet
+    /// before it clears (sustained recovery, no flapping).
+    pub clear_after_min: u32,
     /// Vibration (mm/s RMS) that raises, and the level that clears.
     pub vibration_limit_mm_s: f64,
     pub vibration_clear_mm_s: f64,
@@ -54,6 +61,8 @@ impl Default for AnalyticsConfig {
             reopens_per_hour: 20,
             motor_temp_limit_c: 95.0,
             motor_temp_clear_c: 85.0,
+            motor_temp_rise_c: 12.0,
+            clear_after_min: 120,
             vibration_limit_mm_s: 7.1,
             vibration_clear_mm_s: 4.5,
             braking_min_mm_per_mps: 400.0,
@@ -71,7 +80,7 @@ impl Default for AnalyticsConfig {
                 ..upper
             },
             motor_temp: DetectorConfig {
-                min_scale: 0.5,
+                min_scale: 2.0,
                 seasonal: true,
                 ..upper
             },

@@ -90,6 +90,11 @@ pub struct UnitAnalytics {
     faults: [WindowCounter<6>; FAULT_KINDS.len()],
     /// Open findings: 0 closed, else `1 + Severity as u8`.
     open: [u8; FindingKind::ALL.len()],
+    /// Per kind, the event-time minute since which every source of the open
+    /// finding has been quiet (0: not quiet). A finding clears only after
+    /// [`AnalyticsConfig::clear_after_min`] of sustained recovery, so a
+    /// signal hovering at its threshold does not flap.
+    quiet_since_min: [u32; FindingKind::ALL.len()],
     motor_hot: bool,
     vibration_high: bool,
     braking_bad: bool,
@@ -112,6 +117,33 @@ fn sev_of(code: u8) -> Option<Severity> {
         2 => Some(Severity::Major),
         3 => Some(Severity::Critical),
         _ => None,
+    }
+}
+
+/// What "recovered" means for a kind, in plain words.
+fn recovery_text(kind: FindingKind) -> &'static str {
+    match kind {
+        K::DoorWear => "door close time back to the unit's baseline",
+        K::DoorReopens => "door reopens back to normal",
+        K::LevellingDrift => "levelling error and re-levellings back to normal",
+        K::MotorOverheat => "motor temperature back to normal",
+        K::TripSlowdown => "trip times back to the unit's baseline",
+        K::Vibration => "vibration back below the clear level",
+        K::EscalatorBraking => "braking distance within limits",
+        K::Entrapment | K::EmergencyPhone => "alarm reset at the unit",
+        K::Offline => "telemetry arriving again",
+        K::FailureRisk => "failure-risk score back to normal",
+        _ => "no fault of this family for 24 hours",
+    }
+}
+
+/// `90` → "1 h 30 min", `120` → "2 hours".
+fn hours_text(min: u32) -> String {
+    match (min / 60, min % 60) {
+        (0, m) => format!("{m} minutes"),
+        (1, 0) => "1 hour".to_owned(),
+        (h, 0) => format!("{h} hours"),
+        (h, m) => format!("{h} h {m} min"),
     }
 }
 
@@ -155,6 +187,7 @@ impl UnitAnalytics {
             reopens: WindowCounter::new((HOUR_MS / 12) as u32),
             faults: std::array::from_fn(|_| WindowCounter::new((4 * HOUR_MS) as u32)),
             open: [0; FindingKind::ALL.len()],
+            quiet_since_min: [0; FindingKind::ALL.len()],
             motor_hot: false,
             vibration_high: false,
             braking_bad: false,
@@ -369,26 +402,63 @@ impl UnitAnalytics {
             && self.faults[fault_slot(K::LevellingDrift)].total(now) == 0
     }
 
-    /// Clears kinds whose every source has gone quiet by `c.ts_ms`.
+    /// Whether every source of an open `kind` is quiet at `now`; `None` for
+    /// kinds that clear on an explicit event instead (alarm reset, telemetry
+    /// back, a calm day's risk score).
+    fn quiet(&self, kind: FindingKind, now: i64, cfg: &AnalyticsConfig) -> Option<bool> {
+        Some(match kind {
+            K::Entrapment | K::EmergencyPhone | K::Offline | K::FailureRisk => return None,
+            K::DoorWear => !self.door_close.is_alarmed(),
+            K::DoorReopens => self.reopens.total(now) < cfg.reopens_per_hour.div_ceil(2),
+            K::LevellingDrift => self.levelling_quiet(now, cfg),
+            K::MotorOverheat => !self.motor_hot && !self.motor_temp.is_alarmed(),
+            K::TripSlowdown => !self.trip_time.is_alarmed(),
+            K::Vibration => !self.vibration_high,
+            K::EscalatorBraking => !self.braking_bad,
+            K::DriveFaults
+            | K::DoorFaults
+            | K::BrakeFaults
+            | K::SafetyCircuitFaults
+            | K::ControllerFaults
+            | K::EscalatorFaults
+            | K::OtherFaults => self.faults[fault_slot(kind)].total(now) == 0,
+        })
+    }
+
+    /// Clears open kinds whose every source has been quiet for
+    /// `clear_after_min` of event time by `c.ts_ms`; any renewed evidence
+    /// restarts the count.
     fn expire(&mut self, c: &mut Ctx<'_>, cfg: &AnalyticsConfig) {
+        if self.open.iter().all(|&s| s == 0) {
+            return;
+        }
         let now = c.ts_ms;
-        for (slot, kind) in FAULT_KINDS.into_iter().enumerate() {
-            if kind != K::LevellingDrift && self.is_open(kind) && self.faults[slot].total(now) == 0
-            {
-                self.clear(c, kind, "no fault of this family for 24 hours");
+        let now_min = u32::try_from(now.max(0) / 60_000)
+            .unwrap_or(u32::MAX)
+            .max(1);
+        for kind in FindingKind::ALL {
+            if !self.is_open(kind) {
+                continue;
             }
-        }
-        if self.is_open(K::LevellingDrift) && self.levelling_quiet(now, cfg) {
-            self.clear(
-                c,
-                K::LevellingDrift,
-                "levelling error and re-levellings back to normal",
-            );
-        }
-        if self.is_open(K::DoorReopens)
-            && self.reopens.total(now) < cfg.reopens_per_hour.div_ceil(2)
-        {
-            self.clear(c, K::DoorReopens, "door reopens per hour back to normal");
+            let i = kind.index();
+            match self.quiet(kind, now, cfg) {
+                None => {}
+                Some(false) => self.quiet_since_min[i] = 0,
+                Some(true) => {
+                    if self.quiet_since_min[i] == 0 {
+                        self.quiet_since_min[i] = now_min;
+                    }
+                    if now_min.saturating_sub(self.quiet_since_min[i]) >= cfg.clear_after_min {
+                        self.quiet_since_min[i] = 0;
+                        let why = format!(
+                            "{} for {}",
+                            recovery_text(kind),
+                            hours_text(cfg.clear_after_min)
+                        );
+                        self.clear(c, kind, &why);
+                    }
+                }
+            }
         }
     }
 
@@ -446,9 +516,6 @@ impl UnitAnalytics {
                             ev,
                         )
                     }),
-                    None if o.phase == Phase::Cleared => {
-                        self.clear(c, K::TripSlowdown, "trip times back to baseline");
-                    }
                     None => {}
                 }
             }
@@ -463,9 +530,6 @@ impl UnitAnalytics {
             Some(sev) => self.raise(c, K::DoorWear, sev, kind_diagnosis(K::DoorWear), || {
                 stat_text("door close time", "ms", &o)
             }),
-            None if o.phase == Phase::Cleared => {
-                self.clear(c, K::DoorWear, "door close time back to baseline");
-            }
             None => {}
         }
         if d.reopens > 0 {
@@ -529,7 +593,11 @@ impl UnitAnalytics {
                             )
                         },
                     );
-                } else if let Some(sev) = stat_severity(&o, &cfg.motor_temp) {
+                } else if let Some(sev) = stat_severity(&o, &cfg.motor_temp).filter(|_| {
+                    // A traction motor warms with its duty: only a rise of
+                    // several degrees over its own usual level is a finding.
+                    f64::from(o.deviation * o.scale) >= cfg.motor_temp_rise_c
+                }) {
                     self.raise(
                         c,
                         K::MotorOverheat,
@@ -537,8 +605,6 @@ impl UnitAnalytics {
                         kind_diagnosis(K::MotorOverheat),
                         || stat_text("motor temperature", "°C", &o),
                     );
-                } else if self.is_open(K::MotorOverheat) && !self.motor_temp.is_alarmed() {
-                    self.clear(c, K::MotorOverheat, "motor temperature back to normal");
                 }
             }
             SensorName::VibrationMmS => {
@@ -565,9 +631,8 @@ impl UnitAnalytics {
                             )
                         },
                     );
-                } else if s.value < cfg.vibration_clear_mm_s && self.vibration_high {
+                } else if s.value < cfg.vibration_clear_mm_s {
                     self.vibration_high = false;
-                    self.clear(c, K::Vibration, "vibration back below the clear level");
                 }
             }
             SensorName::DriveCurrentA | SensorName::Other(_) => {}
@@ -646,13 +711,8 @@ impl UnitAnalytics {
                     }),
                 )
             });
-        } else if self.braking_bad {
+        } else {
             self.braking_bad = false;
-            self.clear(
-                c,
-                K::EscalatorBraking,
-                "braking distance within limits again",
-            );
         }
     }
 }

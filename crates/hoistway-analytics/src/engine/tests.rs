@@ -135,10 +135,81 @@ fn door_reopen_rule_and_time_based_clear() {
         fs[0].explanation
     );
     assert!(e.tick(T0 + 55 * MIN).is_empty());
-    let later = e.tick(T0 + 3 * HOUR_MS);
-    assert!(later
+    // Quiet from about 1 h 40 min; it clears only after two quiet hours.
+    let reopens_cleared = |fs: Vec<Finding>| {
+        fs.into_iter()
+            .find(|f| f.kind == FindingKind::DoorReopens && f.status == FindingStatus::Cleared)
+    };
+    assert_eq!(reopens_cleared(e.tick(T0 + 2 * HOUR_MS)), None);
+    assert_eq!(reopens_cleared(e.tick(T0 + 3 * HOUR_MS)), None);
+    let later = reopens_cleared(e.tick(T0 + 4 * HOUR_MS)).expect("cleared after 2 quiet hours");
+    assert!(
+        later.explanation.contains("for 2 hours"),
+        "{}",
+        later.explanation
+    );
+}
+
+#[test]
+fn a_finding_at_its_threshold_does_not_flap() {
+    // Bursts of reopens every 90 minutes: each hour alternates between over
+    // the limit and quiet. One finding, raised once, never cleared between.
+    let mut e = Engine::default();
+    let mut fs = Vec::new();
+    let mut seq = 0;
+    for burst in 0..8i64 {
+        let t0 = T0 + burst * 90 * MIN;
+        for i in 0..10 {
+            seq += 1;
+            e.ingest_into(&ev(t0 + i * 3 * MIN, seq, door(3000, 2)), &mut fs);
+        }
+        for m in (30..90).step_by(5) {
+            fs.extend(e.tick(t0 + m * MIN));
+        }
+    }
+    let kinds: Vec<_> = fs
         .iter()
-        .any(|f| f.kind == FindingKind::DoorReopens && f.status == FindingStatus::Cleared));
+        .filter(|f| f.kind == FindingKind::DoorReopens)
+        .map(|f| f.status)
+        .collect();
+    assert_eq!(kinds, vec![FindingStatus::Raised], "{fs:?}");
+    // After the bursts stop, two quiet hours clear it once.
+    let end = T0 + 8 * 90 * MIN;
+    let mut after = Vec::new();
+    for m in (0..240).step_by(5) {
+        after.extend(e.tick(end + m * MIN));
+    }
+    assert_eq!(
+        after
+            .iter()
+            .filter(|f| f.status == FindingStatus::Cleared)
+            .count(),
+        1,
+        "{after:?}"
+    );
+}
+
+#[test]
+fn ticks_run_on_event_time_when_events_run_ahead_of_the_clock() {
+    // A feed at 60x: event time is hours ahead of the caller's clock. A tick
+    // with the (earlier) wall clock must neither empty the windows nor call
+    // the unit offline.
+    let mut e = Engine::default();
+    let mut fs = Vec::new();
+    for i in 0..10 {
+        e.ingest_into(
+            &ev(T0 + 5 * HOUR_MS + i * 5 * MIN, i as u64 + 1, door(3000, 2)),
+            &mut fs,
+        );
+    }
+    assert_eq!(raised(&fs, FindingKind::DoorReopens).len(), 1);
+    let wall = T0 + 10 * MIN;
+    assert!(e.tick(wall).is_empty());
+    assert!(e
+        .open_findings("EL-1")
+        .iter()
+        .any(|(k, _)| *k == FindingKind::DoorReopens));
+    assert_eq!(e.event_now(wall), T0 + 5 * HOUR_MS + 45 * MIN);
 }
 
 #[test]
@@ -189,7 +260,11 @@ fn fault_rules_map_codes_to_spares() {
         fault("BRK_SLIP", FaultSeverity::Critical),
     ));
     assert_eq!(brake.findings[0].kind, FindingKind::BrakeFaults);
-    let cleared = e.tick(T0 + 3 * HOUR_MS + 2 * DAY_MS);
+    assert!(e
+        .tick(T0 + 3 * HOUR_MS + 2 * DAY_MS)
+        .iter()
+        .all(|f| f.status != FindingStatus::Cleared));
+    let cleared = e.tick(T0 + 5 * HOUR_MS + 2 * DAY_MS);
     let kinds: Vec<_> = cleared
         .iter()
         .filter(|f| f.status == FindingStatus::Cleared)
@@ -211,8 +286,19 @@ fn motor_overheat_limit() {
         .ingest(&ev(T0 + MIN, 2, sensor(SensorName::MotorTempC, 90.0)))
         .findings
         .is_empty());
-    let cool = e.ingest(&ev(T0 + 2 * MIN, 3, sensor(SensorName::MotorTempC, 60.0)));
-    assert_eq!(cool.findings[0].status, FindingStatus::Cleared);
+    // Cooled down: it clears after two hours of normal readings, not at once.
+    let mut cleared = Vec::new();
+    for i in 0..30 {
+        let t = T0 + 2 * MIN + i * 5 * MIN;
+        cleared.extend(
+            e.ingest(&ev(t, 3 + i as u64, sensor(SensorName::MotorTempC, 60.0)))
+                .findings,
+        );
+    }
+    assert_eq!(cleared.len(), 1, "{cleared:?}");
+    assert_eq!(cleared[0].status, FindingStatus::Cleared);
+    let at = (cleared[0].ts_ms - T0 - 2 * MIN) / MIN;
+    assert_eq!(at, 120, "cleared {at} min after the first cool reading");
 }
 
 #[test]
@@ -243,7 +329,8 @@ fn escalator_braking_distance() {
     assert!(e.ingest(&ev(T0, 1, esc(600.0))).findings.is_empty());
     let long = e.ingest(&ev(T0 + 1, 2, esc(1300.0)));
     assert_eq!(long.findings[0].kind, FindingKind::EscalatorBraking);
-    let ok = e.ingest(&ev(T0 + 2, 3, esc(700.0)));
+    assert!(e.ingest(&ev(T0 + 2, 3, esc(700.0))).findings.is_empty());
+    let ok = e.ingest(&ev(T0 + 2 + 2 * HOUR_MS, 4, esc(700.0)));
     assert_eq!(ok.findings[0].status, FindingStatus::Cleared);
 }
 
