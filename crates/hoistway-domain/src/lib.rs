@@ -9,11 +9,13 @@
 //! - [`error`]: [`error::Invalid`], the one validation error.
 //! - [`text`]: validated strings (email, equipment number, country, time zone, dates).
 //! - [`fleet`]: enums of the registry (unit kind, contract tier, billing interval, invoice status).
+//! - [`findings`]: fault families and plain names of connected-equipment findings.
 //! - [`access`]: roles, permissions and the tenancy scope of a caller.
 
 pub mod access;
 pub mod clock;
 pub mod error;
+pub mod findings;
 pub mod fleet;
 pub mod text;
 

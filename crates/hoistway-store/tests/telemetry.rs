@@ -4,73 +4,16 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use hoistway_domain::Scope;
-use hoistway_store::buildings::BuildingInput;
-use hoistway_store::customers::CustomerInput;
 use hoistway_store::devices::NewDevice;
 use hoistway_store::findings::{Applied, FindingChange, Transition};
 use hoistway_store::live::LiveState;
 use hoistway_store::rollups::RollupDelta;
 use hoistway_store::telemetry::{DeadLetter, NewEvent};
 use hoistway_store::testing::TestDb;
-use hoistway_store::units::UnitInput;
 use hoistway_store::*;
+use support::{actor, fleet};
 
-fn actor() -> Actor {
-    Actor {
-        user_id: None,
-        at: Utc.with_ymd_and_hms(2026, 5, 4, 9, 0, 0).unwrap(),
-    }
-}
-
-/// A customer with one building and two units; returns (customer, [units]).
-async fn fleet(db: &Db, name: &str) -> (i64, Vec<i64>) {
-    let c = customers::create(
-        db,
-        &Scope::All,
-        actor(),
-        CustomerInput {
-            name: name.into(),
-            contact_email: None,
-            contact_phone: None,
-        },
-    )
-    .await
-    .unwrap();
-    let b = buildings::create(
-        db,
-        &Scope::All,
-        actor(),
-        BuildingInput {
-            customer_id: c.id,
-            name: format!("{name} HQ"),
-            address: "Street 1".into(),
-            country: "FI".into(),
-            timezone: "Europe/Helsinki".into(),
-            latitude: None,
-            longitude: None,
-        },
-    )
-    .await
-    .unwrap();
-    let mut ids = Vec::new();
-    for n in 0..2 {
-        let u = units::create(
-            db,
-            &Scope::All,
-            actor(),
-            UnitInput {
-                building_id: b.id,
-                kind: "elevator".into(),
-                equipment_number: format!("ken:{}{n}", c.id * 1000),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-        ids.push(u.id);
-    }
-    (c.id, ids)
-}
+mod support;
 
 fn event(unit_id: i64, seq: i64) -> NewEvent {
     NewEvent {

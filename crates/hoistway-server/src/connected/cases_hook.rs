@@ -33,7 +33,7 @@ pub async fn on_finding(
         }
         Applied::Updated(f) => {
             tracing::debug!(finding = f.id, unit = f.unit_id, kind = %f.kind, severity = %f.severity, "finding updated");
-            preemptive::finding_updated(tx, actor, f).await?;
+            preemptive::finding_updated(tx, actor, &rules, f).await?;
         }
         Applied::Cleared(f) => {
             tracing::info!(finding = f.id, unit = f.unit_id, kind = %f.kind, "finding cleared");
