@@ -1,11 +1,17 @@
 //! `hoistway analyze`: score a recorded series offline with the same
 //! detector the engine runs, so users can back-test on exported history.
 //!
-//! Input: CSV with a header naming `timestamp` and `value` columns (others
-//! are ignored). Timestamps are RFC 3339, or epoch numbers (seconds below
-//! 10^11, milliseconds above). Output: CSV with header exactly
-//! `timestamp,value,score,label` and one line per input row, in order;
-//! `score` is in [0, 1] and `label` is 1 exactly when `score >= 0.5`.
+//! Input: CSV, `,` or `;` separated (sniffed from the header), with a
+//! header naming a timestamp column (`timestamp`, else `datetime` or `time`)
+//! and the value columns ([`AnalyzeOptions::columns`], default `value`;
+//! others are ignored). Timestamps are RFC 3339, ISO 8601 without an offset
+//! (`2026-01-01T00:00:00`), `YYYY-MM-DD HH:MM:SS`, or epoch numbers (seconds
+//! below 10^11, milliseconds above); times without an offset are local to
+//! [`AnalyzeOptions::local_to_utc`] (UTC when unset). Output: CSV with
+//! header exactly `timestamp,value,score,label` and one line per input row,
+//! in order, `value` being the first value column; `score` is in [0, 1] and
+//! `label` is 1 exactly when `score >= 0.5`. With several value columns
+//! each gets its own detector and a row's score is the highest of them.
 //!
 //! Bad rows fail the run with their line number instead of being skipped:
 //! "one output row per input row" is the contract, and silently dropping a
@@ -23,8 +29,8 @@ use crate::time::parse_rfc3339;
 /// Why a back-test stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum AnalyzeError {
-    #[error("input has no `{0}` column (the header must name `timestamp` and `value`)")]
-    MissingColumn(&'static str),
+    #[error("input has no `{0}` column (the header must name `timestamp` and `value`, or the columns given)")]
+    MissingColumn(String),
     #[error("line {line}: {message}")]
     Row { line: u64, message: String },
     #[error("reading CSV: {0}")]
@@ -46,16 +52,48 @@ pub struct Summary {
     pub warmup_rows: u64,
 }
 
+/// Converts a wall-clock time without offset, given as epoch milliseconds
+/// read as if it were UTC, to real UTC milliseconds (`None`: the local time
+/// does not exist, e.g. inside a DST gap).
+pub type LocalToUtc<'a> = &'a dyn Fn(i64) -> Option<i64>;
+
+/// What to read and how.
+#[derive(Default)]
+pub struct AnalyzeOptions<'a> {
+    /// Value columns, scored together; empty means `value`.
+    pub columns: Vec<String>,
+    /// Time zone of timestamps without an offset; `None` is UTC.
+    pub local_to_utc: Option<LocalToUtc<'a>>,
+}
+
 /// Parses a timestamp cell to epoch milliseconds.
-fn parse_ts(s: &str) -> Result<i64, String> {
+fn parse_ts(s: &str, local: Option<LocalToUtc<'_>>) -> Result<i64, String> {
     if let Ok(ms) = parse_rfc3339(s) {
         return Ok(ms);
+    }
+    // ISO 8601 without an offset, with `T` or a space between date and time.
+    let b = s.as_bytes();
+    if b.len() >= 16 && b[4] == b'-' && b[7] == b'-' && matches!(b[10], b'T' | b't' | b' ') {
+        let time = &s[11..];
+        let time = if time.len() == 5 {
+            format!("{time}:00")
+        } else {
+            time.to_owned()
+        };
+        if let Ok(naive) = parse_rfc3339(&format!("{}T{time}Z", &s[..10])) {
+            return match local {
+                None => Ok(naive),
+                Some(f) => f(naive).ok_or_else(|| {
+                    format!("timestamp {s:?} does not exist in the given time zone")
+                }),
+            };
+        }
     }
     match s.parse::<f64>() {
         Ok(n) if n.is_finite() && n.abs() < 1e11 => Ok((n * 1000.0).round() as i64),
         Ok(n) if n.is_finite() && n.abs() < 1e17 => Ok(n.round() as i64),
         _ => Err(format!(
-            "timestamp {s:?} is neither RFC 3339 nor epoch seconds/milliseconds"
+            "timestamp {s:?} is not RFC 3339, YYYY-MM-DD[T ]HH:MM:SS or epoch seconds/milliseconds"
         )),
     }
 }
@@ -64,34 +102,63 @@ fn write_err(e: impl std::fmt::Display) -> AnalyzeError {
     AnalyzeError::Write(e.to_string())
 }
 
+/// `;` when the header line has more of them than commas.
+fn sniff_delimiter(input: &[u8]) -> u8 {
+    let header = input.split(|&c| c == b'\n').next().unwrap_or_default();
+    let count = |d: u8| header.iter().filter(|&&c| c == d).count();
+    if count(b';') > count(b',') {
+        b';'
+    } else {
+        b','
+    }
+}
+
 /// Scores every row of `input` and writes the scored CSV to `output`.
 pub fn analyze_csv<R: Read, W: Write>(
-    input: R,
+    mut input: R,
     output: W,
     cfg: &DetectorConfig,
+    opts: &AnalyzeOptions<'_>,
 ) -> Result<Summary, AnalyzeError> {
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| AnalyzeError::Read(e.to_string()))?;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
+        .delimiter(sniff_delimiter(&bytes))
         .trim(csv::Trim::All)
         .flexible(true)
-        .from_reader(input);
+        .from_reader(bytes.as_slice());
     let headers = rdr
         .headers()
         .map_err(|e| AnalyzeError::Read(e.to_string()))?
         .clone();
-    let col = |name: &'static str| {
+    let find = |name: &str| {
         headers
             .iter()
             .position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
-            .ok_or(AnalyzeError::MissingColumn(name))
     };
-    let (ts_col, val_col) = (col("timestamp")?, col("value")?);
+    let ts_col = ["timestamp", "datetime", "time"]
+        .into_iter()
+        .find_map(find)
+        .ok_or_else(|| AnalyzeError::MissingColumn("timestamp".into()))?;
+    let names: Vec<String> = if opts.columns.is_empty() {
+        vec!["value".to_owned()]
+    } else {
+        opts.columns.clone()
+    };
+    let val_cols = names
+        .iter()
+        .map(|n| find(n).ok_or_else(|| AnalyzeError::MissingColumn(n.clone())))
+        .collect::<Result<Vec<usize>, _>>()?;
 
     let mut wtr = csv::Writer::from_writer(output);
     wtr.write_record(["timestamp", "value", "score", "label"])
         .map_err(write_err)?;
-    let mut det = SignalDetector::new(cfg);
+    let mut dets: Vec<SignalDetector> = val_cols.iter().map(|_| SignalDetector::new(cfg)).collect();
     let mut sum = Summary::default();
+    let mut alarmed = false;
     let mut record = csv::StringRecord::new();
     let result = loop {
         match rdr.read_record(&mut record) {
@@ -100,42 +167,73 @@ pub fn analyze_csv<R: Read, W: Write>(
             Err(e) => break Err(AnalyzeError::Read(e.to_string())),
         }
         let line = record.position().map_or(0, |p| p.line());
-        let cell = |i: usize, name: &str| {
-            record.get(i).ok_or_else(|| AnalyzeError::Row {
-                line,
-                message: format!("missing {name} cell"),
-            })
-        };
-        let (ts_s, val_s) = match (cell(ts_col, "timestamp"), cell(val_col, "value")) {
-            (Ok(t), Ok(v)) => (t, v),
-            (Err(e), _) | (_, Err(e)) => break Err(e),
-        };
-        let ts = match parse_ts(ts_s) {
-            Ok(ts) => ts,
-            Err(message) => break Err(AnalyzeError::Row { line, message }),
-        };
-        let value = match val_s.parse::<f64>() {
-            Ok(v) if v.is_finite() => v,
-            _ => {
-                break Err(AnalyzeError::Row {
-                    line,
-                    message: format!("value {val_s:?} is not a finite number"),
-                })
+        match score_row(
+            &record, line, ts_col, &val_cols, &names, &mut dets, cfg, opts,
+        ) {
+            Ok(row) => {
+                sum.rows += 1;
+                sum.anomalies += u64::from(row.label);
+                let now_alarmed = dets.iter().any(SignalDetector::is_alarmed);
+                sum.raised += u64::from(now_alarmed && !alarmed);
+                alarmed = now_alarmed;
+                sum.warmup_rows += u64::from(row.warming_up);
+                let score = format!("{:.4}", row.score.clamp(0.0, 1.0));
+                let label = if row.label { "1" } else { "0" };
+                let ts_s = record.get(ts_col).unwrap_or_default();
+                let val_s = record.get(val_cols[0]).unwrap_or_default();
+                if let Err(e) = wtr.write_record([ts_s, val_s, score.as_str(), label]) {
+                    break Err(write_err(e));
+                }
             }
-        };
-        let o = det.observe(value as f32, ts, cfg);
-        sum.rows += 1;
-        sum.anomalies += u64::from(o.label);
-        sum.raised += u64::from(o.phase == Phase::Raised);
-        sum.warmup_rows += u64::from(o.phase == Phase::WarmingUp || !det.is_watching(cfg));
-        let score = format!("{:.4}", o.score.clamp(0.0, 1.0));
-        let label = if o.label { "1" } else { "0" };
-        if let Err(e) = wtr.write_record([ts_s, val_s, score.as_str(), label]) {
-            break Err(write_err(e));
+            Err(e) => break Err(e),
         }
     };
     wtr.flush().map_err(write_err)?;
     result.map(|()| sum)
+}
+
+/// One row's verdict over all its value columns.
+struct RowVerdict {
+    score: f32,
+    label: bool,
+    warming_up: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn score_row(
+    record: &csv::StringRecord,
+    line: u64,
+    ts_col: usize,
+    val_cols: &[usize],
+    names: &[String],
+    dets: &mut [SignalDetector],
+    cfg: &DetectorConfig,
+    opts: &AnalyzeOptions<'_>,
+) -> Result<RowVerdict, AnalyzeError> {
+    let row_err = |message: String| AnalyzeError::Row { line, message };
+    let ts_s = record
+        .get(ts_col)
+        .ok_or_else(|| row_err("missing timestamp cell".into()))?;
+    let ts = parse_ts(ts_s, opts.local_to_utc).map_err(row_err)?;
+    let mut v = RowVerdict {
+        score: 0.0,
+        label: false,
+        warming_up: false,
+    };
+    for ((&col, name), det) in val_cols.iter().zip(names).zip(dets.iter_mut()) {
+        let cell = record
+            .get(col)
+            .ok_or_else(|| row_err(format!("missing {name} cell")))?;
+        let value = match cell.parse::<f64>() {
+            Ok(x) if x.is_finite() => x,
+            _ => return Err(row_err(format!("{name} {cell:?} is not a finite number"))),
+        };
+        let o = det.observe(value as f32, ts, cfg);
+        v.score = v.score.max(o.score);
+        v.label |= o.label;
+        v.warming_up |= o.phase == Phase::WarmingUp || !det.is_watching(cfg);
+    }
+    Ok(v)
 }
 
 #[cfg(test)]
@@ -157,7 +255,12 @@ mod tests {
 
     fn run(input: &str) -> (Result<Summary, AnalyzeError>, String) {
         let mut out = Vec::new();
-        let r = analyze_csv(input.as_bytes(), &mut out, &DetectorConfig::default());
+        let r = analyze_csv(
+            input.as_bytes(),
+            &mut out,
+            &DetectorConfig::default(),
+            &AnalyzeOptions::default(),
+        );
         (r, String::from_utf8(out).unwrap())
     }
 
@@ -204,7 +307,77 @@ mod tests {
         assert_eq!(out.lines().count(), 2, "rows before the error are flushed");
         let (r, _) = run("timestamp,value\nyesterday,1\n");
         assert!(r.unwrap_err().to_string().starts_with("line 2:"));
-        let (r, _) = run("time,value\n");
-        assert!(matches!(r, Err(AnalyzeError::MissingColumn("timestamp"))));
+        let (r, _) = run("when,value\n");
+        assert!(matches!(r, Err(AnalyzeError::MissingColumn(c)) if c == "timestamp"));
+    }
+
+    #[test]
+    fn ordinary_timestamps_semicolons_and_time_zones() {
+        let mut input = String::from("datetime;value;other\n");
+        for i in 0..3 {
+            input.push_str(&format!("2026-01-01 00:0{i}:00;{i}.5;x\n"));
+        }
+        input.push_str("2026-01-01T00:03:00;4;x\n2026-01-01T00:04;5;x\n");
+        let (sum, out) = run(&input);
+        assert_eq!(sum.unwrap().rows, 5, "{out}");
+        assert_eq!(
+            out.lines().nth(1).unwrap(),
+            "2026-01-01 00:00:00,0.5,0.0000,0"
+        );
+        // The zone applies to times without an offset, not to RFC 3339.
+        let plus2 = |naive: i64| Some(naive - 2 * 3_600_000);
+        assert_eq!(
+            parse_ts("2026-01-01 02:00:00", Some(&plus2)),
+            parse_ts("2026-01-01T00:00:00Z", None)
+        );
+        assert_eq!(
+            parse_ts("2026-01-01T00:00:00Z", Some(&plus2)),
+            parse_ts("2026-01-01T00:00:00", None)
+        );
+        let gap = |_: i64| None;
+        assert!(parse_ts("2026-03-29 02:30:00", Some(&gap))
+            .unwrap_err()
+            .contains("does not exist"));
+    }
+
+    #[test]
+    fn several_columns_score_together_and_value_is_the_first() {
+        let mut r = Rng::new(5);
+        let mut input = String::from("timestamp,a,b\n");
+        for i in 0..1500 {
+            let ts = format_rfc3339_ms(1_700_000_000_000 + i as i64 * 60_000);
+            // Only column b shifts.
+            let b = 20.0 + r.gauss() + if i >= 1000 { 5.0 } else { 0.0 };
+            input.push_str(&format!("{ts},{:.3},{b:.3}\n", 10.0 + r.gauss()));
+        }
+        let mut out = Vec::new();
+        let opts = AnalyzeOptions {
+            columns: vec!["a".into(), "b".into()],
+            local_to_utc: None,
+        };
+        let sum = analyze_csv(
+            input.as_bytes(),
+            &mut out,
+            &DetectorConfig::default(),
+            &opts,
+        )
+        .unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let first = input.lines().nth(1).unwrap();
+        let a_cell = first.split(',').nth(1).unwrap();
+        assert!(out.lines().nth(1).unwrap().contains(&format!(",{a_cell},")));
+        assert_eq!(sum.raised, 1, "the shift in b is one episode");
+        let missing = AnalyzeOptions {
+            columns: vec!["a".into(), "c".into()],
+            local_to_utc: None,
+        };
+        let err = analyze_csv(
+            input.as_bytes(),
+            Vec::new(),
+            &DetectorConfig::default(),
+            &missing,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("`c`"), "{err}");
     }
 }

@@ -33,7 +33,7 @@ pub mod time;
 #[cfg(test)]
 mod testutil;
 
-pub use backtest::{analyze_csv, AnalyzeError, Summary};
+pub use backtest::{analyze_csv, AnalyzeError, AnalyzeOptions, Summary};
 pub use decode::{decode_event, decode_ndjson, BatchDecode, DecodeError, LineError};
 pub use dedupe::SeqVerdict;
 pub use detect::{AnalyticsConfig, DetectorConfig};

@@ -102,6 +102,12 @@ pub enum Command {
     Analyze {
         #[arg(long)]
         input: PathBuf,
+        /// Value columns scored together (comma-separated); default `value`.
+        #[arg(long, value_delimiter = ',')]
+        columns: Vec<String>,
+        /// Time zone of timestamps without an offset (IANA name).
+        #[arg(long, default_value = "UTC")]
+        timezone: String,
     },
     /// Fit the failure-risk model on labelled days from the twin's fault
     /// injection and write it as JSON.

@@ -324,6 +324,63 @@ fn twin_study_and_analyze_keep_their_fixed_shapes() {
     assert!(labelled[700..].contains(&"1"), "the shift is found");
 }
 
+/// `hoistway analyze` reads the exports people have: `;` separated, a
+/// `datetime` column in local time, several value columns.
+#[test]
+fn analyze_reads_local_times_semicolons_and_several_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("pump.csv");
+    let mut csv = String::from("datetime;Temperature;Current\n");
+    for i in 0..900 {
+        let hot = if i >= 700 { 15.0 } else { (i % 5) as f64 * 0.2 };
+        csv.push_str(&format!(
+            "2026-03-01 {:02}:{:02}:{:02};{};{}\n",
+            i / 3600,
+            (i / 60) % 60,
+            i % 60,
+            60.0 + hot,
+            2.0 + (i % 3) as f64 * 0.1
+        ));
+    }
+    std::fs::write(&input, csv).unwrap();
+    let path = input.to_str().unwrap();
+    let (ok, out, err) = run(
+        hoistway().args([
+            "analyze",
+            "--input",
+            path,
+            "--columns",
+            "Temperature,Current",
+            "--timezone",
+            "Europe/Helsinki",
+        ]),
+        "",
+    );
+    assert!(ok, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "timestamp,value,score,label");
+    assert_eq!(lines.len(), 901);
+    assert_eq!(
+        lines[1], "2026-03-01 00:00:00,60,0.0000,0",
+        "value is the first column"
+    );
+    assert!(
+        lines[701..].iter().any(|l| l.ends_with(",1")),
+        "the rise is found"
+    );
+    assert!(
+        err.contains("900 rows") && err.contains("warm-up") && err.contains("1 alarm episodes"),
+        "{err}"
+    );
+    let (ok, _, err) = run(
+        hoistway().args(["analyze", "--input", path, "--timezone", "Mars/Olympus"]),
+        "",
+    );
+    assert!(!ok && err.contains("Mars/Olympus"), "{err}");
+    let (ok, _, err) = run(hoistway().args(["analyze", "--input", path]), "");
+    assert!(!ok && err.contains("`value`"), "{err}");
+}
+
 /// `hoistway api-client add` prints credentials that the real server's
 /// token endpoint accepts (SPEC fixed shape: `client_id`, `client_secret`).
 #[test]

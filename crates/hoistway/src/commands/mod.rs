@@ -1,5 +1,6 @@
 //! One module per command.
 
+mod analyze;
 mod api_client;
 mod demo;
 mod dev_cert;
@@ -106,22 +107,11 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             seed,
             out,
         } => train::run(days, groups, seed, &out),
-        Command::Analyze { input } => {
-            let file = std::fs::File::open(&input)
-                .map_err(|e| anyhow::anyhow!("reading {}: {e}", input.display()))?;
-            let config = hoistway_analytics::DetectorConfig::default();
-            let stdout = std::io::stdout().lock();
-            let summary = hoistway_analytics::analyze_csv(
-                std::io::BufReader::new(file),
-                std::io::BufWriter::new(stdout),
-                &config,
-            )?;
-            eprintln!(
-                "{} rows, {} labelled anomalous, {} alarm episodes",
-                summary.rows, summary.anomalies, summary.raised
-            );
-            Ok(())
-        }
+        Command::Analyze {
+            input,
+            columns,
+            timezone,
+        } => analyze::run(&input, columns, &timezone),
         Command::Twin {
             command:
                 TwinCommand::Study {
