@@ -5,7 +5,8 @@
 //! falls back to the family; anything else is [`FindingKind::OtherFaults`].
 //! Families: `DRV` drive/inverter, `MOT` motor, `DOOR` door, `BRK` brake,
 //! `SAF` safety circuit, `ENC`/`LVL` positioning, `CTL` controller, `ESC`
-//! escalator.
+//! escalator. Numbered codes `Ennn` are classified by their first digit
+//! (see [`fault_kind`]).
 
 use super::finding::FindingKind;
 
@@ -169,6 +170,27 @@ const FAMILIES: &[(&str, FindingKind)] = &[
     ("ESC", K::EscalatorFaults),
 ];
 
+/// The numbered scheme many controllers (and the twin) report, `E` and
+/// three digits whose first names the subsystem: 1 controller, 2 door,
+/// 3 positioning, 4 drive, 5 motor, 6 brake, 7 safety circuit,
+/// 8 escalator; anything else is unclassified.
+fn numbered_kind(code: &str) -> Option<FindingKind> {
+    let b = code.as_bytes();
+    if b.len() != 4 || !b[0].eq_ignore_ascii_case(&b'E') || !b[1..].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(match b[1] {
+        b'1' => K::ControllerFaults,
+        b'2' => K::DoorFaults,
+        b'3' => K::LevellingDrift,
+        b'4' | b'5' => K::DriveFaults,
+        b'6' => K::BrakeFaults,
+        b'7' => K::SafetyCircuitFaults,
+        b'8' => K::EscalatorFaults,
+        _ => K::OtherFaults,
+    })
+}
+
 /// Same code whatever the case or separator.
 fn code_eq(table: &str, code: &str) -> bool {
     table.len() == code.len()
@@ -186,6 +208,9 @@ fn code_eq(table: &str, code: &str) -> bool {
 pub fn fault_kind(code: &str) -> FindingKind {
     if let Some(e) = CODES.iter().find(|e| code_eq(e.code, code)) {
         return e.kind;
+    }
+    if let Some(kind) = numbered_kind(code) {
+        return kind;
     }
     let family = code.split(['_', '-']).next().unwrap_or("");
     FAMILIES
@@ -277,6 +302,13 @@ mod tests {
         assert_eq!(fault_kind("DOOR_SOMETHING_NEW"), K::DoorFaults);
         assert_eq!(fault_kind("brk"), K::BrakeFaults);
         assert_eq!(fault_kind("E1234"), K::OtherFaults);
+        // The numbered scheme: the twin's door, levelling and motor codes.
+        assert_eq!(fault_kind("E221"), K::DoorFaults);
+        assert_eq!(fault_kind("e311"), K::LevellingDrift);
+        assert_eq!(fault_kind("E501"), K::DriveFaults);
+        assert_eq!(fault_kind("E610"), K::BrakeFaults);
+        assert_eq!(fault_kind("E900"), K::OtherFaults);
+        assert_eq!(fault_kind("EX21"), K::OtherFaults);
         assert_eq!(fault_kind(""), K::OtherFaults);
         let d = fault_diagnosis("brk_slip").unwrap();
         assert!(d.spares.contains(&"brake lining set"));

@@ -27,6 +27,10 @@ pub struct AnalyticsConfig {
     /// which the statistical detector does not raise: duty and ambient
     /// move a motor's temperature by several degrees in normal service.
     pub motor_temp_rise_c: f64,
+    /// Trips must take at least this multiple of the unit's usual time for
+    /// the distance before a slowdown is a finding (load and door dwell
+    /// move trip times by a few percent in normal service).
+    pub trip_slowdown_min_ratio: f32,
     /// Minutes of event time every source of a finding must stay quiet
     /// before it clears (sustained recovery, no flapping).
     pub clear_after_min: u32,
@@ -63,6 +67,7 @@ impl Default for AnalyticsConfig {
             motor_temp_clear_c: 85.0,
             motor_temp_rise_c: 12.0,
             clear_after_min: 120,
+            trip_slowdown_min_ratio: 1.12,
             vibration_limit_mm_s: 7.1,
             vibration_clear_mm_s: 4.5,
             braking_min_mm_per_mps: 400.0,

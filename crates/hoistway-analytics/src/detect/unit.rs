@@ -33,15 +33,13 @@ fn fault_slot(kind: FindingKind) -> usize {
     FAULT_KINDS.iter().position(|k| *k == kind).unwrap_or(6)
 }
 
-/// Trip length classes by floors travelled: 1, 2, 3–4, 5–8, 9+.
+/// Trip length classes by floors travelled: 1 to 8 each, then 9+. One
+/// class per distance keeps the ratio's spread to the trip's own noise
+/// (a class spanning 5–8 floors would spread ±15 % by distance alone).
+const TRIP_CLASSES: usize = 9;
+
 fn trip_class(floors: u32) -> usize {
-    match floors {
-        0 | 1 => 0,
-        2 => 1,
-        3..=4 => 2,
-        5..=8 => 3,
-        _ => 4,
-    }
+    (floors.max(1) as usize - 1).min(TRIP_CLASSES - 1)
 }
 
 /// Typical trip duration per length class, so trip time can be watched as
@@ -49,8 +47,8 @@ fn trip_class(floors: u32) -> usize {
 /// anchored like the detectors' baselines.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct TripNorm {
-    median_ms: [f32; 5],
-    count: [u16; 5],
+    median_ms: [f32; TRIP_CLASSES],
+    count: [u16; TRIP_CLASSES],
 }
 
 /// Trips of a class before its median is trusted, and after which it stops
@@ -504,7 +502,9 @@ impl UnitAnalytics {
         if floors > 0 {
             if let Some(ratio) = self.trip_norm.ratio(floors, t.duration_ms) {
                 let o = self.trip_time.observe(ratio, c.ts_ms, &cfg.trip_time);
-                match stat_severity(&o, &cfg.trip_time) {
+                match stat_severity(&o, &cfg.trip_time)
+                    .filter(|_| o.recent >= cfg.trip_slowdown_min_ratio)
+                {
                     Some(sev) => self.raise(c, K::TripSlowdown, sev, kind_diagnosis(K::TripSlowdown), || {
                         let (_, ev) = stat_text("trip time ratio", "", &o);
                         (

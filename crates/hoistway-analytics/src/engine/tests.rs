@@ -437,3 +437,32 @@ fn failure_risk_from_daily_rollups() {
     assert!(e.assess_day(&calm, &mut out).unwrap() < 0.5);
     assert_eq!(out[0].status, FindingStatus::Cleared);
 }
+
+/// Trips for `n` events from `seq0`, every two minutes, `slow` times the
+/// usual duration for the distance.
+fn trips(r: &mut Rng, from: i64, seq0: u64, n: u64, slow: f64) -> Vec<Event> {
+    (0..n)
+        .map(|i| {
+            let floors = 1 + r.below(8) as i32;
+            let dur = (4000.0 + 1500.0 * f64::from(floors)) * slow + 150.0 * r.gauss();
+            ev(
+                from + i as i64 * 2 * MIN,
+                seq0 + i,
+                trip(floors, dur as u32, 1.0),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn trip_slowdown_needs_a_real_slowdown() {
+    for (slow, expect) in [(1.06, 0), (1.3, 1)] {
+        let mut r = Rng::new(21);
+        let mut e = Engine::default();
+        let mut events = trips(&mut r, T0, 1, 2000, 1.0);
+        events.extend(trips(&mut r, T0 + 2000 * 2 * MIN, 2001, 600, slow));
+        let out = e.ingest_batch(&events);
+        let n = raised(&out.findings, FindingKind::TripSlowdown).len();
+        assert_eq!(n, expect, "{slow}: {:?}", out.findings);
+    }
+}

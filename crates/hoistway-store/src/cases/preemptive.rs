@@ -9,6 +9,8 @@
 //!   being cancelled reopens that case instead of opening a new number; one
 //!   that comes back after the case was resolved opens a new case that
 //!   names the earlier one (a recurring fault).
+//! - A high learned failure risk joins any open pre-emptive case of the
+//!   unit instead of opening one of its own.
 //! - A finding whose severity becomes critical raises a routine case to
 //!   urgent: a critical overheat must not wait in the routine queue.
 //! - When every finding of the family has recovered (the analytics clear a
@@ -47,6 +49,14 @@ async fn case_id_where(tx: &mut Tx<'_>, sql: Sql) -> Result<Option<i64>> {
 async fn open_case(tx: &mut Tx<'_>, key: &str) -> Result<Option<i64>> {
     let mut sql = Sql::new("SELECT id FROM cases WHERE finding_key = ");
     sql.bind(key.to_string());
+    case_id_where(tx, sql).await
+}
+
+/// The oldest open pre-emptive case of a unit, whatever its family.
+async fn any_open_case(tx: &mut Tx<'_>, unit_id: i64) -> Result<Option<i64>> {
+    let mut sql = Sql::new("SELECT id FROM cases WHERE finding_key LIKE ");
+    sql.bind(format!("{unit_id}:%"))
+        .push(" ORDER BY id LIMIT 1");
     case_id_where(tx, sql).await
 }
 
@@ -171,7 +181,14 @@ pub async fn finding_opened(
     f: &FindingRecord,
 ) -> Result<Case> {
     let key = key(f);
-    if let Some(id) = open_case(tx, &key).await? {
+    let joined = match open_case(tx, &key).await? {
+        Some(id) => Some(id),
+        // A high learned risk says "something on this unit": when a case is
+        // already open for it, that is where the technician will look.
+        None if f.kind == "failure_risk" => any_open_case(tx, f.unit_id).await?,
+        None => None,
+    };
+    if let Some(id) = joined {
         timeline::add(tx, id, actor, Entry::new("finding", describe(f))).await?;
         raise_priority(tx, actor, rules, id, f).await?;
         return super::fetch_by_id(tx, id).await;
