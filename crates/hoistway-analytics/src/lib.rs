@@ -6,6 +6,7 @@
 //! - [`dedupe`]: per-unit sliding window over sequence numbers.
 //! - [`detect`]: rules, robust detectors, findings, fault catalog.
 //! - [`engine`]: the entry point: events in, findings and rollups out.
+//! - [`eval`]: per-row F1/FAR/MAR and the NAB changepoint score, for benchmarks.
 //! - [`event`]: the telemetry event schema v1 as Rust types.
 //! - [`risk`]: learned failure-risk score (logistic regression on rollups).
 //! - [`rollup`]: hourly and daily mergeable accumulators per unit.
@@ -23,6 +24,7 @@ pub mod dedupe;
 pub mod detect;
 pub mod encode;
 pub mod engine;
+pub mod eval;
 pub mod event;
 pub mod risk;
 pub mod rollup;

@@ -9,10 +9,12 @@
 //! - [`error`]: [`error::Invalid`], the one validation error.
 //! - [`text`]: validated strings (email, equipment number, country, time zone, dates).
 //! - [`fleet`]: enums of the registry (unit kind, contract tier, billing interval, invoice status).
+//! - [`billing`]: billing periods of a contract.
 //! - [`findings`]: fault families and plain names of connected-equipment findings.
 //! - [`access`]: roles, permissions and the tenancy scope of a caller.
 
 pub mod access;
+pub mod billing;
 pub mod clock;
 pub mod error;
 pub mod findings;

@@ -9,7 +9,6 @@ use hoistway_domain::{Role, Scope};
 use hoistway_store::buildings::BuildingInput;
 use hoistway_store::contracts::ContractInput;
 use hoistway_store::customers::CustomerInput;
-use hoistway_store::invoices::InvoiceInput;
 use hoistway_store::portfolios::PortfolioInput;
 use hoistway_store::units::UnitInput;
 use hoistway_store::users::NewUser;
@@ -245,7 +244,7 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
                 1,
             )
             .unwrap_or(today);
-            let contract = contracts::create(
+            contracts::create(
                 db,
                 &all,
                 actor,
@@ -264,12 +263,14 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
                     currency: Some(if ci == 2 { "USD" } else { "EUR" }.into()),
                     spending_limit: Some([2500.0, 1000.0, 500.0][(ci + ti) % 3]),
                     po_required: Some(ci == 1),
+                    // One payment term per contract, as finance agreed it.
+                    payment_term_days: Some([30, 14, 45][(ci + 2 * ti) % 3]),
                     unit_ids: chunk.to_vec(),
                 },
             )
             .await?;
-            seed_invoices(db, actor, &contract, today).await?;
         }
+        seed_invoices(db, actor, today).await?;
         let domain = email.split('@').nth(1).unwrap_or("customer.example");
         for role in [
             Role::CustomerAdmin,
@@ -387,44 +388,56 @@ fn demo_unit(building_id: i64, serial: u64, site: usize, index: usize, country: 
     }
 }
 
-/// Four invoices per contract, one in each status a user can see.
-async fn seed_invoices(
-    db: &Db,
-    actor: Actor,
-    contract: &contracts::Contract,
-    today: NaiveDate,
-) -> Result<(), StoreError> {
-    let amount = contract.monthly_price_per_unit
-        * contract.unit_ids.len() as f64
-        * contract.billing_interval.months() as f64;
-    // (months back the period starts, status, paid?)
-    let plan = [(4, "paid"), (3, "unpaid"), (1, "unpaid"), (0, "issued")];
-    for (back, status) in plan {
-        let start = today - Duration::days(30 * back + 30);
-        let issued = start + Duration::days(30);
-        // The 3-months-back unpaid one is past due: overdue.
-        let due = if back == 0 || back == 1 {
-            today + Duration::days(14 + back)
-        } else {
-            issued + Duration::days(30)
+/// Two years of invoices, issued by the product's own invoicing
+/// (`hoistway_store::invoicing`) on each contract's billing interval with
+/// its payment term; most are paid (a few late), a few are left unpaid past
+/// their due date (overdue), and the current periods are open. Runs per
+/// customer before its users exist, so history does not flood their inbox.
+async fn seed_invoices(db: &Db, actor: Actor, today: NaiveDate) -> Result<(), StoreError> {
+    let from = today
+        .checked_sub_months(chrono::Months::new(24))
+        .unwrap_or(today);
+    let run = hoistway_store::invoicing::issue_due(db, actor, from, today).await?;
+    for (i, inv) in run.issued.iter().enumerate() {
+        let (Ok(issued), Ok(due)) = (
+            inv.issued_on.parse::<NaiveDate>(),
+            inv.due_on.parse::<NaiveDate>(),
+        ) else {
+            continue;
         };
-        let paid_on = (status == "paid").then(|| (issued + Duration::days(10)).to_string());
-        invoices::create(
+        if due >= today {
+            // Still open; on every other contract the customer has been
+            // reminded (unpaid, not yet due).
+            if inv.contract_id % 2 == 0 {
+                invoices::update(
+                    db,
+                    &Scope::All,
+                    actor,
+                    inv.id,
+                    serde_json::json!({"status": "unpaid"}),
+                )
+                .await?;
+            }
+            continue;
+        }
+        if i % 11 == 5 {
+            // One in eleven never paid: overdue.
+            continue;
+        }
+        // Paid within the term, one in seven a little late.
+        let term = (due - issued).num_days().max(1);
+        let days = if i % 7 == 3 {
+            term + 9
+        } else {
+            (i as i64 * 5) % term
+        };
+        let paid_on = (issued + Duration::days(days)).min(today);
+        invoices::update(
             db,
             &Scope::All,
             actor,
-            InvoiceInput {
-                contract_id: contract.id,
-                number: None,
-                period_start: start.to_string(),
-                period_end: (issued - Duration::days(1)).to_string(),
-                amount: (amount * 100.0).round() / 100.0,
-                currency: Some(contract.currency.clone()),
-                issued_on: issued.to_string(),
-                due_on: due.to_string(),
-                paid_on,
-                status: Some(status.into()),
-            },
+            inv.id,
+            serde_json::json!({"status": "paid", "paid_on": paid_on.to_string()}),
         )
         .await?;
     }

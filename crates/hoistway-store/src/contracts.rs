@@ -29,6 +29,8 @@ pub struct Contract {
     /// Minor repairs up to this amount need no separate approval.
     pub spending_limit: f64,
     pub po_required: bool,
+    /// Days from an invoice's issue to its due date.
+    pub payment_term_days: i64,
     pub unit_ids: Vec<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -54,6 +56,9 @@ pub struct ContractInput {
     pub spending_limit: Option<f64>,
     #[serde(default)]
     pub po_required: Option<bool>,
+    /// Days from issue to due date (default 30; 0 to 365).
+    #[serde(default)]
+    pub payment_term_days: Option<i64>,
     #[serde(default)]
     pub unit_ids: Vec<i64>,
 }
@@ -69,6 +74,7 @@ struct Checked {
     currency: String,
     limit: Cents,
     po_required: bool,
+    payment_term_days: i64,
     unit_ids: Vec<i64>,
 }
 
@@ -97,6 +103,10 @@ impl ContractInput {
             currency: parse_currency(self.currency.as_deref().unwrap_or("EUR"))?,
             limit: Cents::from_decimal("spending_limit", self.spending_limit.unwrap_or(0.0))?,
             po_required: self.po_required.unwrap_or(false),
+            payment_term_days: match self.payment_term_days.unwrap_or(30) {
+                d @ 0..=365 => d,
+                _ => return Err(Invalid::new("payment_term_days", "must be 0 to 365 days")),
+            },
             unit_ids,
         })
     }
@@ -115,6 +125,7 @@ impl From<&Contract> for ContractInput {
             currency: Some(c.currency.clone()),
             spending_limit: Some(c.spending_limit),
             po_required: Some(c.po_required),
+            payment_term_days: Some(c.payment_term_days),
             unit_ids: c.unit_ids.clone(),
         }
     }
@@ -149,6 +160,7 @@ async fn from_row(tx: &mut Tx<'_>, scope: &Scope, r: &AnyRow) -> Result<Contract
         currency: r.text("currency")?,
         spending_limit: Cents(r.int("spending_limit_cents")?).to_decimal(),
         po_required: r.int("po_required")? != 0,
+        payment_term_days: r.int("payment_term_days")?,
         unit_ids,
         created_at: r.instant("created_at")?,
         updated_at: r.instant("updated_at")?,
@@ -198,7 +210,7 @@ pub async fn create(
         .clone()
         .unwrap_or_else(|| format!("pending-{now}-{customer_id}"));
     let mut sql = Sql::new(
-        "INSERT INTO contracts (customer_id, number, tier, billing_interval, start_date, end_date, monthly_price_cents, currency, spending_limit_cents, po_required, created_at, updated_at) VALUES (",
+        "INSERT INTO contracts (customer_id, number, tier, billing_interval, start_date, end_date, monthly_price_cents, currency, spending_limit_cents, po_required, payment_term_days, created_at, updated_at) VALUES (",
     );
     sql.bind(customer_id)
         .push(", ")
@@ -219,6 +231,8 @@ pub async fn create(
         .bind(c.limit.0);
     sql.push(", ")
         .bind(i64::from(c.po_required))
+        .push(", ")
+        .bind(c.payment_term_days)
         .push(", ")
         .bind(now)
         .push(", ")
@@ -332,6 +346,7 @@ pub async fn update(
         .push(", spending_limit_cents = ")
         .bind(c.limit.0);
     sql.push(", po_required = ").bind(i64::from(c.po_required));
+    sql.push(", payment_term_days = ").bind(c.payment_term_days);
     sql.push(", updated_at = ")
         .bind(actor.at.timestamp_millis())
         .push(" WHERE id = ")

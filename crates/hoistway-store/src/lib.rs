@@ -48,6 +48,7 @@ pub mod findings;
 pub mod grants;
 pub mod idempotency;
 pub mod invoices;
+pub mod invoicing;
 pub mod leases;
 pub mod live;
 pub mod maintenance;

@@ -261,6 +261,7 @@ async fn registry_story_on_every_backend() {
                 currency: None,
                 spending_limit: None,
                 po_required: None,
+                payment_term_days: None,
                 unit_ids: a_units[..3].to_vec(),
             },
         )

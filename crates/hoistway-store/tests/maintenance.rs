@@ -133,6 +133,7 @@ async fn contract(db: &Db, c: &ManualClock, f: &Fleet, tier: &str, start: &str) 
             currency: None,
             spending_limit: None,
             po_required: None,
+            payment_term_days: None,
             unit_ids: f.units.clone(),
         },
     )

@@ -124,6 +124,12 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Score the analytics against labelled data (figures for
+    /// docs/benchmarks.md).
+    Evaluate {
+        #[command(subcommand)]
+        command: EvaluateCommand,
+    },
     /// The digital twin.
     Twin {
         #[command(subcommand)]
@@ -404,4 +410,16 @@ mod tests {
             other => panic!("parsed as {other:?}"),
         }
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvaluateCommand {
+    /// The SKAB pump test bed (github.com/waico/SKAB): per-row outlier F1,
+    /// FAR and MAR, and the NAB changepoint score, with the default
+    /// detector configuration over all sensor columns.
+    Skab {
+        /// The SKAB data directory (holding valve1/, valve2/, other/).
+        #[arg(long)]
+        dir: PathBuf,
+    },
 }

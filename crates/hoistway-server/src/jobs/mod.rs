@@ -1,11 +1,13 @@
 //! Background work of a server node: SLA timers and notification delivery
-//! ([`desk`]), and the daily maintenance scheduler ([`maintenance`]).
+//! ([`desk`]), the daily maintenance scheduler ([`maintenance`]) and
+//! hourly invoicing from contracts ([`invoicing`]).
 //!
 //! Every node runs these loops. Work is claimed through the database (row
 //! leases for timers and outbox rows, a named lease for daily jobs), so with
 //! several nodes on one PostgreSQL each piece of work is done once.
 
 pub mod desk;
+pub mod invoicing;
 pub mod maintenance;
 
 pub use desk::spawn;

@@ -5,6 +5,7 @@ mod api_client;
 mod demo;
 mod dev_cert;
 mod device;
+mod evaluate;
 mod import;
 mod loadgen;
 mod mqtt_acl;
@@ -14,7 +15,8 @@ mod train;
 mod user;
 
 use crate::cli::{
-    ApiClientCommand, Command, DeviceCommand, ImportCommand, MqttCommand, TwinCommand, UserCommand,
+    ApiClientCommand, Command, DeviceCommand, EvaluateCommand, ImportCommand, MqttCommand,
+    TwinCommand, UserCommand,
 };
 use crate::config::Config;
 
@@ -112,6 +114,9 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             columns,
             timezone,
         } => analyze::run(&input, columns, &timezone),
+        Command::Evaluate {
+            command: EvaluateCommand::Skab { dir },
+        } => evaluate::skab(&dir),
         Command::Twin {
             command:
                 TwinCommand::Study {

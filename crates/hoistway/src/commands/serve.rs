@@ -143,6 +143,8 @@ pub fn start_jobs(config: &Config, state: &AppState) -> anyhow::Result<()> {
     let drivers = hoistway_server::delivery::Drivers::new(&config.delivery)
         .map_err(|e| anyhow::anyhow!("notification settings: {e}"))?;
     hoistway_server::jobs::spawn(state.clone(), drivers, std::time::Duration::from_secs(1));
+    // Detached like the desk jobs: runs for the life of the process.
+    let _ = hoistway_server::jobs::invoicing::spawn(state.clone());
     Ok(())
 }
 
