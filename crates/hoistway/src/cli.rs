@@ -422,4 +422,17 @@ pub enum EvaluateCommand {
         #[arg(long)]
         dir: PathBuf,
     },
+    /// The twin's labelled fault injection: per fault kind, how often a
+    /// pre-emptive case opened between onset and failure and how early,
+    /// and false pre-emptive cases per unit-year.
+    Twin {
+        /// Six-lift groups (one faulty lift each).
+        #[arg(long, default_value_t = 12)]
+        groups: usize,
+        /// Simulated days.
+        #[arg(long, default_value_t = 60)]
+        days: u32,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
 }

@@ -67,6 +67,30 @@ impl FindingKind {
         Self::FailureRisk,
     ];
 
+    /// The wire name, as serde writes it (`door_reopens`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Entrapment => "entrapment",
+            Self::EmergencyPhone => "emergency_phone",
+            Self::DoorWear => "door_wear",
+            Self::DoorReopens => "door_reopens",
+            Self::LevellingDrift => "levelling_drift",
+            Self::MotorOverheat => "motor_overheat",
+            Self::TripSlowdown => "trip_slowdown",
+            Self::Vibration => "vibration",
+            Self::EscalatorBraking => "escalator_braking",
+            Self::DriveFaults => "drive_faults",
+            Self::DoorFaults => "door_faults",
+            Self::BrakeFaults => "brake_faults",
+            Self::SafetyCircuitFaults => "safety_circuit_faults",
+            Self::ControllerFaults => "controller_faults",
+            Self::EscalatorFaults => "escalator_faults",
+            Self::OtherFaults => "other_faults",
+            Self::Offline => "offline",
+            Self::FailureRisk => "failure_risk",
+        }
+    }
+
     /// Dense index, for per-unit bit sets.
     pub fn index(self) -> usize {
         self as usize
@@ -127,4 +151,16 @@ pub struct Finding {
     pub evidence: Option<Evidence>,
     /// Event time that triggered the update, epoch milliseconds.
     pub ts_ms: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_match_serde() {
+        for k in FindingKind::ALL {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str(), "{k:?}");
+        }
+    }
 }

@@ -1,5 +1,13 @@
 //! `hoistway evaluate`: the analytics scored against labelled data.
 //!
+//! `twin` runs lift groups of the twin with faults injected on some lifts
+//! (their onset and failure are the labels) through the engine the server
+//! runs, turns findings into pre-emptive cases the way the desk does (one
+//! per unit and fault family episode, a recurrence within 7 days reopening
+//! it) and reports per fault kind how often a case opened between onset and
+//! failure and how early, plus the cases opened on healthy lifts (and on
+//! faulty ones before onset) per unit-year.
+//!
 //! `skab` runs `hoistway analyze`'s exact path (default detector
 //! configuration, every sensor column, no per-file settings) over each
 //! faulty experiment of the SKAB pump test bed and scores it as SKAB's
@@ -11,8 +19,16 @@
 
 use anyhow::Context;
 use chrono::NaiveDateTime;
+use chrono::{TimeZone, Utc};
 use hoistway_analytics::eval::{Nab, RowCounts};
-use hoistway_analytics::{analyze_csv, AnalyzeOptions, DetectorConfig};
+use hoistway_analytics::{
+    analyze_csv, decode_event, AnalyzeOptions, DetectorConfig, Engine, EngineConfig, Finding,
+    FindingStatus,
+};
+use hoistway_domain::findings::family;
+use hoistway_twin::sim::DispatchMode;
+use hoistway_twin::{Building, FaultKind, Pattern, TelemetryTwin};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 const SENSORS: [&str; 8] = [
@@ -155,6 +171,201 @@ fn print_line(name: &str, (rows, nab, files): &(RowCounts, Nab, usize)) {
     );
 }
 
+const BUILDING: &str = include_str!("../../../../examples/buildings/office-20x6.toml");
+const DAY_S: f64 = 86_400.0;
+const COOLDOWN_MS: i64 = 7 * 86_400_000;
+/// Kinds a case is about, not a precursor: the alarm at failure and lost
+/// telemetry are not predictions.
+const NOT_PREDICTIVE: [&str; 3] = ["entrapment", "emergency_phone", "offline"];
+
+/// Pre-emptive cases as the desk keeps them: one per (unit, family)
+/// episode, reopened by a recurrence within the cooldown.
+#[derive(Default)]
+struct CaseBook {
+    /// (unit, family) → open kinds and when the episode last closed.
+    episodes: HashMap<(String, &'static str), (Vec<String>, Option<i64>)>,
+    /// Every case opened: (unit, family, at ms).
+    opened: Vec<(String, &'static str, i64)>,
+}
+
+impl CaseBook {
+    fn apply(&mut self, f: &Finding) {
+        let kind = f.kind.as_str();
+        if NOT_PREDICTIVE.contains(&kind) {
+            return;
+        }
+        let fam = family(kind);
+        let e = self
+            .episodes
+            .entry((f.unit.as_str().to_owned(), fam))
+            .or_default();
+        match f.status {
+            FindingStatus::Raised => {
+                let new_case =
+                    e.0.is_empty() && e.1.is_none_or(|closed| f.ts_ms - closed > COOLDOWN_MS);
+                if new_case {
+                    self.opened.push((f.unit.as_str().to_owned(), fam, f.ts_ms));
+                }
+                if !e.0.iter().any(|k| k == kind) {
+                    e.0.push(kind.to_owned());
+                }
+            }
+            FindingStatus::Updated => {}
+            FindingStatus::Cleared => {
+                e.0.retain(|k| k != kind);
+                if e.0.is_empty() {
+                    e.1 = Some(f.ts_ms);
+                }
+            }
+        }
+    }
+}
+
+/// One injected fault and what the cases said about it.
+struct Injected {
+    kind: FaultKind,
+    onset_ms: i64,
+    failure_ms: i64,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    Some(sorted[i])
+}
+
+pub fn twin(groups: usize, days: u32, seed: u64) -> anyhow::Result<()> {
+    anyhow::ensure!((1..=200).contains(&groups), "--groups must be 1 to 200");
+    anyhow::ensure!((7..=3650).contains(&days), "--days must be 7 to 3650");
+    let building = Building::from_toml_str(BUILDING).context("example building")?;
+    let group_id = building.groups()[0].id.clone();
+    let lifts = building.groups()[0].lifts.len();
+    let start = Utc.with_ymd_and_hms(2026, 1, 5, 0, 0, 0).unwrap();
+    let start_ms = start.timestamp_millis();
+    let mut twin = TelemetryTwin::new(start, seed);
+    let kinds = [
+        FaultKind::DoorRollerWear,
+        FaultKind::LevellingDrift,
+        FaultKind::OverheatingMotor,
+        FaultKind::DriveFaultBursts,
+    ];
+    let mut injected: HashMap<String, Injected> = HashMap::new();
+    for g in 0..groups {
+        let ids: Vec<String> = (0..lifts)
+            .map(|l| format!("ken:{}", 900_000 + g * 10 + l))
+            .collect();
+        twin.add_group(
+            &building,
+            &group_id,
+            &ids,
+            Pattern::Mixed,
+            None,
+            DispatchMode::Collective,
+        )?;
+        // One faulty lift per group, failing somewhere after the first two
+        // weeks (the baselines' learning) with a 5-day precursor.
+        let kind = kinds[g % kinds.len()];
+        let span = f64::from(days) - 15.0;
+        let fail_day = 15.0 + (span * ((g * 37 % 100) as f64 / 100.0)).max(1.0);
+        let label = twin.inject_fault(
+            &ids[g % lifts],
+            kind,
+            (fail_day - 5.0) * DAY_S,
+            fail_day * DAY_S,
+        )?;
+        injected.insert(
+            label.unit.clone(),
+            Injected {
+                kind,
+                onset_ms: start_ms + (label.onset_s * 1000.0) as i64,
+                failure_ms: start_ms + (label.failure_s * 1000.0) as i64,
+            },
+        );
+    }
+    let mut engine = Engine::new(EngineConfig::default());
+    let mut book = CaseBook::default();
+    for _ in 0..(days as usize * 24) {
+        for e in twin.advance(3600.0) {
+            if let Ok(ev) = decode_event(e.to_json().as_bytes()) {
+                for f in engine.ingest(&ev).findings {
+                    book.apply(&f);
+                }
+            }
+        }
+        let now_ms = twin.now().timestamp_millis();
+        for f in engine.tick(now_ms) {
+            book.apply(&f);
+        }
+        let closed = engine.rollups_drain(now_ms);
+        let mut risk = Vec::new();
+        for day in closed
+            .iter()
+            .filter(|r| r.period == hoistway_analytics::Period::Day)
+        {
+            engine.assess_day(day, &mut risk);
+        }
+        for f in &risk {
+            book.apply(f);
+        }
+    }
+    let end_ms = twin.now().timestamp_millis();
+    // Healthy time: every lift's whole run, except a faulty lift's time
+    // from onset on (its cases there are about its fault).
+    let units = groups * lifts;
+    let mut healthy_ms = (end_ms - start_ms) as f64 * units as f64;
+    for i in injected.values() {
+        healthy_ms -= (end_ms - i.onset_ms.min(end_ms)) as f64;
+    }
+    let false_cases = book
+        .opened
+        .iter()
+        .filter(|(u, _, at)| injected.get(u).is_none_or(|i| *at < i.onset_ms))
+        .count();
+    let unit_years = (end_ms - start_ms) as f64 * units as f64 / (365.0 * 86_400_000.0);
+    let healthy_years = healthy_ms / (365.0 * 86_400_000.0);
+    println!(
+        "twin: {groups} groups × {lifts} lifts for {days} days = {unit_years:.1} unit-years, {} injected faults (5-day precursor)",
+        injected.len()
+    );
+    for kind in kinds {
+        let mut leads: Vec<f64> = Vec::new();
+        let mut n = 0;
+        for (unit, i) in injected.iter().filter(|(_, i)| i.kind == kind) {
+            n += 1;
+            let first = book
+                .opened
+                .iter()
+                .filter(|(u, _, at)| u == unit && *at >= i.onset_ms && *at < i.failure_ms)
+                .map(|(_, _, at)| *at)
+                .min();
+            if let Some(at) = first {
+                leads.push((i.failure_ms - at) as f64 / 3_600_000.0);
+            }
+        }
+        leads.sort_by(f64::total_cmp);
+        let fmt = |v: Option<f64>| v.map_or("-".to_owned(), |h| format!("{h:.1} h"));
+        println!(
+            "  {:<20} detected before failure {} of {n} ({:.0} %), lead time median {}, p10 {}",
+            kind.as_str(),
+            leads.len(),
+            if n == 0 {
+                0.0
+            } else {
+                100.0 * leads.len() as f64 / f64::from(n)
+            },
+            fmt(percentile(&leads, 0.5)),
+            fmt(percentile(&leads, 0.1)),
+        );
+    }
+    println!(
+        "  false pre-emptive cases: {false_cases} over {healthy_years:.1} healthy unit-years = {:.2} per unit-year",
+        false_cases as f64 / healthy_years.max(1e-9)
+    );
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,5 +390,49 @@ mod tests {
         assert_eq!((rows.tp, rows.fn_, rows.fp, rows.tn), (6, 2, 0, 2));
         // Two onsets: row 10 (a false detection) and row 404 (2 s late).
         assert_eq!((nab.detected, nab.false_positives), (1, 1));
+    }
+
+    fn finding(
+        kind: hoistway_analytics::FindingKind,
+        status: FindingStatus,
+        ts_ms: i64,
+    ) -> Finding {
+        Finding {
+            unit: hoistway_analytics::UnitKey::parse("ken:1").unwrap(),
+            kind,
+            status,
+            severity: hoistway_analytics::Severity::Minor,
+            explanation: String::new(),
+            likely_fault: String::new(),
+            suggested_spares: vec![],
+            evidence: None,
+            ts_ms,
+        }
+    }
+
+    #[test]
+    fn cases_follow_the_desk_rules() {
+        use hoistway_analytics::FindingKind as K;
+        use FindingStatus::*;
+        let mut b = CaseBook::default();
+        let day = 86_400_000;
+        for f in [
+            finding(K::DoorReopens, Raised, 0),
+            finding(K::DoorWear, Raised, 10),
+            finding(K::DoorReopens, Cleared, 20),
+            finding(K::DoorWear, Cleared, 30),
+            // Back within the cooldown: the same case.
+            finding(K::DoorFaults, Raised, 2 * day),
+            finding(K::DoorFaults, Cleared, 3 * day),
+            // Another family, and an alarm that is no prediction.
+            finding(K::LevellingDrift, Raised, 3 * day),
+            finding(K::Entrapment, Raised, 3 * day),
+            // After the cooldown: a new case.
+            finding(K::DoorWear, Raised, 11 * day),
+        ] {
+            b.apply(&f);
+        }
+        let fams: Vec<&str> = b.opened.iter().map(|(_, f, _)| *f).collect();
+        assert_eq!(fams, vec!["door", "levelling", "door"]);
     }
 }

@@ -117,6 +117,9 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Evaluate {
             command: EvaluateCommand::Skab { dir },
         } => evaluate::skab(&dir),
+        Command::Evaluate {
+            command: EvaluateCommand::Twin { groups, days, seed },
+        } => evaluate::twin(groups, days, seed),
         Command::Twin {
             command:
                 TwinCommand::Study {
