@@ -502,10 +502,10 @@ impl UnitAnalytics {
         if floors > 0 {
             if let Some(ratio) = self.trip_norm.ratio(floors, t.duration_ms) {
                 let o = self.trip_time.observe(ratio, c.ts_ms, &cfg.trip_time);
-                match stat_severity(&o, &cfg.trip_time)
+                if let Some(sev) = stat_severity(&o, &cfg.trip_time)
                     .filter(|_| o.recent >= cfg.trip_slowdown_min_ratio)
                 {
-                    Some(sev) => self.raise(c, K::TripSlowdown, sev, kind_diagnosis(K::TripSlowdown), || {
+                    self.raise(c, K::TripSlowdown, sev, kind_diagnosis(K::TripSlowdown), || {
                         let (_, ev) = stat_text("trip time ratio", "", &o);
                         (
                             format!(
@@ -515,8 +515,7 @@ impl UnitAnalytics {
                             ),
                             ev,
                         )
-                    }),
-                    None => {}
+                    });
                 }
             }
         }
@@ -526,11 +525,10 @@ impl UnitAnalytics {
         let o = self
             .door_close
             .observe(d.close_ms as f32, c.ts_ms, &cfg.door_close);
-        match stat_severity(&o, &cfg.door_close) {
-            Some(sev) => self.raise(c, K::DoorWear, sev, kind_diagnosis(K::DoorWear), || {
+        if let Some(sev) = stat_severity(&o, &cfg.door_close) {
+            self.raise(c, K::DoorWear, sev, kind_diagnosis(K::DoorWear), || {
                 stat_text("door close time", "ms", &o)
-            }),
-            None => {}
+            });
         }
         if d.reopens > 0 {
             self.reopens.add(c.ts_ms, d.reopens);

@@ -178,12 +178,15 @@ const COOLDOWN_MS: i64 = 7 * 86_400_000;
 /// telemetry are not predictions.
 const NOT_PREDICTIVE: [&str; 3] = ["entrapment", "emergency_phone", "offline"];
 
+/// Per (unit, family): the kinds open now and when the episode last closed.
+type Episodes = HashMap<(String, &'static str), (Vec<String>, Option<i64>)>;
+
 /// Pre-emptive cases as the desk keeps them: one per (unit, family)
 /// episode, reopened by a recurrence within the cooldown.
 #[derive(Default)]
 struct CaseBook {
     /// (unit, family) → open kinds and when the episode last closed.
-    episodes: HashMap<(String, &'static str), (Vec<String>, Option<i64>)>,
+    episodes: Episodes,
     /// Every case opened: (unit, family, at ms).
     opened: Vec<(String, &'static str, i64)>,
 }

@@ -144,7 +144,7 @@ pub fn start_jobs(config: &Config, state: &AppState) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("notification settings: {e}"))?;
     hoistway_server::jobs::spawn(state.clone(), drivers, std::time::Duration::from_secs(1));
     // Detached like the desk jobs: runs for the life of the process.
-    let _ = hoistway_server::jobs::invoicing::spawn(state.clone());
+    drop(hoistway_server::jobs::invoicing::spawn(state.clone()));
     Ok(())
 }
 
