@@ -90,6 +90,29 @@ fn describe(f: &FindingRecord) -> String {
     )
 }
 
+/// After a change the equipment caused: the SLA state follows and the
+/// audit trail records before and after.
+async fn refresh_and_audit(
+    tx: &mut Tx<'_>,
+    actor: Actor,
+    rules: &Rules,
+    before: &Case,
+    action: &str,
+) -> Result<()> {
+    let after = sla::refresh(tx, rules, before.id, actor.at).await?;
+    audit::record(
+        tx,
+        actor,
+        Some(after.customer_id),
+        "case",
+        before.id,
+        action,
+        Some(before),
+        Some(&after),
+    )
+    .await
+}
+
 /// Writes a status change the equipment caused, with SLA refresh and audit.
 async fn set_status(
     tx: &mut Tx<'_>,
@@ -112,18 +135,7 @@ async fn set_status(
     up.execute(&mut **tx).await?;
     let detail = serde_json::json!({"from": before.status, "to": status});
     timeline::add(tx, id, actor, Entry::new("status", message).detail(detail)).await?;
-    let after = sla::refresh(tx, rules, id, actor.at).await?;
-    audit::record(
-        tx,
-        actor,
-        Some(after.customer_id),
-        "case",
-        id,
-        "status",
-        Some(&before),
-        Some(&after),
-    )
-    .await
+    refresh_and_audit(tx, actor, rules, &before, "status").await
 }
 
 /// A critical finding raises a routine case to urgent.
@@ -158,18 +170,7 @@ async fn raise_priority(
         Entry::new("priority", message).detail(detail),
     )
     .await?;
-    let after = sla::refresh(tx, rules, id, actor.at).await?;
-    audit::record(
-        tx,
-        actor,
-        Some(after.customer_id),
-        "case",
-        id,
-        "priority",
-        Some(&before),
-        Some(&after),
-    )
-    .await
+    refresh_and_audit(tx, actor, rules, &before, "priority").await
 }
 
 /// A finding was raised: open its family's case, join the open one, or

@@ -17,17 +17,16 @@
 //! each true changepoint, a detection being the first row of each labelled
 //! stretch.
 
+use super::train::{office_fleet, OfficeFleet, PRECURSOR_FAULTS};
 use anyhow::Context;
 use chrono::NaiveDateTime;
-use chrono::{TimeZone, Utc};
 use hoistway_analytics::eval::{Nab, RowCounts};
 use hoistway_analytics::{
     analyze_csv, decode_event, AnalyzeOptions, DetectorConfig, Engine, EngineConfig, Finding,
     FindingStatus,
 };
 use hoistway_domain::findings::family;
-use hoistway_twin::sim::DispatchMode;
-use hoistway_twin::{Building, FaultKind, Pattern, TelemetryTwin};
+use hoistway_twin::FaultKind;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -171,7 +170,6 @@ fn print_line(name: &str, (rows, nab, files): &(RowCounts, Nab, usize)) {
     );
 }
 
-const BUILDING: &str = include_str!("../../../../examples/buildings/office-20x6.toml");
 const DAY_S: f64 = 86_400.0;
 const COOLDOWN_MS: i64 = 7 * 86_400_000;
 /// Kinds a case is about, not a precursor: the alarm at failure and lost
@@ -242,31 +240,16 @@ fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
 pub fn twin(groups: usize, days: u32, seed: u64) -> anyhow::Result<()> {
     anyhow::ensure!((1..=200).contains(&groups), "--groups must be 1 to 200");
     anyhow::ensure!((7..=3650).contains(&days), "--days must be 7 to 3650");
-    let building = Building::from_toml_str(BUILDING).context("example building")?;
-    let group_id = building.groups()[0].id.clone();
-    let lifts = building.groups()[0].lifts.len();
-    let start = Utc.with_ymd_and_hms(2026, 1, 5, 0, 0, 0).unwrap();
+    let OfficeFleet {
+        mut twin,
+        start,
+        groups: ids_of,
+    } = office_fleet(groups, seed)?;
+    let lifts = ids_of.first().map_or(0, Vec::len);
     let start_ms = start.timestamp_millis();
-    let mut twin = TelemetryTwin::new(start, seed);
-    let kinds = [
-        FaultKind::DoorRollerWear,
-        FaultKind::LevellingDrift,
-        FaultKind::OverheatingMotor,
-        FaultKind::DriveFaultBursts,
-    ];
+    let kinds = PRECURSOR_FAULTS;
     let mut injected: HashMap<String, Injected> = HashMap::new();
-    for g in 0..groups {
-        let ids: Vec<String> = (0..lifts)
-            .map(|l| format!("ken:{}", 900_000 + g * 10 + l))
-            .collect();
-        twin.add_group(
-            &building,
-            &group_id,
-            &ids,
-            Pattern::Mixed,
-            None,
-            DispatchMode::Collective,
-        )?;
+    for (g, ids) in ids_of.iter().enumerate() {
         // One faulty lift per group, failing somewhere after the first two
         // weeks (the baselines' learning) with a 5-day precursor.
         let kind = kinds[g % kinds.len()];
