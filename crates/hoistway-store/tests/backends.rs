@@ -1,11 +1,9 @@
 //! The storage story, run against every backend: SQLite always, PostgreSQL
 //! when configured (always in CI).
 
-use chrono::{TimeZone, Utc};
 use hoistway_domain::{Role, Scope};
 use hoistway_store::buildings::BuildingInput;
 use hoistway_store::contracts::ContractInput;
-use hoistway_store::customers::CustomerInput;
 use hoistway_store::invoices::InvoiceInput;
 use hoistway_store::portfolios::PortfolioInput;
 use hoistway_store::testing::TestDb;
@@ -13,13 +11,9 @@ use hoistway_store::units::UnitInput;
 use hoistway_store::users::NewUser;
 use hoistway_store::*;
 use serde_json::json;
+use support::actor;
 
-fn actor() -> Actor {
-    Actor {
-        user_id: None,
-        at: Utc.with_ymd_and_hms(2026, 5, 4, 9, 0, 0).unwrap(),
-    }
-}
+mod support;
 
 fn unit(building_id: i64, n: u32, kind: &str) -> UnitInput {
     UnitInput {
@@ -33,35 +27,7 @@ fn unit(building_id: i64, n: u32, kind: &str) -> UnitInput {
 }
 
 async fn customer_with_building(db: &Db, name: &str, country: &str) -> (i64, i64) {
-    let c = customers::create(
-        db,
-        &Scope::All,
-        actor(),
-        CustomerInput {
-            name: name.into(),
-            contact_email: None,
-            contact_phone: None,
-        },
-    )
-    .await
-    .unwrap();
-    let b = buildings::create(
-        db,
-        &Scope::All,
-        actor(),
-        BuildingInput {
-            customer_id: c.id,
-            name: format!("{name} HQ"),
-            address: "Street 1".into(),
-            country: country.into(),
-            timezone: "Europe/Berlin".into(),
-            latitude: None,
-            longitude: None,
-        },
-    )
-    .await
-    .unwrap();
-    (c.id, b.id)
+    support::customer_with_building(db, name, country, "Europe/Berlin").await
 }
 
 #[tokio::test]

@@ -17,8 +17,14 @@ pub fn actor() -> Actor {
     }
 }
 
-/// A customer with one building and two units; returns (customer, [units]).
-pub async fn fleet(db: &Db, name: &str) -> (i64, Vec<i64>) {
+/// A customer and one building in `country` and `timezone`; returns
+/// (customer, building).
+pub async fn customer_with_building(
+    db: &Db,
+    name: &str,
+    country: &str,
+    timezone: &str,
+) -> (i64, i64) {
     let c = customers::create(
         db,
         &Scope::All,
@@ -39,14 +45,20 @@ pub async fn fleet(db: &Db, name: &str) -> (i64, Vec<i64>) {
             customer_id: c.id,
             name: format!("{name} HQ"),
             address: "Street 1".into(),
-            country: "FI".into(),
-            timezone: "Europe/Helsinki".into(),
+            country: country.into(),
+            timezone: timezone.into(),
             latitude: None,
             longitude: None,
         },
     )
     .await
     .unwrap();
+    (c.id, b.id)
+}
+
+/// A customer with one building and two units; returns (customer, [units]).
+pub async fn fleet(db: &Db, name: &str) -> (i64, Vec<i64>) {
+    let (customer, building) = customer_with_building(db, name, "FI", "Europe/Helsinki").await;
     let mut ids = Vec::new();
     for n in 0..2 {
         let u = units::create(
@@ -54,9 +66,9 @@ pub async fn fleet(db: &Db, name: &str) -> (i64, Vec<i64>) {
             &Scope::All,
             actor(),
             UnitInput {
-                building_id: b.id,
+                building_id: building,
                 kind: "elevator".into(),
-                equipment_number: format!("ken:{}{n}", c.id * 1000),
+                equipment_number: format!("ken:{}{n}", customer * 1000),
                 ..Default::default()
             },
         )
@@ -64,5 +76,5 @@ pub async fn fleet(db: &Db, name: &str) -> (i64, Vec<i64>) {
         .unwrap();
         ids.push(u.id);
     }
-    (c.id, ids)
+    (customer, ids)
 }
