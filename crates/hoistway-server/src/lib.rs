@@ -47,6 +47,7 @@ pub mod fuzz;
 pub mod idempotency;
 pub mod jobs;
 pub mod kone;
+pub mod links;
 pub mod listen;
 pub mod live;
 pub mod metrics;
@@ -79,6 +80,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::registry::router())
         .merge(routes::invoices::router())
         .merge(routes::users::router())
+        .merge(routes::invitations::router())
         .merge(routes::audit::router())
         .merge(routes::cases::router())
         .merge(routes::kpis::router())

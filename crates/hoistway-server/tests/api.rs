@@ -451,14 +451,18 @@ async fn roles_limit_what_each_user_may_do() {
         .call("POST", "/api/v1/users", Some(&cadmin), Some(json!({"email": "evil@x.example", "name": "E", "role": "provider_admin", "password": "long enough pw"})))
         .await;
     assert_eq!(escalate.status, StatusCode::FORBIDDEN);
-    let teammate = app
+    // Customer admins add people by invitation; the provider creates the
+    // account here to test what a customer admin then may change.
+    let refused = app
         .call("POST", "/api/v1/users", Some(&cadmin), Some(json!({"email": "new.pm@nordictowers.example", "name": "New PM", "role": "property_manager", "password": "long enough pw"})))
         .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.json);
+    let provider = app.login("provider.admin@hoistway.example", pw).await;
+    let customer_id = units.json["items"][0]["customer_id"].clone();
+    let teammate = app
+        .call("POST", "/api/v1/users", Some(&provider), Some(json!({"email": "new.pm@nordictowers.example", "name": "New PM", "role": "property_manager", "customer_id": customer_id, "password": "long enough pw"})))
+        .await;
     assert_eq!(teammate.status, StatusCode::CREATED, "{}", teammate.json);
-    assert_eq!(
-        teammate.json["customer_id"], units.json["items"][0]["customer_id"],
-        "defaults to the admin's customer"
-    );
     assert!(teammate.json.get("password_hash").is_none());
     let new_login = app
         .login("new.pm@nordictowers.example", "long enough pw")

@@ -112,7 +112,7 @@ async fn every_customer_page_renders_with_its_key_content() {
         ("/setup/portfolios".into(), &["New portfolio"]),
         (
             "/setup/team".into(),
-            &["property.manager@nordictowers.example", "Add a user"],
+            &["property.manager@nordictowers.example", "Invite a user"],
         ),
     ];
     for (path, wants) in pages {
@@ -506,19 +506,26 @@ async fn setup_saves_settings_matrix_portfolios_and_team() {
     assert_eq!(p.json["name"], "Helsinki");
     assert_eq!(p.json["building_ids"].as_array().unwrap().len(), 1);
 
-    let r = b
-        .post(
-            "/setup/team",
-            &[
-                ("_csrf", &csrf),
-                ("name", "Nina New"),
-                ("email", "nina@nordictowers.example"),
-                ("role", "front_desk"),
-                ("password", "a long enough password"),
-            ],
+    // Nina joins by invitation (tests/invitations.rs walks the link);
+    // here the provider gives her a password directly.
+    let provider = app
+        .login(
+            "provider.admin@hoistway.example",
+            hoistway_server::demo::DEMO_PASSWORD,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let customer_id =
+        app.call("GET", "/api/v1/me", Some(&token), None).await.json["customer_id"].clone();
+    let r = app
+        .call(
+            "POST",
+            "/api/v1/users",
+            Some(&provider),
+            Some(serde_json::json!({"email": "nina@nordictowers.example", "name": "Nina New",
+                "role": "front_desk", "customer_id": customer_id, "password": "a long enough password"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
     let mut nina = Browser::new(app.app.clone());
     nina.sign_in("nina@nordictowers.example", "a long enough password")
         .await;
@@ -531,7 +538,6 @@ async fn setup_saves_settings_matrix_portfolios_and_team() {
                 ("name", "Evil"),
                 ("email", "evil@x.example"),
                 ("role", "operator"),
-                ("password", "a long enough password"),
             ],
         )
         .await;

@@ -47,6 +47,7 @@ pub mod error;
 pub mod findings;
 pub mod grants;
 pub mod idempotency;
+pub mod invitations;
 pub mod invoices;
 pub mod invoicing;
 pub mod leases;

@@ -198,6 +198,45 @@ pub(crate) async fn enqueue(tx: &mut Tx<'_>, at: DateTime<Utc>, notice: Notice<'
     Ok(written)
 }
 
+/// One e-mail to one user that no preference can turn off (an invitation
+/// is the only way to reach someone who cannot sign in yet).
+pub(crate) struct Letter {
+    pub key: String,
+    pub event: &'static str,
+    pub user_id: i64,
+    pub customer_id: Option<i64>,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Writes `letter` to the outbox (once per key).
+pub(crate) async fn enqueue_letter(
+    tx: &mut Tx<'_>,
+    at: DateTime<Utc>,
+    letter: Letter,
+) -> Result<u64> {
+    let mut sql = Sql::new(
+        "INSERT INTO outbox (event_key, event, user_id, channel, customer_id, case_id, subject, body, created_at, next_attempt_at) VALUES (",
+    );
+    sql.bind(letter.key)
+        .push(", ")
+        .bind(letter.event.to_string())
+        .push(", ")
+        .bind(letter.user_id)
+        .push(", 'email', ")
+        .bind(letter.customer_id)
+        .push(", NULL, ")
+        .bind(letter.subject)
+        .push(", ")
+        .bind(letter.body)
+        .push(", ")
+        .bind(at.timestamp_millis())
+        .push(", ")
+        .bind(at.timestamp_millis())
+        .push(") ON CONFLICT (event_key, user_id, channel) DO NOTHING");
+    Ok(sql.execute(&mut **tx).await?.rows_affected())
+}
+
 pub fn event_name(e: Event) -> &'static str {
     match e {
         Event::CaseCreated => "case_created",

@@ -24,6 +24,8 @@ pub struct User {
     pub phone: Option<String>,
     pub portfolio_ids: Vec<i64>,
     pub disabled: bool,
+    /// Invited and not yet signed up: the account has no password yet.
+    pub invitation_pending: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -122,6 +124,7 @@ async fn from_row(tx: &mut Tx<'_>, r: &AnyRow) -> Result<User> {
         phone: r.opt_text("phone")?,
         portfolio_ids,
         disabled: r.int("disabled")? != 0,
+        invitation_pending: r.text("password_hash")?.is_empty(),
         created_at: r.instant("created_at")?,
         updated_at: r.instant("updated_at")?,
     })
@@ -166,6 +169,19 @@ pub async fn create(db: &Db, scope: &Scope, actor: Actor, u: NewUser) -> Result<
     } else if scope.customer_id().is_some() {
         return Err(StoreError::NotFound("customer"));
     }
+    let created = insert(&mut tx, actor, u, "create").await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// Writes a user and its portfolios and audits it as `action`; the caller
+/// has checked the customer against its scope.
+pub(crate) async fn insert(
+    tx: &mut Tx<'_>,
+    actor: Actor,
+    u: NewUser,
+    action: &str,
+) -> Result<User> {
     let now = actor.at.timestamp_millis();
     let email = u.email.clone().into_inner();
     let mut sql = Sql::new(
@@ -188,26 +204,25 @@ pub async fn create(db: &Db, scope: &Scope, actor: Actor, u: NewUser) -> Result<
         .bind(now)
         .push(") RETURNING id");
     let id = sql
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await
         .map_err(|e| {
             StoreError::unique_as_conflict(e, format!("a user with e-mail {email} already exists"))
         })?
         .int("id")?;
-    set_portfolios(&mut tx, id, u.customer_id, &u.portfolio_ids).await?;
-    let created = fetch(&mut tx, &Scope::All, id).await?;
+    set_portfolios(tx, id, u.customer_id, &u.portfolio_ids).await?;
+    let created = fetch(tx, &Scope::All, id).await?;
     audit::record(
-        &mut tx,
+        tx,
         actor,
         created.customer_id,
         "user",
         id,
-        "create",
+        action,
         None::<&()>,
         Some(&created),
     )
     .await?;
-    tx.commit().await?;
     Ok(created)
 }
 

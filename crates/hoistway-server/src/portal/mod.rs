@@ -30,6 +30,7 @@ pub mod equipment;
 pub mod fleet;
 pub mod forms;
 pub mod home;
+pub mod invite;
 pub mod layout;
 pub mod page;
 pub mod placeholders;
@@ -64,6 +65,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home::show))
         .route("/signin", get(signin::show).post(signin::submit))
         .route("/signout", post(signin::sign_out))
+        .route("/invite/{token}", get(invite::show).post(invite::submit))
         .route("/equipment", get(equipment::list))
         .route("/equipment/{id}", get(equipment::show))
         .route("/equipment/{id}/requests", post(equipment::create_request))

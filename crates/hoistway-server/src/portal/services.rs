@@ -11,7 +11,7 @@ use super::{fleet, ui};
 use crate::auth::{random_token, token_hash};
 use crate::state::AppState;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use chrono::{Datelike, Duration, NaiveDate};
 use hoistway_domain::{Action, Resource};
@@ -260,24 +260,6 @@ fn ical_card(ctx: &Ctx, fresh_url: Option<&str>) -> Markup {
     }
 }
 
-/// The feed's absolute URL on the host the browser used.
-fn absolute(s: &AppState, headers: &HeaderMap, path: &str) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("localhost");
-    let scheme = if s.settings.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}{path}")
-}
-
 /// `POST /services/calendar`: a new feed URL, shown once on the page.
 pub async fn create_feed(
     State(s): State<AppState>,
@@ -295,7 +277,7 @@ pub async fn create_feed(
         &token_hash(&token),
     )
     .await?;
-    let url = absolute(&s, &headers, &format!("/api/v1/calendar/{token}.ics"));
+    let url = crate::links::absolute(&s, &headers, &format!("/api/v1/calendar/{token}.ics"));
     render(&s, &ctx, &ServicesQuery::default(), Some(url)).await
 }
 

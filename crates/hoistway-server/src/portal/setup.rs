@@ -3,7 +3,9 @@
 //! user; Portfolios (create, rename, pick buildings) and Team (users of
 //! the customer with their roles; add, remove) for customer admins.
 //! Writes go through the API's own functions (`routes::auth::change_me`,
-//! `routes::users::{add_user, change_user}`) or the same store calls.
+//! `routes::invitations::send`, `routes::users::change_user`) or the same
+//! store calls. People join a team by invitation: they choose their own
+//! password through a one-time link.
 
 use super::forms::{csrf_field, Posted};
 use super::layout::{self, Area};
@@ -12,14 +14,17 @@ use super::{fleet, ui};
 use crate::error::AppError;
 use crate::extract::Path;
 use crate::routes::auth::{change_me, MePatch};
-use crate::routes::users::{add_user, change_user};
+use crate::routes::invitations;
+use crate::routes::users::change_user;
 use crate::state::AppState;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use hoistway_desk::{Channel, Event, Preferences};
 use hoistway_domain::{Action, Resource, Role};
+use hoistway_store::invitations::InvitationInput;
 use hoistway_store::portfolios::{self, PortfolioInput};
-use hoistway_store::users::{self, UserInput, UserPatch};
+use hoistway_store::users::{self, UserPatch};
 use hoistway_store::{notifications, ListFilter};
 use maud::{html, Markup};
 
@@ -319,6 +324,20 @@ pub async fn team_page(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     .items;
     list.retain(|u| !u.disabled);
     let may_write = ctx.may(Resource::Users, Action::Write);
+    let portfolio_list = if may_write {
+        portfolios::list(
+            &s.db,
+            &ctx.caller.scope,
+            &ListFilter {
+                limit: Some(500),
+                ..Default::default()
+            },
+        )
+        .await?
+        .items
+    } else {
+        Vec::new()
+    };
     let body = html! {
         section.card aria-labelledby="team-h" {
             h2 #team-h { (t.setup.team) }
@@ -333,7 +352,10 @@ pub async fn team_page(State(s): State<AppState>, ctx: Ctx) -> PageResult {
                     tr {
                         td data-label=(t.setup.name) { (u.name) }
                         td data-label=(t.setup.email) { (u.email) }
-                        td data-label=(t.setup.role) { ((t.labels.role)(u.role.as_str())) }
+                        td data-label=(t.setup.role) {
+                            ((t.labels.role)(u.role.as_str()))
+                            @if u.invitation_pending { " " span.badge { (t.setup.invited) } }
+                        }
                         @if may_write {
                             td data-label=(t.setup.actions) {
                                 @if u.id != ctx.caller.user.id {
@@ -351,26 +373,33 @@ pub async fn team_page(State(s): State<AppState>, ctx: Ctx) -> PageResult {
         @if may_write {
             section.card aria-labelledby="add-h" {
                 h2 #add-h { (t.setup.add_user) }
+                p.muted { (t.setup.add_user_lead) }
                 form.stack method="post" action="/setup/team" {
                     (csrf_field(&ctx))
                     div.row {
                         div.field { label for="u-name" { (t.setup.name) } input #u-name type="text" name="name" required; }
                         div.field { label for="u-email" { (t.setup.email) } input #u-email type="email" name="email" required; }
                     }
-                    div.row {
-                        div.field {
-                            label for="u-role" { (t.setup.role) }
-                            select #u-role name="role" {
-                                @for r in CUSTOMER_ROLES { option value=(r.as_str()) selected[r == Role::PropertyManager] { ((t.labels.role)(r.as_str())) } }
-                            }
-                        }
-                        div.field {
-                            label for="u-pass" { (t.setup.initial_password) }
-                            input #u-pass type="password" name="password" minlength="10" required autocomplete="new-password" aria-describedby="u-pass-hint";
-                            span.hint #u-pass-hint { (t.setup.password_hint) }
+                    div.field {
+                        label for="u-role" { (t.setup.role) }
+                        select #u-role name="role" {
+                            @for r in CUSTOMER_ROLES { option value=(r.as_str()) selected[r == Role::PropertyManager] { ((t.labels.role)(r.as_str())) } }
                         }
                     }
-                    button.btn.btn-primary type="submit" { (t.setup.add_user) }
+                    @if !portfolio_list.is_empty() {
+                        fieldset {
+                            legend { (t.setup.portfolios) }
+                            div.checks {
+                                @for p in &portfolio_list {
+                                    label.check {
+                                        input type="checkbox" name="portfolio_id" value=(p.id);
+                                        span { (p.name) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    button.btn.btn-primary type="submit" { (t.setup.invite) }
                 }
             }
         }
@@ -378,25 +407,37 @@ pub async fn team_page(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     Ok(shell(&ctx, t.setup.team, body))
 }
 
-/// `POST /setup/team`.
-pub async fn add_member(State(s): State<AppState>, posted: Posted) -> PageResult {
+/// `POST /setup/team`: invites someone (the API's one path).
+pub async fn add_member(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    posted: Posted,
+) -> PageResult {
     let ctx = &posted.ctx;
     ctx.require_area(Area::Setup)?;
-    let input = UserInput {
+    let portfolio_ids = posted
+        .all("portfolio_id")
+        .iter()
+        .map(|v| {
+            v.parse()
+                .map_err(|_| PortalError::BadRequest(format!("{v:?} is not a portfolio")))
+        })
+        .collect::<Result<Vec<i64>, _>>()?;
+    let input = InvitationInput {
         email: posted.get("email").unwrap_or("").to_string(),
         name: posted.get("name").unwrap_or("").to_string(),
         role: posted.get("role").unwrap_or("").to_string(),
         customer_id: None,
         phone: None,
-        password: posted.get("password").unwrap_or("").to_string(),
-        portfolio_ids: vec![],
+        portfolio_ids,
     };
-    match add_user(&s, &ctx.caller, input).await {
-        Ok(u) => Ok(redirect_with(
+    let link_of = |token: &str| crate::links::absolute(&s, &headers, &format!("/invite/{token}"));
+    match invitations::send(&s, &ctx.caller, input, link_of).await {
+        Ok(sent) => Ok(redirect_with(
             &s,
             "/setup/team",
             true,
-            (ctx.t.setup.user_added)(&u.name),
+            (ctx.t.setup.invitation_sent)(&sent.email),
         )),
         Err(e) => back_with(&s, "/setup/team", e),
     }

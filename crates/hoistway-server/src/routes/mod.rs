@@ -13,6 +13,7 @@ pub mod devices;
 pub mod equipment;
 pub mod exports;
 pub mod health;
+pub mod invitations;
 pub mod invoices;
 pub mod kpis;
 pub mod maintenance;

@@ -1,5 +1,8 @@
 //! `/api/v1/users`: accounts and teams. Customer admins manage their own
-//! customer's users and may not hand out service-company roles.
+//! customer's users and may not hand out service-company roles. They add
+//! people by invitation (`/api/v1/invitations`), not here: creating an
+//! account with a chosen address would answer "already exists" for another
+//! tenant's user, and so tell one tenant about another's (issue #18).
 
 use crate::auth::{hash_password, Caller};
 use crate::error::{ApiResult, AppError};
@@ -66,13 +69,15 @@ async fn update(
     Ok(Json(updated))
 }
 
-/// Creates a user for the caller (the API's and the portal's one path):
-/// customer users default to the caller's customer, and nobody hands out a
-/// role they may not grant.
-pub async fn add_user(s: &AppState, caller: &Caller, mut input: UserInput) -> ApiResult<User> {
+/// Creates a user with a password, for the provider's staff (who see every
+/// tenant's users anyway); nobody hands out a role they may not grant.
+/// Customer admins invite instead (see the module doc).
+pub async fn add_user(s: &AppState, caller: &Caller, input: UserInput) -> ApiResult<User> {
     caller.require(Resource::Users, Action::Write)?;
-    if input.customer_id.is_none() {
-        input.customer_id = caller.scope.customer_id();
+    if caller.scope.customer_id().is_some() {
+        return Err(AppError::Forbidden(
+            "customer admins add people by invitation: POST /api/v1/invitations".into(),
+        ));
     }
     let role = hoistway_domain::Role::parse(&input.role)?;
     if !caller.user.role.may_grant(role) {

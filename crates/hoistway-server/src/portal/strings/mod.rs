@@ -85,6 +85,14 @@ pub struct SignIn {
     pub throttled: fn(u64) -> String,
     pub signed_out: &'static str,
     pub emergency_note: &'static str,
+    pub invite_title: &'static str,
+    pub invite_lead: fn(&str, &str) -> String,
+    pub new_password: &'static str,
+    pub repeat_password: &'static str,
+    pub password_hint: &'static str,
+    pub invite_submit: &'static str,
+    pub passwords_differ: &'static str,
+    pub invite_unusable: &'static str,
 }
 
 pub struct Errors {
@@ -174,6 +182,14 @@ pub static EN: Strings = Strings {
         throttled: |s| format!("Too many attempts. Try again in {} minutes.", s.div_ceil(60)),
         signed_out: "You have signed out.",
         emergency_note: "Someone trapped in a lift? Use the emergency phone in the car or call the care center: do not use this form.",
+        invite_title: "Choose your password",
+        invite_lead: |name, email| format!("Welcome, {name}. Choose the password you will sign in with as {email}."),
+        new_password: "New password",
+        repeat_password: "The same password again",
+        password_hint: "At least 10 characters. A few unrelated words make a strong one.",
+        invite_submit: "Save and sign in",
+        passwords_differ: "The two passwords differ.",
+        invite_unusable: "This invitation link is unknown, already used or expired. Ask whoever invited you to send a new one.",
     },
     errors: Errors {
         not_found_title: "Not found",
