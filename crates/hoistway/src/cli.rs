@@ -18,9 +18,11 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// What every subcommand takes: where the settings and the database are.
 #[derive(Debug, Default, Args)]
 pub struct GlobalArgs {
-    /// TOML settings file (keys: database_url, data_dir, bind, log_level, log_format).
+    /// TOML settings file (keys: database_url, data_dir, bind, log_level,
+    /// log_format, smtp_url, smtp_from, sms_webhook_url).
     #[arg(long, global = true, env = "HOISTWAY_CONFIG")]
     pub config: Option<PathBuf>,
     /// `sqlite://FILE` or `postgres://…`; default: a SQLite file in the data directory.
@@ -29,20 +31,27 @@ pub struct GlobalArgs {
     /// Where the default SQLite file lives (default `./data`).
     #[arg(long, global = true, env = "HOISTWAY_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+}
+
+/// What only the running server (`serve`, `demo`) takes: logging and where
+/// notifications go. Other subcommands log at `HOISTWAY_LOG_LEVEL` (or
+/// `info`) as text.
+#[derive(Debug, Default, Clone, Args)]
+pub struct ServiceArgs {
     /// Log filter, e.g. `info` or `hoistway=debug` (default `info`).
-    #[arg(long, global = true, env = "HOISTWAY_LOG_LEVEL")]
+    #[arg(long, env = "HOISTWAY_LOG_LEVEL")]
     pub log_level: Option<String>,
     /// `text` or `json` (default `text`).
-    #[arg(long, global = true, env = "HOISTWAY_LOG_FORMAT")]
+    #[arg(long, env = "HOISTWAY_LOG_FORMAT")]
     pub log_format: Option<String>,
-    /// Where e-mail notifications go: `smtp://host:port` (serve and demo).
-    #[arg(long, global = true, env = "HOISTWAY_SMTP_URL")]
+    /// Where e-mail notifications go: `smtp://host:port`.
+    #[arg(long, env = "HOISTWAY_SMTP_URL")]
     pub smtp_url: Option<String>,
     /// From address of notification e-mails.
-    #[arg(long, global = true, env = "HOISTWAY_SMTP_FROM")]
+    #[arg(long, env = "HOISTWAY_SMTP_FROM")]
     pub smtp_from: Option<String>,
     /// SMS provider webhook URL (JSON POST with `to`, `text`, `dedupe_key`).
-    #[arg(long, global = true, env = "HOISTWAY_SMS_WEBHOOK_URL")]
+    #[arg(long, env = "HOISTWAY_SMS_WEBHOOK_URL")]
     pub sms_webhook_url: Option<String>,
 }
 
@@ -57,6 +66,8 @@ pub enum Command {
         connected: ConnectedArgs,
         #[command(flatten)]
         kone: KoneArgs,
+        #[command(flatten)]
+        service: ServiceArgs,
     },
     /// Seed a demo fleet (first run only) and run the server on it.
     Demo {
@@ -75,6 +86,8 @@ pub enum Command {
         no_twin: bool,
         #[command(flatten)]
         kone: KoneArgs,
+        #[command(flatten)]
+        service: ServiceArgs,
     },
     /// Write a local certificate authority and a server certificate for
     /// localhost and 127.0.0.1 (for `serve --tls-cert/--tls-key`, tests and
@@ -248,6 +261,16 @@ pub enum ApiClientCommand {
     },
 }
 
+impl Command {
+    /// The server's own flags, for the subcommands that run it.
+    pub fn service(&self) -> Option<&ServiceArgs> {
+        match self {
+            Command::Serve { service, .. } | Command::Demo { service, .. } => Some(service),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum MqttCommand {
     /// Write Mosquitto `password_file`, `acl_file` and `mosquitto.conf`
@@ -369,6 +392,39 @@ pub enum ImportCommand {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    /// Each subcommand's help lists its own flags: the server's logging and
+    /// delivery settings only under `serve` and `demo` (issue #23).
+    #[test]
+    fn subcommand_help_lists_only_its_own_flags() {
+        let help = |path: &[&str]| {
+            let mut cmd = Cli::command();
+            // Propagates the global arguments to the subcommands.
+            cmd.build();
+            let mut sub = &mut cmd;
+            for name in path {
+                sub = sub.find_subcommand_mut(name).unwrap();
+            }
+            sub.render_long_help().to_string()
+        };
+        let study = help(&["twin", "study"]);
+        for foreign in [
+            "--smtp-url",
+            "--sms-webhook-url",
+            "--log-level",
+            "--smtp-from",
+        ] {
+            assert!(
+                !study.contains(foreign),
+                "twin study lists {foreign}:\n{study}"
+            );
+        }
+        assert!(study.contains("--pattern") && study.contains("--database-url"));
+        for server in [&["serve"][..], &["demo"][..]] {
+            let h = help(server);
+            assert!(h.contains("--smtp-url") && h.contains("--log-level"), "{h}");
+        }
+    }
 
     #[test]
     fn cli_is_well_formed() {

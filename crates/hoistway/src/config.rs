@@ -1,7 +1,7 @@
 //! Layered settings: defaults, then the TOML file, then `HOISTWAY_*`
 //! environment variables and flags (clap merges those two, flag first).
 
-use crate::cli::GlobalArgs;
+use crate::cli::{GlobalArgs, ServiceArgs};
 use anyhow::Context;
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -62,7 +62,15 @@ pub fn mask_password(url: &str) -> String {
 }
 
 impl Config {
-    pub fn load(args: &GlobalArgs) -> anyhow::Result<Config> {
+    /// `service` holds the flags of `serve` and `demo`; other subcommands
+    /// read only the environment and the file for those settings.
+    pub fn load(args: &GlobalArgs, service: Option<&ServiceArgs>) -> anyhow::Result<Config> {
+        let from_env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let service = service.cloned().unwrap_or_else(|| ServiceArgs {
+            log_level: from_env("HOISTWAY_LOG_LEVEL"),
+            log_format: from_env("HOISTWAY_LOG_FORMAT"),
+            ..ServiceArgs::default()
+        });
         let file = match &args.config {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
@@ -72,7 +80,7 @@ impl Config {
             }
             None => FileSettings::default(),
         };
-        let log_format = args
+        let log_format = service
             .log_format
             .clone()
             .or(file.log_format)
@@ -89,20 +97,20 @@ impl Config {
                 .or(file.data_dir)
                 .unwrap_or_else(|| PathBuf::from("data")),
             bind: file.bind,
-            log_level: args
+            log_level: service
                 .log_level
                 .clone()
                 .or(file.log_level)
                 .unwrap_or_else(|| "info".into()),
             json_logs: log_format == "json",
             delivery: hoistway_server::delivery::DeliverySettings {
-                smtp_url: args.smtp_url.clone().or(file.smtp_url),
-                smtp_from: args
+                smtp_url: service.smtp_url.clone().or(file.smtp_url),
+                smtp_from: service
                     .smtp_from
                     .clone()
                     .or(file.smtp_from)
                     .unwrap_or_default(),
-                sms_webhook_url: args.sms_webhook_url.clone().or(file.sms_webhook_url),
+                sms_webhook_url: service.sms_webhook_url.clone().or(file.sms_webhook_url),
             },
         })
     }
@@ -167,20 +175,20 @@ mod tests {
             config: Some(path.clone()),
             database_url: Some("sqlite://flag.db".into()),
             data_dir: None,
-            log_level: None,
-            log_format: None,
-            ..GlobalArgs::default()
         };
-        let c = Config::load(&args).unwrap();
+        let c = Config::load(&args, Some(&ServiceArgs::default())).unwrap();
         assert_eq!(c.database_url.as_deref(), Some("sqlite://flag.db"));
         assert_eq!(c.log_level, "debug");
         assert_eq!(c.bind_or_default(None), "0.0.0.0:9");
         assert_eq!(c.bind_or_default(Some("127.0.0.1:1".into())), "127.0.0.1:1");
         std::fs::write(&path, "nonsense = 1\n").unwrap();
-        assert!(Config::load(&GlobalArgs {
-            database_url: None,
-            ..args
-        })
+        assert!(Config::load(
+            &GlobalArgs {
+                database_url: None,
+                ..args
+            },
+            None
+        )
         .is_err());
     }
 }

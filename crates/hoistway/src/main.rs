@@ -10,7 +10,7 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = cli::Cli::parse();
-    let config = config::Config::load(&cli.global)?;
+    let config = config::Config::load(&cli.global, cli.command.service())?;
     config::init_logging(&config);
     commands::run(cli.command, config).await
 }

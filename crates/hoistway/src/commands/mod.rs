@@ -26,6 +26,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             bind,
             connected,
             kone,
+            ..
         } => serve::run(&config, bind, connected, kone).await,
         Command::DevCert { out_dir } => dev_cert::run(&out_dir),
         Command::Device { command } => match command {
@@ -68,6 +69,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             speed,
             no_twin,
             kone,
+            ..
         } => demo::run(&config, bind, fresh, speed, no_twin, kone).await,
         Command::Migrate => {
             let url = config.database_url_or("hoistway.db")?;
