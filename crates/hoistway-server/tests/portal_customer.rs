@@ -38,6 +38,24 @@ async fn unit_of(app: &TestApp, email: &str) -> i64 {
     units::list(&app.t.db, &Scope::All, &f).await.unwrap().items[0].id
 }
 
+/// The building of that unit and a contract of the same customer.
+async fn building_and_contract_of(app: &TestApp, email: &str) -> (i64, i64) {
+    let unit = units::get(&app.t.db, &Scope::All, unit_of(app, email).await)
+        .await
+        .unwrap();
+    let f = ListFilter {
+        customer_id: Some(unit.customer_id),
+        limit: Some(1),
+        ..Default::default()
+    };
+    let contract = hoistway_store::contracts::list(&app.t.db, &Scope::All, &f)
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    (unit.building_id, contract)
+}
+
 async fn signed_in(app: &TestApp, email: &str) -> Browser {
     let mut b = Browser::new(app.app.clone());
     b.sign_in(email, DEMO_PASSWORD).await;
@@ -48,8 +66,31 @@ async fn signed_in(app: &TestApp, email: &str) -> Browser {
 async fn every_customer_page_renders_with_its_key_content() {
     let app = demo().await;
     let unit = unit_of(&app, ADMIN).await;
+    let (building, contract) = building_and_contract_of(&app, ADMIN).await;
     let mut b = signed_in(&app, ADMIN).await;
     let pages: Vec<(String, &[&str])> = vec![
+        (
+            format!("/buildings/{building}"),
+            &[
+                "units in service",
+                "Service contracts",
+                "CT-",
+                "Open service requests",
+                "Planned maintenance, next 90 days",
+                "Lift",
+            ],
+        ),
+        (
+            format!("/contracts/{contract}"),
+            &[
+                "Spending limit",
+                "Purchase order required",
+                "days net",
+                "Units covered",
+                "Invoices of this contract",
+                "INV-",
+            ],
+        ),
         (
             "/".into(),
             &[
@@ -142,9 +183,12 @@ async fn every_customer_page_renders_with_its_key_content() {
 async fn another_customers_things_are_not_found() {
     let app = demo().await;
     let foreign_unit = unit_of(&app, OTHER_ADMIN).await;
+    let (foreign_building, foreign_contract) = building_and_contract_of(&app, OTHER_ADMIN).await;
     let mut b = signed_in(&app, ADMIN).await;
     for path in [
         format!("/equipment/{foreign_unit}"),
+        format!("/buildings/{foreign_building}"),
+        format!("/contracts/{foreign_contract}"),
         "/equipment/99999999".to_string(),
         format!("/reports/view?kind=visits&unit={foreign_unit}"),
         "/requests/SO-2026-999999".to_string(),

@@ -21,7 +21,7 @@ pub struct DocumentsQuery {
     contract_id: Option<String>,
 }
 
-fn invoice_tone(s: InvoiceStatus) -> ui::Tone {
+pub(crate) fn invoice_tone(s: InvoiceStatus) -> ui::Tone {
     match s {
         InvoiceStatus::Paid => ui::Tone::Ok,
         InvoiceStatus::Overdue => ui::Tone::Bad,
@@ -95,7 +95,7 @@ pub async fn show(
                     } }
                     tbody { @for c in &contracts {
                         tr {
-                            td data-label=(t.documents.contract) { strong { (c.number) } }
+                            td data-label=(t.documents.contract) { a href=(format!("/contracts/{}", c.id)) { strong { (c.number) } } }
                             td data-label=(t.documents.kind) { ((t.labels.tier)(c.tier.as_str())) }
                             td data-label=(t.documents.billing) { ((t.labels.billing_interval)(c.billing_interval.as_str())) }
                             td data-label=(t.documents.start) { (ui::date(&c.start_date)) }

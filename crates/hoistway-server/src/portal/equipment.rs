@@ -171,7 +171,7 @@ pub async fn list(
                                     }
                                     td data-label=(t.equipment.building) {
                                         @if let Some(b) = building_of(u.building_id) {
-                                            (b.name) div.small.muted { (b.address) }
+                                            a href=(format!("/buildings/{}", b.id)) { (b.name) } div.small.muted { (b.address) }
                                         }
                                     }
                                     td data-label=(t.equipment.kind) { ((t.labels.unit_kind)(u.kind.as_str())) }
@@ -277,8 +277,12 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
     history.sort_by_key(|c| std::cmp::Reverse(c.created_at));
     let name = fleet::unit_name(&unit);
     let body = html! {
-        nav.crumbs aria-label=(t.equipment.breadcrumb) { a href="/equipment" { (t.equipment.title) } " / " (unit.equipment_number) }
-        (ui::page_header(&name, Some(&format!("{} · {}", building.name, building.address)), html! {
+        nav.crumbs aria-label=(t.equipment.breadcrumb) {
+            a href="/equipment" { (t.equipment.title) } " / "
+            a href=(format!("/buildings/{}", building.id)) { (building.name) } " / " (unit.equipment_number)
+        }
+        p.lead { a href=(format!("/buildings/{}", building.id)) { (building.name) } " · " (building.address) }
+        (ui::page_header(&name, None, html! {
             (ui::badge(state.tone(), (t.labels.unit_state)(state.as_str())))
         }))
         div.grid {

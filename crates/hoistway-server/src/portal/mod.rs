@@ -23,7 +23,9 @@
 //!   [`reports`], [`documents`], [`setup`].
 
 pub mod assets;
+pub mod building;
 pub mod charts;
+pub mod contract;
 pub mod desk;
 pub mod documents;
 pub mod equipment;
@@ -80,6 +82,8 @@ pub fn router() -> Router<AppState> {
         .route("/reports/view", get(reports::view))
         .route("/reports/csv", get(reports::csv))
         .route("/documents", get(documents::show))
+        .route("/contracts/{id}", get(contract::show))
+        .route("/buildings/{id}", get(building::show))
         .route("/setup", get(setup::me))
         .route("/setup/me", post(setup::save_me))
         .route(

@@ -9,9 +9,11 @@
 
 pub mod customer;
 pub mod desk;
+pub mod places;
 
 pub use customer::{Documents, Equipment, Home, Reports, Requests, Services, Setup};
 pub use desk::{Desk, Security, Tech};
+pub use places::Places;
 
 /// All strings of one language.
 pub struct Strings {
@@ -29,6 +31,7 @@ pub struct Strings {
     pub services: Services,
     pub reports: Reports,
     pub documents: Documents,
+    pub places: Places,
     pub setup: Setup,
     // Care center, technician view, sign-in security (strings/desk.rs).
     pub desk: Desk,
@@ -293,6 +296,7 @@ pub static EN: Strings = Strings {
     services: customer::EN_SERVICES,
     reports: customer::EN_REPORTS,
     documents: customer::EN_DOCUMENTS,
+    places: places::EN_PLACES,
     setup: customer::EN_SETUP,
     desk: desk::EN_DESK,
     tech: desk::EN_TECH,
