@@ -170,10 +170,23 @@ pub async fn is_seeded(db: &Db) -> Result<bool, StoreError> {
 pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
     let all = Scope::All;
     let today = actor.at.date_naive();
+    // The fleet, its technicians and contracts exist from the start of the
+    // history on, so plans, visits and calls can happen in it.
+    let past = Actor {
+        at: crate::demo_history::start_of(actor.at),
+        ..actor
+    };
+    // Contracts are (re)signed where the replayed maintenance starts, so
+    // their plans begin there (see `demo_history::visits_start`).
+    let signed = Actor {
+        at: crate::demo_history::visits_start(actor.at),
+        ..actor
+    };
     let hash = hash_password(DEMO_PASSWORD);
     // Technicians first, so contracts plan visits with someone assigned.
-    let technicians = crate::demo_maintenance::seed_technicians(db, actor, &hash).await?;
+    let technicians = crate::demo_maintenance::seed_technicians(db, past, &hash).await?;
     let mut logins = Vec::new();
+    let mut people = Vec::new();
     let mut serial = 41_000_000u64;
     let tiers = ["comprehensive", "standard", "basic"];
     let intervals = ["monthly", "quarterly", "annual"];
@@ -181,7 +194,7 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
         let customer = customers::create(
             db,
             &all,
-            actor,
+            past,
             CustomerInput {
                 name: name.to_string(),
                 contact_email: Some(email.to_string()),
@@ -195,7 +208,7 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
             let b = buildings::create(
                 db,
                 &all,
-                actor,
+                past,
                 BuildingInput {
                     customer_id: customer.id,
                     name: site.name.into(),
@@ -211,7 +224,7 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
             for ui in 0..6 {
                 serial += 1;
                 let input = demo_unit(b.id, serial, si, ui, site.country);
-                unit_ids.push(units::create(db, &all, actor, input).await?.id);
+                unit_ids.push(units::create(db, &all, past, input).await?.id);
             }
         }
         let half = building_ids.len().div_ceil(2);
@@ -225,7 +238,7 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
             let p = portfolios::create(
                 db,
                 &all,
-                actor,
+                past,
                 PortfolioInput {
                     customer_id: Some(customer.id),
                     name: label.into(),
@@ -247,7 +260,7 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
             contracts::create(
                 db,
                 &all,
-                actor,
+                signed,
                 ContractInput {
                     customer_id: customer.id,
                     number: Some(format!(
@@ -271,6 +284,22 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
             .await?;
         }
         seed_invoices(db, actor, today).await?;
+        people.push((ci, customer.id, portfolio_ids));
+    }
+    crate::demo_maintenance::seed_history(db, actor).await?;
+    // The past before the people: nobody's inbox fills with two years of
+    // notices (the technicians' are marked delivered when written).
+    let history = crate::demo_history::seed(
+        db,
+        actor,
+        &hoistway_store::cases::Rules::default(),
+        &technicians.by_country,
+        crate::jobs::maintenance::MAINTENANCE_HORIZON_DAYS,
+    )
+    .await?;
+    tracing::info!(?history, "demo history seeded");
+    for (ci, customer_id, portfolio_ids) in people {
+        let (name, email, _) = CUSTOMERS[ci];
         let domain = email.split('@').nth(1).unwrap_or("customer.example");
         for role in [
             Role::CustomerAdmin,
@@ -290,7 +319,7 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
                 actor,
                 &login,
                 role,
-                Some(customer.id),
+                Some(customer_id),
                 &hash,
                 portfolios,
             )
@@ -302,7 +331,6 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
             });
         }
     }
-    crate::demo_maintenance::seed_history(db, actor).await?;
     for role in [Role::ProviderAdmin, Role::Operator, Role::DutyManager] {
         let login = format!("{}@hoistway.example", role.as_str().replace('_', "."));
         add_user(db, actor, &login, role, None, &hash, Vec::new()).await?;
@@ -315,7 +343,7 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
             },
         );
     }
-    for t in technicians.into_iter().rev() {
+    for t in technicians.logins.into_iter().rev() {
         logins.insert(0, t);
     }
     crate::remote::demo::seed(db, actor).await?;

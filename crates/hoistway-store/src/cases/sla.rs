@@ -387,3 +387,14 @@ pub(crate) async fn refresh(
     evaluate(tx, rules, case_id, now, false).await?;
     super::fetch_by_id(tx, case_id).await
 }
+
+/// The earliest timer of any case (whether or not it is due yet): what a
+/// replay of past days, such as the demo's history, runs `run_due` at.
+pub async fn next_due(db: &Db) -> Result<Option<DateTime<Utc>>> {
+    let sql = Sql::new("SELECT MIN(timer_due) AS t FROM cases WHERE timer_due IS NOT NULL");
+    Ok(sql
+        .fetch_one(&db.pool)
+        .await?
+        .opt_int("t")?
+        .map(crate::row::from_millis))
+}
