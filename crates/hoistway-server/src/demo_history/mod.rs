@@ -27,7 +27,7 @@ pub const SEED: u64 = 0x486f_6973_7477_6179;
 pub const MONTHS: u32 = 24;
 /// Months of completed planned maintenance (each completion re-plans the
 /// fleet's visits, the slowest step of the replay).
-pub const VISIT_MONTHS: u32 = 6;
+pub const VISIT_MONTHS: u32 = 4;
 /// Days of hourly rollups (daily rows cover the whole history).
 pub const HOURLY_DAYS: i64 = 45;
 
@@ -76,8 +76,17 @@ pub async fn seed(
         tokio::task::spawn_blocking(move || {
             let mut rows = Vec::new();
             for (ui, u) in infos.iter().enumerate().filter(|(_, u)| u.connected) {
-                let mine: Vec<&plan::Incident> = incidents.iter().filter(|i| i.unit == ui).collect();
-                rows.extend(traffic::unit_rows(u, customers[ui], &mine, from, now, HOURLY_DAYS, SEED));
+                let mine: Vec<&plan::Incident> =
+                    incidents.iter().filter(|i| i.unit == ui).collect();
+                rows.extend(traffic::unit_rows(
+                    u,
+                    customers[ui],
+                    &mine,
+                    from,
+                    now,
+                    HOURLY_DAYS,
+                    SEED,
+                ));
             }
             rows
         })

@@ -75,9 +75,9 @@ impl Incident {
 /// Mean days between calls per unit kind: weeks to months.
 fn mean_gap_days(kind: UnitKind) -> f64 {
     match kind {
-        UnitKind::Elevator => 140.0,
-        UnitKind::Escalator => 170.0,
-        UnitKind::Door => 160.0,
+        UnitKind::Elevator => 170.0,
+        UnitKind::Escalator => 200.0,
+        UnitKind::Door => 190.0,
     }
 }
 
@@ -152,12 +152,19 @@ fn life(
     trapped: bool,
 ) -> Vec<(DateTime<Utc>, Step)> {
     let mut steps = Vec::new();
-    let mut t = opened + mins(rng, 4, 25);
-    // Mostly a technician within the hour or two; one in twelve is late.
+    // An entrapment is dispatched at once and the nearest technician goes.
+    let mut t = opened
+        + if trapped {
+            mins(rng, 2, 6)
+        } else {
+            mins(rng, 4, 25)
+        };
+    // Mostly a technician within the hour or two; one in fifteen only the
+    // next day (every technician of the area busy).
     let travel = if trapped {
-        mins(rng, 20, 50)
-    } else if rng.gen_bool(1.0 / 12.0) {
-        Duration::hours(rng.gen_range(6..30))
+        mins(rng, 15, 35)
+    } else if rng.gen_bool(1.0 / 15.0) {
+        Duration::hours(rng.gen_range(16..40))
     } else {
         mins(rng, 35, 140)
     };
@@ -167,10 +174,10 @@ fn life(
     steps.push((t, Step::EnRoute));
     t = (eta + mins(rng, -10, 15)).max(t + Duration::minutes(1));
     steps.push((t, Step::OnSite));
-    // One in six is not fixed on the first visit: a part is ordered.
-    if rng.gen_bool(1.0 / 6.0) {
+    // One in nine is not fixed on the first visit: a part is ordered.
+    if !trapped && rng.gen_bool(1.0 / 9.0) {
         t += mins(rng, 30, 90);
-        let days = rng.gen_range(1..=4);
+        let days = rng.gen_range(1..=3);
         steps.push((
             t,
             Step::Hold {
@@ -183,10 +190,14 @@ fn life(
         t += mins(rng, 40, 120);
         steps.push((t, Step::OnSite));
     }
-    t += mins(rng, 35, 200);
+    t += if trapped {
+        mins(rng, 10, 40)
+    } else {
+        mins(rng, 35, 200)
+    };
     steps.push((t, Step::Resolve));
-    // One in twenty-five does not hold: the customer calls again.
-    if rng.gen_bool(0.04) {
+    // One in thirty does not hold: the customer calls again.
+    if !trapped && rng.gen_bool(1.0 / 30.0) {
         t += Duration::hours(rng.gen_range(6..40));
         steps.push((t, Step::Reopen));
         t += mins(rng, 5, 20);
@@ -350,7 +361,7 @@ mod tests {
         }
         // Weeks to months between calls per unit.
         let per_unit_year = a.len() as f64 / 30.0 / 2.0;
-        assert!((1.5..6.0).contains(&per_unit_year), "{per_unit_year}");
+        assert!((1.0..5.0).contains(&per_unit_year), "{per_unit_year}");
         let connected = a.iter().filter(|i| i.channel == "connected").count();
         assert!((1..=4).contains(&connected), "{connected}");
     }

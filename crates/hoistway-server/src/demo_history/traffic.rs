@@ -162,7 +162,14 @@ pub fn unit_rows(
         let local = DateTime::<Utc>::from_timestamp_millis(h + offset.1)
             .unwrap_or_default()
             .naive_utc();
-        let d = hour(&mut rng, u, customer_id, h, local, down_ms(&outages, h, HOUR_MS));
+        let d = hour(
+            &mut rng,
+            u,
+            customer_id,
+            h,
+            local,
+            down_ms(&outages, h, HOUR_MS),
+        );
         if day.as_ref().is_some_and(|x| x.start_ms != day_start) {
             out.extend(day.take());
         }

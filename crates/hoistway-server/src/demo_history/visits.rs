@@ -57,7 +57,7 @@ pub async fn complete_since(
             .enumerate()
             .map(|(k, e)| {
                 // Now and then a non-safety item needs a word.
-                let remark = !e.safety && (v.id as usize + k) % 23 == 0;
+                let remark = !e.safety && (v.id as usize + k).is_multiple_of(23);
                 (
                     e.code,
                     ItemInput {
