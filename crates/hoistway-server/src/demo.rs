@@ -166,27 +166,36 @@ pub async fn is_seeded(db: &Db) -> Result<bool, StoreError> {
     Ok(!page.items.is_empty())
 }
 
-/// Seeds the demo fleet as of `actor.at` and returns the logins.
+/// Seeds the demo fleet as of `actor.at`, without its past (what the test
+/// suites start from), and returns the logins.
 pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
+    seed_with(db, actor, false).await
+}
+
+/// Seeds the demo fleet as of `actor.at`; with `history`, also its two
+/// years of past (`demo_history`), as `hoistway demo` does.
+pub async fn seed_with(db: &Db, actor: Actor, history: bool) -> Result<Vec<DemoLogin>, StoreError> {
     let all = Scope::All;
     let today = actor.at.date_naive();
-    // The fleet, its technicians and contracts exist from the start of the
-    // history on, so plans, visits and calls can happen in it.
-    let past = Actor {
-        at: crate::demo_history::start_of(actor.at),
-        ..actor
-    };
-    // Contracts are (re)signed where the replayed maintenance starts, so
-    // their plans begin there (see `demo_history::visits_start`).
-    let signed = Actor {
-        at: crate::demo_history::visits_start(actor.at),
-        ..actor
+    // With a history, the fleet and its technicians exist from its start,
+    // so calls can happen in it, and the contracts are (re)signed where the
+    // replayed maintenance starts, so their plans begin there (see
+    // `demo_history::visits_start`).
+    let (past, signed) = if history {
+        let at = |t| Actor { at: t, ..actor };
+        (
+            at(crate::demo_history::start_of(actor.at)),
+            at(crate::demo_history::visits_start(actor.at)),
+        )
+    } else {
+        (actor, actor)
     };
     let hash = hash_password(DEMO_PASSWORD);
     // Technicians first, so contracts plan visits with someone assigned.
     let technicians = crate::demo_maintenance::seed_technicians(db, past, &hash).await?;
     let mut logins = Vec::new();
     let mut people = Vec::new();
+    let mut fleet = Vec::new();
     let mut serial = 41_000_000u64;
     let tiers = ["comprehensive", "standard", "basic"];
     let intervals = ["monthly", "quarterly", "annual"];
@@ -248,6 +257,14 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
             .await?;
             portfolio_ids.push(p.id);
         }
+        fleet.push((ci, customer.id, unit_ids, portfolio_ids));
+    }
+    if history {
+        // The units' past use before the contracts, whose maintenance plans
+        // read it.
+        crate::demo_history::seed_rollups(db, actor.at, &technicians.by_country).await?;
+    }
+    for (ci, customer_id, unit_ids, portfolio_ids) in fleet {
         // Three contracts per customer, one per tier, splitting its units.
         let third = unit_ids.len().div_ceil(3);
         for (ti, chunk) in unit_ids.chunks(third).enumerate() {
@@ -262,7 +279,7 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
                 &all,
                 signed,
                 ContractInput {
-                    customer_id: customer.id,
+                    customer_id,
                     number: Some(format!(
                         "CT-{}-{}",
                         ci + 1,
@@ -284,20 +301,22 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
             .await?;
         }
         seed_invoices(db, actor, today).await?;
-        people.push((ci, customer.id, portfolio_ids));
+        people.push((ci, customer_id, portfolio_ids));
     }
-    crate::demo_maintenance::seed_history(db, actor).await?;
-    // The past before the people: nobody's inbox fills with two years of
-    // notices (the technicians' are marked delivered when written).
-    let history = crate::demo_history::seed(
-        db,
-        actor,
-        &hoistway_store::cases::Rules::default(),
-        &technicians.by_country,
-        crate::jobs::maintenance::MAINTENANCE_HORIZON_DAYS,
-    )
-    .await?;
-    tracing::info!(?history, "demo history seeded");
+    crate::demo_maintenance::seed_history(db, actor, history).await?;
+    if history {
+        // The past before the people: nobody's inbox fills with two years
+        // of notices (the technicians' are marked delivered when written).
+        let summary = crate::demo_history::seed(
+            db,
+            actor,
+            &hoistway_store::cases::Rules::default(),
+            &technicians.by_country,
+            crate::jobs::maintenance::MAINTENANCE_HORIZON_DAYS,
+        )
+        .await?;
+        tracing::info!(?summary, "demo history seeded");
+    }
     for (ci, customer_id, portfolio_ids) in people {
         let (name, email, _) = CUSTOMERS[ci];
         let domain = email.split('@').nth(1).unwrap_or("customer.example");

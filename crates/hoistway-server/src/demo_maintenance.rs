@@ -1,8 +1,9 @@
 //! The demo's maintenance side: field technicians with territories and
 //! skills (seeded before the contracts, so visits are assigned as the
-//! contracts plan them) and an inspection certificate per unit, some about
-//! to expire and one expired. Starts come from the history's rollups
-//! (`demo_history`).
+//! contracts plan them), an inspection certificate per unit, some about to
+//! expire (one expired when the demo has its history), and without the
+//! history four weeks of starts for the connected lifts (with it, starts
+//! come from the history's rollups, `demo_history`).
 
 use crate::demo::DemoLogin;
 use base64::Engine;
@@ -11,6 +12,7 @@ use hoistway_domain::text::Email;
 use hoistway_domain::{Role, Scope};
 use hoistway_store::maintenance::certificates::{self, CertificateInput};
 use hoistway_store::maintenance::technicians::{self, ProfileInput};
+use hoistway_store::maintenance::usage;
 use hoistway_store::users::NewUser;
 use hoistway_store::{units, users, Actor, Db, ListFilter, StoreError};
 use std::collections::HashMap;
@@ -88,8 +90,10 @@ pub async fn seed_technicians(
 }
 
 /// A certificate per unit issued over the past year, so some expire within
-/// weeks; the first unit's lapsed two weeks ago (its inspection is overdue).
-pub async fn seed_history(db: &Db, actor: Actor) -> Result<(), StoreError> {
+/// weeks. With `history`, the first unit's lapsed two weeks ago (its
+/// inspection is overdue); without, the connected lifts get four weeks of
+/// starts (busier lifts reach their use interval before their time one).
+pub async fn seed_history(db: &Db, actor: Actor, history: bool) -> Result<(), StoreError> {
     let all = units::list(
         db,
         &Scope::All,
@@ -104,7 +108,13 @@ pub async fn seed_history(db: &Db, actor: Actor) -> Result<(), StoreError> {
     let pdf = base64::engine::general_purpose::STANDARD
         .encode(b"%PDF-1.4\n% demo inspection certificate\n");
     for (i, u) in all.iter().enumerate() {
-        let issued = if i == 0 {
+        if !history && u.connected && u.kind.as_str() == "elevator" {
+            let per_day = 200 + (i as u64 * 137) % 1300;
+            for back in 1..=28 {
+                usage::record_daily_starts(db, u.id, today - Duration::days(back), per_day).await?;
+            }
+        }
+        let issued = if i == 0 && history {
             today - Duration::days(380)
         } else {
             today - Duration::days(20 + (i as i64 * 29) % 340)

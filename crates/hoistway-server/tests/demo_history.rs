@@ -76,7 +76,9 @@ async fn seeded_history_keeps_the_domains_rules() {
             user_id: None,
             at: now(),
         };
-        hoistway_server::demo::seed(db, actor).await.unwrap();
+        hoistway_server::demo::seed_with(db, actor, true)
+            .await
+            .unwrap();
         let rules = Rules::default();
         let cases = all_cases(db).await;
         assert!(cases.len() > 150, "{}: {} cases", t.label, cases.len());

@@ -2,7 +2,9 @@
 //! never the wall clock) for the whole demo fleet, generated through the
 //! domain rather than pasted. [`plan`] decides the calls (seeded, so every
 //! fresh start is the same history); [`traffic`] turns the twin's traffic
-//! model and the plan's outages into hourly and daily rollups; [`cases`]
+//! model and the plan's outages into hourly and daily rollups (written
+//! first, [`seed_rollups`], so the contracts' plans see each unit's use);
+//! [`cases`]
 //! plays the calls through the service desk's store functions; [`visits`]
 //! completes the planned maintenance the scheduler books. The outbox rows
 //! this replay writes are marked delivered when written: those notices went
@@ -27,14 +29,13 @@ pub const SEED: u64 = 0x486f_6973_7477_6179;
 pub const MONTHS: u32 = 24;
 /// Months of completed planned maintenance (each completion re-plans the
 /// fleet's visits, the slowest step of the replay).
-pub const VISIT_MONTHS: u32 = 4;
+pub const VISIT_MONTHS: u32 = 3;
 /// Days of hourly rollups (daily rows cover the whole history).
 pub const HOURLY_DAYS: i64 = 45;
 
 /// What was written.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Summary {
-    pub rollup_rows: usize,
     pub cases: usize,
     pub escalations: usize,
     pub visits: usize,
@@ -53,8 +54,50 @@ pub fn visits_start(now: DateTime<Utc>) -> DateTime<Utc> {
         .unwrap_or(now - Duration::days(182))
 }
 
-/// Writes the history ending at `actor.at`. `technicians` maps a country
-/// code to the technician covering it.
+/// Writes the history's telemetry rollups ending at `now`: before the
+/// contracts exist, so the maintenance plans they create already see each
+/// unit's use. Returns the rows written.
+pub async fn seed_rollups(
+    db: &Db,
+    now: DateTime<Utc>,
+    technicians: &HashMap<String, i64>,
+) -> Result<usize, StoreError> {
+    let clock = std::time::Instant::now();
+    let from = start_of(now);
+    let (infos, customers) = fleet(db, technicians).await?;
+    let incidents = plan::incidents(&infos, from, now, SEED);
+    let rows = tokio::task::spawn_blocking(move || {
+        let mut rows = Vec::new();
+        for (ui, u) in infos.iter().enumerate().filter(|(_, u)| u.connected) {
+            let mine: Vec<&plan::Incident> = incidents.iter().filter(|i| i.unit == ui).collect();
+            rows.extend(traffic::unit_rows(
+                u,
+                customers[ui],
+                &mine,
+                from,
+                now,
+                HOURLY_DAYS,
+                SEED,
+            ));
+        }
+        rows
+    })
+    .await
+    .map_err(|e| StoreError::Conflict(format!("history rollups: {e}")))?;
+    let mut tx = db.begin().await?;
+    rollups::add(&mut tx, &rows).await?;
+    tx.commit().await?;
+    tracing::info!(
+        ms = clock.elapsed().as_millis() as u64,
+        rows = rows.len(),
+        "history: rollups"
+    );
+    Ok(rows.len())
+}
+
+/// Writes the history's calls and maintenance ending at `actor.at` (after
+/// [`seed_rollups`] and the contracts). `technicians` maps a country code
+/// to the technician covering it.
 pub async fn seed(
     db: &Db,
     actor: Actor,
@@ -64,50 +107,20 @@ pub async fn seed(
 ) -> Result<Summary, StoreError> {
     let now = actor.at;
     let from = start_of(now);
-    let (infos, customers) = fleet(db, technicians).await?;
+    let (infos, _) = fleet(db, technicians).await?;
+    // The same plan as the rollups' (same fleet, same seed).
     let incidents = plan::incidents(&infos, from, now, SEED);
-    let mut summary = Summary::default();
     let clock = std::time::Instant::now();
-    // The rollups are computed on a blocking thread while the calls play
-    // (that is database round trips), then written before the visits,
-    // whose scheduler reads starts from them.
-    let rows = {
-        let (infos, customers, incidents) = (infos.clone(), customers.clone(), incidents.clone());
-        tokio::task::spawn_blocking(move || {
-            let mut rows = Vec::new();
-            for (ui, u) in infos.iter().enumerate().filter(|(_, u)| u.connected) {
-                let mine: Vec<&plan::Incident> =
-                    incidents.iter().filter(|i| i.unit == ui).collect();
-                rows.extend(traffic::unit_rows(
-                    u,
-                    customers[ui],
-                    &mine,
-                    from,
-                    now,
-                    HOURLY_DAYS,
-                    SEED,
-                ));
-            }
-            rows
-        })
-    };
     let played = cases::play(db, rules, &infos, &incidents, now).await?;
-    summary.cases = played.cases;
-    summary.escalations = played.escalations;
     tracing::info!(ms = clock.elapsed().as_millis() as u64, "history: cases");
-    let rows = rows
-        .await
-        .map_err(|e| StoreError::Conflict(format!("history rollups: {e}")))?;
-    summary.rollup_rows = rows.len();
-    let mut tx = db.begin().await?;
-    rollups::add(&mut tx, &rows).await?;
-    tx.commit().await?;
-    tracing::info!(ms = clock.elapsed().as_millis() as u64, "history: rollups");
-    let visits_from = visits_start(now);
-    summary.visits = visits::complete_since(db, visits_from, now, horizon_days).await?;
+    let visits = visits::complete_since(db, visits_start(now), now, horizon_days).await?;
     tracing::info!(ms = clock.elapsed().as_millis() as u64, "history: visits");
     hoistway_store::notifications::settle_before(db, now + Duration::seconds(1)).await?;
-    Ok(summary)
+    Ok(Summary {
+        cases: played.cases,
+        escalations: played.escalations,
+        visits,
+    })
 }
 
 /// Every unit with what the plan needs, and each one's customer.

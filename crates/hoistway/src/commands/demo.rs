@@ -32,15 +32,18 @@ pub async fn run(
     let _ = db.spawn_wal_checkpointer(std::time::Duration::from_secs(1));
     let clock = Arc::new(SystemClock);
     if !demo::is_seeded(&db).await? {
-        println!("Seeding the demo fleet…");
-        let logins = demo::seed(
+        println!("Seeding the demo fleet and its two years of history…");
+        let started = std::time::Instant::now();
+        let logins = demo::seed_with(
             &db,
             Actor {
                 user_id: None,
                 at: clock.now(),
             },
+            true,
         )
         .await?;
+        println!("Seeded in {:.1} s.", started.elapsed().as_secs_f64());
         println!("Demo logins (password for all: {DEMO_PASSWORD}):");
         for l in &logins {
             println!(
