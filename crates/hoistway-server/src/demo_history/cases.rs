@@ -15,7 +15,8 @@ use hoistway_store::cases::lifecycle::{
     self, Acknowledgement, Assignment, QuoteAnswer, StatusChange,
 };
 use hoistway_store::cases::{self, sla, Rules};
-use hoistway_store::{Actor, Db, StoreError};
+use hoistway_store::{contracts, Actor, Db, StoreError};
+use std::collections::HashMap;
 
 /// What the replay did.
 #[derive(Debug, Default, Clone, Copy)]
@@ -91,6 +92,8 @@ pub async fn play(
 ) -> Result<Played, StoreError> {
     let mut played = Played::default();
     let all = Scope::All;
+    // A quote is in the currency of the contract the case falls under.
+    let mut currency: HashMap<i64, String> = HashMap::new();
     for (n, i) in incidents.iter().enumerate() {
         if i.opened_at >= now {
             continue;
@@ -129,6 +132,17 @@ pub async fn play(
         )
         .await?;
         played.cases += 1;
+        let money = match case.contract_id {
+            Some(id) => match currency.get(&id) {
+                Some(c) => c.clone(),
+                None => {
+                    let c = contracts::get(db, &all, id).await?.currency;
+                    currency.insert(id, c.clone());
+                    c
+                }
+            },
+            None => "EUR".to_string(),
+        };
         for (at, step) in &i.steps {
             if *at >= now {
                 break;
@@ -209,7 +223,7 @@ pub async fn play(
                         }],
                         quote: quote_minor.map(|amount| QuoteDraft {
                             amount_minor: amount,
-                            currency: "EUR".into(),
+                            currency: money.clone(),
                             text: format!(
                                 "Replace the worn {} assembly",
                                 i.fault.as_str().replace('_', " ")

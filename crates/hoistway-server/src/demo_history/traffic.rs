@@ -333,4 +333,55 @@ mod tests {
             .sum();
         assert_eq!(hours, last_day.starts);
     }
+
+    #[test]
+    fn an_outage_costs_availability_and_trips_on_its_days() {
+        let u = UnitInfo {
+            id: 2,
+            kind: UnitKind::Elevator,
+            connected: true,
+            floors: 10,
+            lifts_in_building: 2,
+            tz: chrono_tz::America::New_York,
+            technician_id: 1,
+        };
+        let to = Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap();
+        let from = to - Duration::days(40);
+        // Down for six hours on a day before the hourly window and on one
+        // inside it.
+        let outage = |start: DateTime<Utc>| super::super::plan::Incident {
+            unit: 0,
+            channel: "phone",
+            fault: hoistway_twin::faults::FaultKind::SuddenBreakdown,
+            opened_at: start,
+            down: true,
+            trapped: false,
+            steps: vec![(
+                start + Duration::hours(6),
+                super::super::plan::Step::Resolve,
+            )],
+        };
+        let old = Utc.with_ymd_and_hms(2026, 1, 29, 0, 0, 0).unwrap();
+        let recent = Utc.with_ymd_and_hms(2026, 2, 27, 0, 0, 0).unwrap();
+        let (a, b) = (outage(old), outage(recent));
+        let rows = unit_rows(&u, 9, &[&a, &b], from, to, 7, 3);
+        for day in [old, recent] {
+            let d = rows
+                .iter()
+                .find(|r| r.period == "day" && r.start_ms == day.timestamp_millis())
+                .unwrap();
+            assert_eq!(d.observed_ms - d.available_ms, 6 * HOUR_MS);
+        }
+        let down_hours = rows.iter().filter(|r| {
+            r.period == "hour"
+                && r.start_ms >= recent.timestamp_millis()
+                && r.start_ms < (recent + Duration::hours(6)).timestamp_millis()
+        });
+        assert!(
+            down_hours.clone().count() == 6
+                && down_hours
+                    .clone()
+                    .all(|r| r.starts == 0 && r.available_ms == 0)
+        );
+    }
 }
