@@ -274,3 +274,68 @@ async fn seeded_history_keeps_the_domains_rules() {
         t.cleanup().await;
     }
 }
+
+/// What a history is, compared between two seeds: every case's facts and
+/// one connected lift's daily counts.
+async fn fingerprint(db: &Db) -> Vec<String> {
+    let mut out: Vec<String> = all_cases(db)
+        .await
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {:?} {} {} {} {:?} {:?} {:?} {:?}",
+                c.number,
+                c.unit_id,
+                c.channel,
+                c.status,
+                c.created_at,
+                c.resolved_at,
+                c.sla.response,
+                c.sla.resolution,
+                c.first_time_fix
+            )
+        })
+        .collect();
+    let fleet = units::list(db, &Scope::All, &ListFilter::limited(500))
+        .await
+        .unwrap()
+        .items;
+    let lift = fleet.iter().find(|u| u.connected).unwrap();
+    for d in rollups::list(
+        db,
+        &Scope::All,
+        lift.id,
+        "day",
+        now() - Duration::days(60),
+        now(),
+    )
+    .await
+    .unwrap()
+    {
+        out.push(format!(
+            "{} {} {} {}",
+            d.start, d.starts, d.door_cycles, d.available_ms
+        ));
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_same_seed_gives_the_same_history() {
+    let actor = Actor {
+        user_id: None,
+        at: now(),
+    };
+    let (a, b) = (TestDb::sqlite().await, TestDb::sqlite().await);
+    hoistway_server::demo::seed_with(&a.db, actor, true)
+        .await
+        .unwrap();
+    hoistway_server::demo::seed_with(&b.db, actor, true)
+        .await
+        .unwrap();
+    let (fa, fb) = (fingerprint(&a.db).await, fingerprint(&b.db).await);
+    assert!(fa.len() > 200);
+    assert_eq!(fa, fb);
+    a.cleanup().await;
+    b.cleanup().await;
+}
