@@ -144,17 +144,25 @@ async fn seeded_history_keeps_the_domains_rules() {
             escalated += sla::escalations(db, c.id).await.unwrap().len();
         }
         assert!(escalated > 0, "{}: no escalation in two years", t.label);
-        let mut per_symptom: BTreeMap<(Option<i64>, &str), usize> = BTreeMap::new();
+        // Recurring faults: the same unit calls with the same symptom again
+        // within 30 days of the last one being closed.
+        let mut per_symptom: BTreeMap<(Option<i64>, &str), Vec<&cases::Case>> = BTreeMap::new();
         for c in &cases {
-            *per_symptom
+            per_symptom
                 .entry((c.unit_id, c.symptoms.as_str()))
-                .or_default() += 1;
+                .or_default()
+                .push(c);
         }
-        assert!(
-            per_symptom.values().any(|n| *n > 1),
-            "{}: no recurring fault",
-            t.label
-        );
+        let recurring = per_symptom
+            .values()
+            .filter(|v| {
+                v.windows(2).any(|w| {
+                    w[0].closed_at
+                        .is_some_and(|closed| w[1].created_at - closed <= Duration::days(30))
+                })
+            })
+            .count();
+        assert!(recurring >= 2, "{}: {recurring} recurring faults", t.label);
         // Pre-emptive cases: one per (unit, signal).
         let preemptive: Vec<_> = cases.iter().filter(|c| c.channel == "connected").collect();
         let keys: HashSet<_> = preemptive

@@ -75,9 +75,9 @@ impl Incident {
 /// Mean days between calls per unit kind: weeks to months.
 fn mean_gap_days(kind: UnitKind) -> f64 {
     match kind {
-        UnitKind::Elevator => 170.0,
-        UnitKind::Escalator => 200.0,
-        UnitKind::Door => 190.0,
+        UnitKind::Elevator => 200.0,
+        UnitKind::Escalator => 240.0,
+        UnitKind::Door => 220.0,
     }
 }
 
