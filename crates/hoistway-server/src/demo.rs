@@ -166,14 +166,36 @@ pub async fn is_seeded(db: &Db) -> Result<bool, StoreError> {
     Ok(!page.items.is_empty())
 }
 
-/// Seeds the demo fleet as of `actor.at` and returns the logins.
+/// Seeds the demo fleet as of `actor.at`, without its past (what the test
+/// suites start from), and returns the logins.
 pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
+    seed_with(db, actor, false).await
+}
+
+/// Seeds the demo fleet as of `actor.at`; with `history`, also its two
+/// years of past (`demo_history`), as `hoistway demo` does.
+pub async fn seed_with(db: &Db, actor: Actor, history: bool) -> Result<Vec<DemoLogin>, StoreError> {
     let all = Scope::All;
     let today = actor.at.date_naive();
+    // With a history, the fleet and its technicians exist from its start,
+    // so calls can happen in it, and the contracts are (re)signed where the
+    // replayed maintenance starts, so their plans begin there (see
+    // `demo_history::visits_start`).
+    let (past, signed) = if history {
+        let at = |t| Actor { at: t, ..actor };
+        (
+            at(crate::demo_history::start_of(actor.at)),
+            at(crate::demo_history::visits_start(actor.at)),
+        )
+    } else {
+        (actor, actor)
+    };
     let hash = hash_password(DEMO_PASSWORD);
     // Technicians first, so contracts plan visits with someone assigned.
-    let technicians = crate::demo_maintenance::seed_technicians(db, actor, &hash).await?;
+    let technicians = crate::demo_maintenance::seed_technicians(db, past, &hash).await?;
     let mut logins = Vec::new();
+    let mut people = Vec::new();
+    let mut fleet = Vec::new();
     let mut serial = 41_000_000u64;
     let tiers = ["comprehensive", "standard", "basic"];
     let intervals = ["monthly", "quarterly", "annual"];
@@ -181,7 +203,7 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
         let customer = customers::create(
             db,
             &all,
-            actor,
+            past,
             CustomerInput {
                 name: name.to_string(),
                 contact_email: Some(email.to_string()),
@@ -195,7 +217,7 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
             let b = buildings::create(
                 db,
                 &all,
-                actor,
+                past,
                 BuildingInput {
                     customer_id: customer.id,
                     name: site.name.into(),
@@ -211,7 +233,7 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
             for ui in 0..6 {
                 serial += 1;
                 let input = demo_unit(b.id, serial, si, ui, site.country);
-                unit_ids.push(units::create(db, &all, actor, input).await?.id);
+                unit_ids.push(units::create(db, &all, past, input).await?.id);
             }
         }
         let half = building_ids.len().div_ceil(2);
@@ -225,7 +247,7 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
             let p = portfolios::create(
                 db,
                 &all,
-                actor,
+                past,
                 PortfolioInput {
                     customer_id: Some(customer.id),
                     name: label.into(),
@@ -235,6 +257,14 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
             .await?;
             portfolio_ids.push(p.id);
         }
+        fleet.push((ci, customer.id, unit_ids, portfolio_ids));
+    }
+    if history {
+        // The units' past use before the contracts, whose maintenance plans
+        // read it.
+        crate::demo_history::seed_rollups(db, actor.at, &technicians.by_country).await?;
+    }
+    for (ci, customer_id, unit_ids, portfolio_ids) in fleet {
         // Three contracts per customer, one per tier, splitting its units.
         let third = unit_ids.len().div_ceil(3);
         for (ti, chunk) in unit_ids.chunks(third).enumerate() {
@@ -247,9 +277,9 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
             contracts::create(
                 db,
                 &all,
-                actor,
+                signed,
                 ContractInput {
-                    customer_id: customer.id,
+                    customer_id,
                     number: Some(format!(
                         "CT-{}-{}",
                         ci + 1,
@@ -271,6 +301,24 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
             .await?;
         }
         seed_invoices(db, actor, today).await?;
+        people.push((ci, customer_id, portfolio_ids));
+    }
+    crate::demo_maintenance::seed_history(db, actor, history).await?;
+    if history {
+        // The past before the people: nobody's inbox fills with two years
+        // of notices (the technicians' are marked delivered when written).
+        let summary = crate::demo_history::seed(
+            db,
+            actor,
+            &hoistway_store::cases::Rules::default(),
+            &technicians.by_country,
+            crate::jobs::maintenance::MAINTENANCE_HORIZON_DAYS,
+        )
+        .await?;
+        tracing::info!(?summary, "demo history seeded");
+    }
+    for (ci, customer_id, portfolio_ids) in people {
+        let (name, email, _) = CUSTOMERS[ci];
         let domain = email.split('@').nth(1).unwrap_or("customer.example");
         for role in [
             Role::CustomerAdmin,
@@ -290,7 +338,7 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
                 actor,
                 &login,
                 role,
-                Some(customer.id),
+                Some(customer_id),
                 &hash,
                 portfolios,
             )
@@ -302,7 +350,6 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
             });
         }
     }
-    crate::demo_maintenance::seed_history(db, actor).await?;
     for role in [Role::ProviderAdmin, Role::Operator, Role::DutyManager] {
         let login = format!("{}@hoistway.example", role.as_str().replace('_', "."));
         add_user(db, actor, &login, role, None, &hash, Vec::new()).await?;
@@ -315,7 +362,7 @@ pub async fn seed(db: &Db, actor: Actor) -> Result<Vec<DemoLogin>, StoreError> {
             },
         );
     }
-    for t in technicians.into_iter().rev() {
+    for t in technicians.logins.into_iter().rev() {
         logins.insert(0, t);
     }
     crate::remote::demo::seed(db, actor).await?;

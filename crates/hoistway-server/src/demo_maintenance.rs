@@ -1,7 +1,9 @@
 //! The demo's maintenance side: field technicians with territories and
 //! skills (seeded before the contracts, so visits are assigned as the
-//! contracts plan them), recent starts for the connected lifts, and an
-//! inspection certificate per unit, some about to expire.
+//! contracts plan them), an inspection certificate per unit, some about to
+//! expire (one expired when the demo has its history), and without the
+//! history four weeks of starts for the connected lifts (with it, starts
+//! come from the history's rollups, `demo_history`).
 
 use crate::demo::DemoLogin;
 use base64::Engine;
@@ -13,6 +15,7 @@ use hoistway_store::maintenance::technicians::{self, ProfileInput};
 use hoistway_store::maintenance::usage;
 use hoistway_store::users::NewUser;
 use hoistway_store::{units, users, Actor, Db, ListFilter, StoreError};
+use std::collections::HashMap;
 
 /// (login, countries, skills) of the demo's field force. The first is the
 /// demo's `technician@` login, covering the Nordics.
@@ -31,13 +34,20 @@ const TECHNICIANS: [(&str, &[&str], &[&str]); 4] = [
     ("technician.sg", &["SG"], &["elevator", "escalator", "door"]),
 ];
 
-/// Creates the technicians with their profiles; returns their logins.
+/// The demo's technicians: their logins, and who covers which country.
+pub struct Technicians {
+    pub logins: Vec<DemoLogin>,
+    pub by_country: HashMap<String, i64>,
+}
+
+/// Creates the technicians with their profiles.
 pub async fn seed_technicians(
     db: &Db,
     actor: Actor,
     hash: &str,
-) -> Result<Vec<DemoLogin>, StoreError> {
+) -> Result<Technicians, StoreError> {
     let mut logins = Vec::new();
+    let mut by_country = HashMap::new();
     for (login, countries, skills) in TECHNICIANS {
         let email = format!("{login}@hoistway.example");
         let user = users::create(
@@ -67,19 +77,23 @@ pub async fn seed_technicians(
             },
         )
         .await?;
+        for c in countries {
+            by_country.insert(c.to_string(), user.id);
+        }
         logins.push(DemoLogin {
             email,
             role: Role::Technician,
             customer: None,
         });
     }
-    Ok(logins)
+    Ok(Technicians { logins, by_country })
 }
 
-/// Starts for the connected lifts over the last four weeks (busier lifts
-/// reach their use interval before their time interval), and a certificate
-/// per unit issued over the past year, so some expire within weeks.
-pub async fn seed_history(db: &Db, actor: Actor) -> Result<(), StoreError> {
+/// A certificate per unit issued over the past year, so some expire within
+/// weeks. With `history`, the first unit's lapsed two weeks ago (its
+/// inspection is overdue); without, the connected lifts get four weeks of
+/// starts (busier lifts reach their use interval before their time one).
+pub async fn seed_history(db: &Db, actor: Actor, history: bool) -> Result<(), StoreError> {
     let all = units::list(
         db,
         &Scope::All,
@@ -94,13 +108,17 @@ pub async fn seed_history(db: &Db, actor: Actor) -> Result<(), StoreError> {
     let pdf = base64::engine::general_purpose::STANDARD
         .encode(b"%PDF-1.4\n% demo inspection certificate\n");
     for (i, u) in all.iter().enumerate() {
-        if u.connected && u.kind.as_str() == "elevator" {
+        if !history && u.connected && u.kind.as_str() == "elevator" {
             let per_day = 200 + (i as u64 * 137) % 1300;
             for back in 1..=28 {
                 usage::record_daily_starts(db, u.id, today - Duration::days(back), per_day).await?;
             }
         }
-        let issued = today - Duration::days(20 + (i as i64 * 29) % 340);
+        let issued = if i == 0 && history {
+            today - Duration::days(380)
+        } else {
+            today - Duration::days(20 + (i as i64 * 29) % 340)
+        };
         let months = if u.equipment_number.ends_with('7') {
             6
         } else {

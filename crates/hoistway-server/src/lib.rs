@@ -39,6 +39,7 @@ pub mod csv_cells;
 pub mod delivery;
 pub mod demo;
 pub mod demo_feed;
+pub mod demo_history;
 pub mod demo_kone;
 pub mod demo_maintenance;
 pub mod error;

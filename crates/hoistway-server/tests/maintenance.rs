@@ -369,7 +369,8 @@ async fn contracts_plan_visits_and_technicians_complete_them() {
             .await;
         assert_eq!(file.status, StatusCode::OK);
 
-        // CSV export: one row per visit of the period, the completed one with its report.
+        // CSV export: one row per visit of the period, the completed one with
+        // its report, and the calls of the period's cases.
         let csv_reply = app
             .call(
                 "GET",
@@ -398,9 +399,16 @@ async fn contracts_plan_visits_and_technicians_complete_them() {
         .await;
         let cancelled = live.iter().filter(|v| v["status"] == "cancelled").count();
         assert_eq!(
-            rows.iter().filter(|r| &r[0] != "certificate").count(),
+            rows.iter()
+                .filter(|r| !matches!(&r[0], "certificate" | "call" | "repair"))
+                .count(),
             live.len() - cancelled
         );
+        // The failed safety item's emergency case is the period's one call.
+        let calls: Vec<_> = rows.iter().filter(|r| &r[0] == "call").collect();
+        assert_eq!(calls.len(), 1);
+        let number = headers.iter().position(|h| h == "case_number").unwrap();
+        assert!(calls[0][number].starts_with("SO-"), "{:?}", calls[0]);
         let done_row = rows.iter().find(|r| r[6] == id.to_string()).unwrap();
         assert_eq!(&done_row[12], "KM-1 x 1");
         assert_eq!(&done_row[14], safety.as_str());

@@ -403,3 +403,12 @@ pub async fn release(db: &Db, id: i64) -> Result<()> {
     sql.execute(&db.pool).await?;
     Ok(())
 }
+
+/// Marks every undelivered row written before `before` as delivered when it
+/// was written: the outbox of a replayed past (the demo's history), whose
+/// notices went out at the time, not at the next start.
+pub async fn settle_before(db: &Db, before: DateTime<Utc>) -> Result<u64> {
+    let mut sql = Sql::new("UPDATE outbox SET delivered_at = created_at, attempts = 1 WHERE delivered_at IS NULL AND created_at < ");
+    sql.bind(before.timestamp_millis());
+    Ok(sql.execute(&db.pool).await?.rows_affected())
+}

@@ -387,3 +387,37 @@ pub(crate) async fn refresh(
     evaluate(tx, rules, case_id, now, false).await?;
     super::fetch_by_id(tx, case_id).await
 }
+
+/// The earliest timer of any case (whether or not it is due yet): what a
+/// replay of past days, such as the demo's history, runs `run_due` at.
+pub async fn next_due(db: &Db) -> Result<Option<DateTime<Utc>>> {
+    let sql = Sql::new("SELECT MIN(timer_due) AS t FROM cases WHERE timer_due IS NOT NULL");
+    Ok(sql
+        .fetch_one(&db.pool)
+        .await?
+        .opt_int("t")?
+        .map(crate::row::from_millis))
+}
+
+/// The SLA states (response, resolution) of a case recomputed from its
+/// stored facts at `at`, written nowhere: what a check of stored outcomes
+/// (the demo history's tests) compares against.
+pub async fn recompute(
+    db: &Db,
+    rules: &Rules,
+    case_id: i64,
+    at: DateTime<Utc>,
+) -> Result<(String, String)> {
+    let mut tx = db.begin().await?;
+    let case = super::fetch_by_id(&mut tx, case_id).await?;
+    let cal = calendar(&mut tx, case.building_id).await?;
+    let sc = sla_case(&case, holds(&mut tx, case_id).await?);
+    let (sent, acks) = history(&mut tx, case_id).await?;
+    tx.rollback().await?;
+    let policy = rules.sla.for_tier(tier(&case.tier));
+    let tick = hoistway_desk::evaluate(&sc, policy, &rules.escalation, &cal, &sent, &acks, at);
+    Ok((
+        state_name(tick.sla.response_state),
+        state_name(tick.sla.resolution_state),
+    ))
+}

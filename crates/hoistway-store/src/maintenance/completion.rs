@@ -177,10 +177,41 @@ pub async fn record_item(
     code: &str,
     input: ItemInput,
 ) -> Result<ChecklistEntry> {
+    let mut tx = db.begin().await?;
+    let after = record_in(&mut tx, scope, actor, id, code, input).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Records several items of one visit in one transaction, each exactly as
+/// [`record_item`] does (audit row, safety hook); all or none.
+pub async fn record_items(
+    db: &Db,
+    scope: &Scope,
+    actor: Actor,
+    id: i64,
+    items: Vec<(String, ItemInput)>,
+) -> Result<Vec<ChecklistEntry>> {
+    let mut tx = db.begin().await?;
+    let mut out = Vec::with_capacity(items.len());
+    for (code, input) in items {
+        out.push(record_in(&mut tx, scope, actor, id, &code, input).await?);
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+async fn record_in(
+    tx: &mut Tx<'_>,
+    scope: &Scope,
+    actor: Actor,
+    id: i64,
+    code: &str,
+    input: ItemInput,
+) -> Result<ChecklistEntry> {
     let outcome = ItemOutcome::parse(&input.outcome)?;
     let note = optional_text("note", input.note.as_deref(), 2000)?;
-    let mut tx = db.begin().await?;
-    let v = visits::fetch(&mut tx, scope, id).await?;
+    let v = visits::fetch(tx, scope, id).await?;
     if v.status != VisitStatus::InProgress {
         return Err(StoreError::Conflict(format!(
             "checklist items are recorded on a visit in progress, not a {} one",
@@ -189,7 +220,7 @@ pub async fn record_item(
     }
     let mut sql = Sql::new("SELECT * FROM visit_checklist_items WHERE visit_id = ");
     sql.bind(id).push(" AND code = ").bind(code.to_string());
-    let before = match sql.fetch_optional(&mut *tx).await? {
+    let before = match sql.fetch_optional(&mut **tx).await? {
         Some(r) => entry(&r)?,
         None => return Err(StoreError::NotFound("checklist item")),
     };
@@ -205,20 +236,20 @@ pub async fn record_item(
         .bind(id)
         .push(" AND code = ")
         .bind(code.to_string());
-    up.execute(&mut *tx).await?;
+    up.execute(&mut **tx).await?;
     let item = ChecklistItem {
         code: before.code.clone(),
         title: before.title.clone(),
         safety: before.safety,
     };
     if opens_case(&item, outcome, before.case_opened) {
-        on_failed_safety_item(&mut tx, actor, &v, &item).await?;
+        on_failed_safety_item(tx, actor, &v, &item).await?;
     }
     let mut sql = Sql::new("SELECT * FROM visit_checklist_items WHERE visit_id = ");
     sql.bind(id).push(" AND code = ").bind(code.to_string());
-    let after = entry(&sql.fetch_one(&mut *tx).await?)?;
+    let after = entry(&sql.fetch_one(&mut **tx).await?)?;
     audit::record(
-        &mut tx,
+        tx,
         actor,
         Some(v.customer_id),
         "visit_checklist_item",
@@ -228,7 +259,6 @@ pub async fn record_item(
         Some(&after),
     )
     .await?;
-    tx.commit().await?;
     Ok(after)
 }
 

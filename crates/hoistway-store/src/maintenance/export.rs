@@ -1,8 +1,7 @@
 //! Rows of the maintenance audit export: per unit, over 1 day to 24 months,
 //! every planned visit (with its report, failed checklist items and
-//! certificate) and every certificate. Calls and repairs come from service
-//! cases: [`case_rows`] is their join point and returns nothing until the
-//! service desk (issue 3) lands.
+//! certificate) and every certificate, and the calls and repairs of the
+//! service desk's cases ([`case_rows`]).
 
 use crate::error::Result;
 use crate::row::RowExt;
@@ -34,7 +33,7 @@ pub struct ExportFilter {
 /// One line of the export (column order is the CSV's).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ExportRow {
-    /// visit, inspection, certificate; later call, repair.
+    /// visit, inspection, certificate, call or repair.
     pub record: String,
     pub unit_id: i64,
     pub equipment_number: String,
@@ -55,7 +54,7 @@ pub struct ExportRow {
     pub certificate_number: String,
     pub authority: String,
     pub certificate_expires_on: String,
-    /// Service case number (calls and repairs; empty until cases land).
+    /// Service case number (calls and repairs).
     pub case_number: String,
 }
 
@@ -172,16 +171,81 @@ pub async fn rows(db: &Db, scope: &Scope, f: &ExportFilter) -> Result<Vec<Export
     Ok(out)
 }
 
-/// Calls and repairs of the period, as export rows (`record` = `call` or
-/// `repair`, `case_number` set, the report's findings and parts filled).
-/// The join point for the service desk: returns nothing until
-/// `hoistway_store::cases` exists on the same branch.
+/// Calls and repairs of the period, as export rows: one `call` per case
+/// opened in it (its channel as the reason, the symptoms as findings) and
+/// one `repair` per case with a service report (the report's cause code as
+/// the reason, its findings and parts), dated on the building's local day.
 pub async fn case_rows(
-    _db: &Db,
-    _scope: &Scope,
-    _f: &ExportFilter,
-    _from: NaiveDate,
-    _to: NaiveDate,
+    db: &Db,
+    scope: &Scope,
+    f: &ExportFilter,
+    from: NaiveDate,
+    to: NaiveDate,
 ) -> Result<Vec<ExportRow>> {
-    Ok(Vec::new())
+    // A day's margin either side in UTC; the local day decides below.
+    let lo = (from - chrono::Duration::days(1))
+        .and_hms_opt(0, 0, 0)
+        .map_or(0, |t| t.and_utc().timestamp_millis());
+    let hi = (to + chrono::Duration::days(2))
+        .and_hms_opt(0, 0, 0)
+        .map_or(i64::MAX, |t| t.and_utc().timestamp_millis());
+    let mut sql = Sql::new("SELECT c.number, c.unit_id, c.channel, c.status, c.symptoms, c.technician_id, c.report, c.created_at, c.resolved_at, u.equipment_number, b.name AS building, b.address, b.timezone FROM cases c JOIN units u ON u.id = c.unit_id JOIN buildings b ON b.id = u.building_id WHERE c.created_at >= ");
+    sql.bind(lo).push(" AND c.created_at < ").bind(hi);
+    narrow(&mut sql, scope, f);
+    let mut out = Vec::new();
+    for r in sql.fetch_all(&db.pool).await? {
+        let tz: chrono_tz::Tz = r.text("timezone")?.parse().unwrap_or(chrono_tz::UTC);
+        let day = |ms: i64| crate::row::from_millis(ms).with_timezone(&tz).date_naive();
+        let opened = day(r.int("created_at")?);
+        if opened < from || opened > to {
+            continue;
+        }
+        let base = ExportRow {
+            unit_id: r.int("unit_id")?,
+            equipment_number: r.text("equipment_number")?,
+            building: r.text("building")?,
+            address: r.text("address")?,
+            status: r.text("status")?,
+            technician_id: r.opt_int("technician_id")?,
+            case_number: r.text("number")?,
+            ..ExportRow::default()
+        };
+        out.push(ExportRow {
+            record: "call".into(),
+            date: opened.to_string(),
+            reason: r.text("channel")?,
+            findings: r.text("symptoms")?,
+            ..base.clone()
+        });
+        let report: Option<serde_json::Value> = r
+            .opt_text("report")?
+            .and_then(|t| serde_json::from_str(&t).ok());
+        if let Some(rep) = report {
+            let parts = rep["parts_used"]
+                .as_array()
+                .map(|p| {
+                    p.iter()
+                        .map(|x| {
+                            format!(
+                                "{} x {}",
+                                x["part_number"].as_str().unwrap_or_default(),
+                                x["quantity"].as_u64().unwrap_or(1)
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .unwrap_or_default();
+            let fixed = r.opt_int("resolved_at")?.map_or(opened, day);
+            out.push(ExportRow {
+                record: "repair".into(),
+                date: fixed.to_string(),
+                reason: rep["cause_code"].as_str().unwrap_or_default().to_string(),
+                findings: rep["findings"].as_str().unwrap_or_default().to_string(),
+                parts_used: parts,
+                ..base
+            });
+        }
+    }
+    Ok(out)
 }
