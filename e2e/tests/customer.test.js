@@ -40,6 +40,15 @@ for (const viewport of [DESKTOP, PHONE]) {
     await assertNoHorizontalScroll(page);
     await page.getByRole('heading', { name: 'Create a service request for this unit' }).waitFor();
     await shot(page, 'unit');
+    // The unit's building has a page of its own, and so has a contract.
+    await Promise.all([page.waitForURL(/\/buildings\/\d+$/), page.locator('p.lead a[href^="/buildings/"]').click()]);
+    await page.getByRole('heading', { name: 'Service contracts' }).waitFor();
+    await assertNoHorizontalScroll(page);
+    await shot(page, 'building');
+    await Promise.all([page.waitForURL(/\/contracts\/\d+$/), page.locator('a[href^="/contracts/"]').first().click()]);
+    await page.getByRole('heading', { name: 'Invoices of this contract' }).waitFor();
+    await assertNoHorizontalScroll(page);
+    await shot(page, 'contract');
     await visit(page, '/requests', 'Service requests', 'requests');
     await visit(page, '/services', 'Services', 'services-calendar');
     await visit(page, '/services?view=list', 'Services', 'services-list');
