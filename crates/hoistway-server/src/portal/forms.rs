@@ -115,6 +115,37 @@ pub fn split_csrf(body: &Bytes) -> Result<(Vec<(String, String)>, String), Porta
     Ok((pairs, sent))
 }
 
+/// A form posted before there is a session (sign-in, its second step, an
+/// invitation): its CSRF field must repeat the value of `cookie`, a
+/// `SameSite=Strict` cookie the page set (double submit).
+pub struct PreSessionForm {
+    pairs: Vec<(String, String)>,
+}
+
+impl PreSessionForm {
+    pub fn checked(
+        jar: &axum_extra::extract::cookie::CookieJar,
+        cookie: &str,
+        body: &Bytes,
+    ) -> Result<Self, PortalError> {
+        let (pairs, sent) = split_csrf(body)?;
+        let expected = jar.get(cookie).map(|c| c.value().to_string());
+        if !expected.is_some_and(|e| same_token(&e, &sent)) {
+            return Err(PortalError::Csrf);
+        }
+        Ok(Self { pairs })
+    }
+
+    /// A field's value ("" when absent).
+    pub fn get(&self, name: &str) -> String {
+        self.pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

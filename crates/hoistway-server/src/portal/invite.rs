@@ -6,7 +6,7 @@
 //! Without it another site could post its own invitation's token from a
 //! victim's browser and sign them in to the attacker's account.
 
-use super::forms::{csrf_input, same_token, split_csrf};
+use super::forms::{csrf_input, PreSessionForm};
 use super::layout;
 use super::page::{PageResult, PortalError};
 use super::signin::after_sign_in;
@@ -107,21 +107,11 @@ pub async fn submit(
     jar: CookieJar,
     body: Bytes,
 ) -> PageResult {
-    let (pairs, sent) = split_csrf(&body)?;
-    let expected = jar.get(FORM_COOKIE).map(|c| c.value().to_string());
-    if !expected.is_some_and(|e| same_token(&e, &sent)) {
-        return Err(PortalError::Csrf);
-    }
+    let posted = PreSessionForm::checked(&jar, FORM_COOKIE, &body)?;
     let Some(user) = invited(&state, &token).await? else {
         return Ok(unusable());
     };
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| posted.get(k);
     let (password, again) = (get("password"), get("password2"));
     let retry = |message: String| {
         let csrf = random_token(18);

@@ -10,7 +10,7 @@
 //! With a second factor (TOTP) enabled, a right password leads to
 //! [`super::security::second_step`] instead of the session cookies.
 
-use super::forms::{csrf_input, same_token, split_csrf};
+use super::forms::{csrf_input, same_token, split_csrf, PreSessionForm};
 use super::layout;
 use super::page::{flash_of, redirect_with, safe_next, session_of, Flash, PageResult, PortalError};
 use super::strings::EN;
@@ -110,18 +110,8 @@ pub async fn submit(
     jar: CookieJar,
     body: Bytes,
 ) -> PageResult {
-    let (pairs, sent) = split_csrf(&body)?;
-    let expected = jar.get(PRE_COOKIE).map(|c| c.value().to_string());
-    if !expected.is_some_and(|e| same_token(&e, &sent)) {
-        return Err(PortalError::Csrf);
-    }
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let posted = PreSessionForm::checked(&jar, PRE_COOKIE, &body)?;
+    let get = |k: &str| posted.get(k);
     let (email, password) = (get("email"), get("password"));
     let next = safe_next(&get("next")).to_string();
     let address = connect.map(|c| c.0 .0.ip());

@@ -6,9 +6,9 @@
 
 use crate::auth::{random_token, token_hash};
 use crate::error::AppError;
-use crate::portal::forms::{csrf_input, same_token, split_csrf};
+use crate::portal::forms::{csrf_input, PreSessionForm};
 use crate::portal::layout;
-use crate::portal::page::{safe_next, Flash, PageResult, PortalError};
+use crate::portal::page::{safe_next, Flash, PageResult};
 use crate::portal::signin::{after_sign_in, pre_cookie, PRE_COOKIE};
 use crate::portal::strings::EN;
 use crate::routes::auth::{open_session, with_session_cookies};
@@ -79,18 +79,8 @@ pub async fn submit(
     jar: CookieJar,
     body: Bytes,
 ) -> PageResult {
-    let (pairs, sent) = split_csrf(&body)?;
-    let expected = jar.get(PRE_COOKIE).map(|c| c.value().to_string());
-    if !expected.is_some_and(|e| same_token(&e, &sent)) {
-        return Err(PortalError::Csrf);
-    }
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let posted = PreSessionForm::checked(&jar, PRE_COOKIE, &body)?;
+    let get = |k: &str| posted.get(k);
     let next = safe_next(&get("next")).to_string();
     let t = &EN;
     let now = state.clock.now();
