@@ -10,7 +10,7 @@ const BASE = process.env.HOISTWAY_URL || 'http://127.0.0.1:8080';
 const PASSWORD = 'hoistway-demo';
 const SHOTS = path.join(__dirname, 'screenshots');
 
-// Demo logins by role (see crates/hoistway-server/src/demo.rs).
+// Demo logins by role (see crates/hoistway-demo/src/lib.rs).
 const LOGINS = {
   provider_admin: 'provider.admin@hoistway.example',
   operator: 'operator@hoistway.example',

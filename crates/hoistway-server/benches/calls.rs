@@ -14,8 +14,8 @@
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use chrono::TimeZone;
+use hoistway_app::state::{AppState, Settings};
 use hoistway_domain::{ManualClock, Role, Scope};
-use hoistway_server::state::{AppState, Settings};
 use hoistway_store::testing::TestDb;
 use hoistway_store::Actor;
 use http_body_util::BodyExt;
@@ -85,7 +85,7 @@ async fn run(t: TestDb) {
         role: Role::ProviderAdmin,
         customer_id: None,
         phone: None,
-        password_hash: hoistway_server::auth::hash_password(pw),
+        password_hash: hoistway_app::auth::hash_password(pw),
         portfolio_ids: vec![],
     };
     let actor = Actor {

@@ -18,10 +18,10 @@
 //! `KONE_BENCH_CALLS` (per connection) change the load.
 
 use futures_util::{SinkExt, StreamExt};
+use hoistway_app::state::{AppState, Settings};
 use hoistway_domain::{Scope, SystemClock};
 use hoistway_lift::CallState;
-use hoistway_server::remote::book::Owner;
-use hoistway_server::state::{AppState, Settings};
+use hoistway_remote::book::Owner;
 use hoistway_store::buildings::BuildingInput;
 use hoistway_store::customers::CustomerInput;
 use hoistway_store::testing::TestDb;
@@ -239,7 +239,10 @@ async fn approved_after(
     app: i64,
     sent_at: chrono::DateTime<chrono::Utc>,
 ) -> Option<Duration> {
-    let (history, mut rx) = state.remote.book.follow(building, call, Owner::App(app))?;
+    let (history, mut rx) =
+        hoistway_remote::calls_of(state)
+            .book
+            .follow(building, call, Owner::App(app))?;
     let event = match history.into_iter().find(|e| e.state == CallState::Approved) {
         Some(e) => e,
         None => tokio::time::timeout(Duration::from_secs(2), async {

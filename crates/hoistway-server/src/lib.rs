@@ -1,119 +1,41 @@
-//! Hoistway's HTTP edge: the REST API under `/api/v1` with its OpenAPI
-//! document, sign-in, health and metrics.
+//! Hoistway's server: composes the capability crates into one
+//! application and serves it. [`app`] builds everything from one
+//! [`AppState`]; [`run`] takes an already-bound listener and a shutdown
+//! future, so tests bind port 0; [`tls`] serves the same app over HTTPS.
 //!
-//! The server is a library; the `hoistway` binary is thin. [`run`] takes an
-//! already-bound listener and a shutdown future, so tests bind port 0.
-//!
-//! Module map:
-//! - `api_doc`: what the OpenAPI document adds to the handlers' own
-//!   annotations (bearer auth, shared error answers, PATCH schemas).
-//! - [`state`]: what handlers share (database, clock, settings, metrics).
-//! - [`error`]: the one application error and its HTTP mapping.
-//! - [`extract`]: JSON/query/path extractors whose rejections are our errors.
-//! - [`auth`]: password hashing, tokens, CSRF, the [`auth::Caller`].
-//! - [`throttle`]: sign-in throttling.
-//! - [`idempotency`]: the `Idempotency-Key` middleware.
-//! - [`metrics`]: Prometheus counters.
-//! - [`live`]: change notices streamed to the portal.
-//! - [`connected`]: telemetry ingest (HTTP, MQTT), analytics pipeline,
-//!   live state, rollups, findings, remote commands, retention.
-//! - [`routes`]: one module per resource.
-//! - [`portal`]: the web portal (server-rendered pages, assets, sign-in).
-//! - [`remote`]: remote call: running lift drivers, live calls, counters.
-//! - [`kone`]: the KONE API v2 compatible surface (`/api/v2`: OAuth2
-//!   tokens, inventory, equipment status, service orders; the Elevator
-//!   WebSocket API at `/stream-v2`).
-//! - [`listen`]: connection timeouts and limits of both listeners.
-//! - [`tls`]: serving over HTTPS (rustls) beside plain HTTP.
-//! - [`transport`]: trusted proxies, `Secure` cookies and HSTS.
-//! - [`demo`]: the seeded demo fleet; [`demo_feed`]: its live twin telemetry;
-//!   [`demo_kone`]: its ready KONE API client.
-//! - [`jobs`]: background loops (SLA timers, notification delivery, the
-//!   daily maintenance scheduler); [`delivery`]: the e-mail, SMS and push
-//!   drivers.
+//! Crate map (dependencies run one way: capabilities → core → store →
+//! domain):
+//! - `hoistway_app`: the core (state, auth, errors, extractors, live
+//!   events, metrics, middleware).
+//! - `hoistway_api`: the REST API under `/api/v1` and its OpenAPI document.
+//! - `hoistway_portal`: the web portal.
+//! - `hoistway_kone`: the KONE API v2 compatible surface.
+//! - `hoistway_connected`: telemetry ingest and the analytics pipeline.
+//! - `hoistway_remote`: remote call.
+//! - `hoistway_jobs`: notification delivery and background loops.
+//! - `hoistway_demo`: the seeded demo fleet.
 
-mod api_doc;
-pub mod auth;
-pub mod connected;
-pub mod csv_cells;
-pub mod delivery;
-pub mod demo;
-pub mod demo_feed;
-pub mod demo_history;
-pub mod demo_kone;
-pub mod demo_maintenance;
-pub mod error;
-pub mod extract;
-pub mod fuzz;
-pub mod idempotency;
-pub mod jobs;
-pub mod kone;
-pub mod links;
-pub mod listen;
-pub mod live;
-pub mod metrics;
-pub mod nul_guard;
-pub mod portal;
-pub mod remote;
-pub mod routes;
-pub mod second_factor;
-pub mod state;
-pub mod throttle;
 pub mod tls;
-pub mod transport;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use state::AppState;
+use hoistway_app::state::AppState;
+use hoistway_app::{auth, idempotency, listen, nul_guard, transport};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Instant;
 use tokio::net::TcpListener;
-use utoipa::OpenApi;
-use utoipa_axum::router::OpenApiRouter;
-
-/// The OpenAPI document and the API router, built from the same handlers.
-fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let (router, mut doc) = OpenApiRouter::with_openapi(api_doc::ApiDoc::openapi())
-        .merge(routes::auth::router())
-        .merge(routes::registry::router())
-        .merge(routes::invoices::router())
-        .merge(routes::users::router())
-        .merge(routes::invitations::router())
-        .merge(routes::audit::router())
-        .merge(routes::cases::router())
-        .merge(routes::kpis::router())
-        .merge(routes::notifications::router())
-        .merge(routes::maintenance::router())
-        .merge(routes::visit_work::router())
-        .merge(routes::checklists::router())
-        .merge(routes::certificates::router())
-        .merge(routes::technicians::router())
-        .merge(routes::calendar::router())
-        .merge(routes::exports::router())
-        .merge(routes::topology::router())
-        .merge(routes::access::router())
-        .merge(routes::calls::router())
-        .merge(routes::telemetry::router())
-        .merge(routes::devices::router())
-        .merge(routes::equipment::router())
-        .merge(routes::api_clients::router())
-        .split_for_parts();
-    // After the merge: the routers' operations exist only now.
-    utoipa::Modify::modify(&api_doc::SharedErrors, &mut doc);
-    (router, api_doc::with_patch_bodies(doc))
-}
 
 /// The OpenAPI document (also served at `/api/v1/openapi.json`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().1
+    hoistway_api::openapi()
 }
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
-    let (api, doc) = api();
+    let (api, doc) = hoistway_api::router();
     let doc = std::sync::Arc::new(doc);
     let api = api
         .route(
@@ -135,12 +57,12 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         // Outside the session layers: API applications authenticate with
         // their own tokens (see `kone`).
-        .merge(kone::router())
-        .merge(routes::health::router())
+        .merge(hoistway_kone::router())
+        .merge(hoistway_api::health::router())
         // Outside the API's session layer: pages check their own session
         // and the CSRF field of their forms.
-        .merge(portal::router())
-        .fallback(portal::fallback)
+        .merge(hoistway_portal::router())
+        .fallback(fallback)
         .layer(DefaultBodyLimit::max(state.settings.body_limit))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             state.settings.limits.body_read_timeout,
@@ -155,6 +77,15 @@ pub fn app(state: AppState) -> Router {
             transport::layer,
         ))
         .with_state(state)
+}
+
+/// Unknown paths: the KONE surface answers its own (`/api/v2`), the portal
+/// the rest.
+async fn fallback(req: Request) -> Response {
+    if hoistway_kone::is_v2_path(req.uri().path()) {
+        return hoistway_kone::v2_fallback();
+    }
+    hoistway_portal::fallback(req).await
 }
 
 /// Counts and times every request by route template and status.

@@ -6,9 +6,9 @@
 //! WebSocket API works over TLS too); the crypto provider is `ring`, the
 //! one reqwest already brings, so no second provider is built.
 
-use crate::state::AppState;
 use axum_server::tls_rustls::RustlsAcceptor;
 pub use axum_server::tls_rustls::RustlsConfig;
+use hoistway_app::state::AppState;
 use std::future::Future;
 use std::path::Path;
 use tokio::net::TcpListener;
@@ -29,6 +29,6 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let limits = state.settings.limits;
-    let acceptor = crate::listen::Limited::new(RustlsAcceptor::new(tls), &limits);
+    let acceptor = hoistway_app::listen::Limited::new(RustlsAcceptor::new(tls), &limits);
     crate::serve_with(listener, state, acceptor, true, shutdown).await
 }

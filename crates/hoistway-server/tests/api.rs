@@ -404,7 +404,7 @@ async fn idempotency_key_replays_instead_of_writing_twice() {
 async fn roles_limit_what_each_user_may_do() {
     let app = TestApp::sqlite().await;
     app.seed_demo().await;
-    let pw = hoistway_server::demo::DEMO_PASSWORD;
+    let pw = hoistway_demo::DEMO_PASSWORD;
     let finance = app.login("finance@nordictowers.example", pw).await;
     assert_eq!(
         app.call("GET", "/api/v1/units", Some(&finance), None)

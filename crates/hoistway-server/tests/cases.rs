@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use chrono::Duration;
 use common::desk::*;
 use common::error_code;
-use hoistway_server::demo::DEMO_PASSWORD;
+use hoistway_demo::DEMO_PASSWORD;
 use hoistway_store::testing::TestDb;
 use serde_json::{json, Value};
 

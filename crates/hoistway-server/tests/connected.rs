@@ -9,8 +9,8 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use chrono::Duration;
 use common::{error_code, Reply, TestApp};
+use hoistway_connected::jobs;
 use hoistway_domain::Clock;
-use hoistway_server::connected::jobs;
 use hoistway_store::testing::TestDb;
 use serde_json::{json, Value};
 
@@ -495,7 +495,9 @@ async fn only_admins_issue_credentials_and_big_batches_are_refused() {
     let r = app.call("GET", "/api/v1/units", Some(&token), None).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     // Over the ingest limit: 413, nothing stored.
-    let limit = app.state.connected.settings().ingest_body_limit;
+    let limit = hoistway_connected::pipeline_of(&app.state)
+        .settings()
+        .ingest_body_limit;
     let r = post_ndjson(&app, &token, "x".repeat(limit + 1)).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.json);
     // Blank batches are fine and do nothing.
@@ -604,7 +606,7 @@ async fn the_risk_model_given_at_start_scores_closed_days() {
 
     // A model that calls every day risky (as `serve --risk-model` would
     // load it) raises failure risk on the same day.
-    let mut settings = hoistway_server::state::Settings::default();
+    let mut settings = hoistway_app::state::Settings::default();
     settings.connected.risk_model = Some(
         hoistway_analytics::risk::Model::from_json(
             &json!({

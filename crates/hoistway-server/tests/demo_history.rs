@@ -76,9 +76,7 @@ async fn seeded_history_keeps_the_domains_rules() {
             user_id: None,
             at: now(),
         };
-        hoistway_server::demo::seed_with(db, actor, true)
-            .await
-            .unwrap();
+        hoistway_demo::seed_with(db, actor, true).await.unwrap();
         let rules = Rules::default();
         let cases = all_cases(db).await;
         assert!(cases.len() > 150, "{}: {} cases", t.label, cases.len());
@@ -335,12 +333,8 @@ async fn the_same_seed_gives_the_same_history() {
         at: now(),
     };
     let (a, b) = (TestDb::sqlite().await, TestDb::sqlite().await);
-    hoistway_server::demo::seed_with(&a.db, actor, true)
-        .await
-        .unwrap();
-    hoistway_server::demo::seed_with(&b.db, actor, true)
-        .await
-        .unwrap();
+    hoistway_demo::seed_with(&a.db, actor, true).await.unwrap();
+    hoistway_demo::seed_with(&b.db, actor, true).await.unwrap();
     let (fa, fb) = (fingerprint(&a.db).await, fingerprint(&b.db).await);
     assert!(fa.len() > 200);
     assert_eq!(fa, fb);

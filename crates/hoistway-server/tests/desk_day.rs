@@ -10,7 +10,7 @@ mod common;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::TestApp;
-use hoistway_server::demo::DEMO_PASSWORD;
+use hoistway_demo::DEMO_PASSWORD;
 use hoistway_store::cases::sla::run_due;
 use hoistway_store::testing::TestDb;
 use serde_json::{json, Value};

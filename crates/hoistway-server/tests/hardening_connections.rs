@@ -6,8 +6,8 @@
 mod common;
 
 use common::TestApp;
-use hoistway_server::listen::Limits;
-use hoistway_server::state::Settings;
+use hoistway_app::listen::Limits;
+use hoistway_app::state::Settings;
 use hoistway_store::testing::TestDb;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

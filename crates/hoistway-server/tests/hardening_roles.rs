@@ -9,7 +9,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{error_code, TestApp};
-use hoistway_server::demo::DEMO_PASSWORD;
+use hoistway_demo::DEMO_PASSWORD;
 use hoistway_store::testing::TestDb;
 use serde_json::{json, Value};
 

@@ -10,8 +10,8 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
 use common::TestApp;
-use hoistway_server::state::Settings;
-use hoistway_server::transport::{parse_proxies, OverTls};
+use hoistway_app::state::Settings;
+use hoistway_app::transport::{parse_proxies, OverTls};
 use hoistway_store::testing::TestDb;
 use std::net::SocketAddr;
 
@@ -108,7 +108,7 @@ async fn the_kone_token_endpoint_locks_a_client_id_after_repeated_failures() {
     let app = TestApp::sqlite().await;
     let admin = app.admin_token().await;
     let f = kone_common::fixture(&app, &admin).await;
-    for _ in 0..hoistway_server::throttle::PER_ACCOUNT {
+    for _ in 0..hoistway_app::throttle::PER_ACCOUNT {
         let r = kone_common::token(
             &app,
             &f.client_id,
@@ -121,7 +121,7 @@ async fn the_kone_token_endpoint_locks_a_client_id_after_repeated_failures() {
     let r = kone_common::token(&app, &f.client_id, &f.secret, "application/inventory").await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.json);
     app.clock.advance(chrono::Duration::minutes(
-        hoistway_server::throttle::WINDOW_MINUTES + 1,
+        hoistway_app::throttle::WINDOW_MINUTES + 1,
     ));
     let r = kone_common::token(&app, &f.client_id, &f.secret, "application/inventory").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.json);

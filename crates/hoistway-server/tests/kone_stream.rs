@@ -392,7 +392,10 @@ async fn lift_calls_are_placed_refused_cancelled_and_never_stored() {
     assert_error_ack(&theirs.ask(delete(&b, &g, mine.clone())).await, 404);
 
     // Calls leave nothing in the database but counters.
-    live.app.state.remote.flush().await.unwrap();
+    hoistway_remote::calls_of(&live.app.state)
+        .flush()
+        .await
+        .unwrap();
     assert_eq!(table_counts(&live).await, before);
     live.stop().await;
 }
@@ -571,7 +574,7 @@ async fn the_demo_prints_a_ready_kone_client() {
         user_id: None,
         at: app.clock_now(),
     };
-    let k = hoistway_server::demo_kone::ready(&app.t.db, actor)
+    let k = hoistway_demo::kone_client::ready(&app.t.db, actor)
         .await
         .unwrap();
     assert!(k.ken.starts_with("ken:"));
@@ -591,7 +594,7 @@ async fn the_demo_prints_a_ready_kone_client() {
         let r = kone_common::token(&app, &k.client_id, &k.client_secret, &scope).await;
         assert_eq!(r.status, 200, "{scope:?}: {}", r.json);
     }
-    let again = hoistway_server::demo_kone::ready(&app.t.db, actor)
+    let again = hoistway_demo::kone_client::ready(&app.t.db, actor)
         .await
         .unwrap();
     assert_ne!(again.client_id, k.client_id);

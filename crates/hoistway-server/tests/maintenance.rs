@@ -9,8 +9,8 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{error_code, TestApp};
+use hoistway_demo::DEMO_PASSWORD;
 use hoistway_domain::{Clock, Role, Scope};
-use hoistway_server::demo::DEMO_PASSWORD;
 use hoistway_store::maintenance::scheduler::run_scheduler;
 use hoistway_store::testing::TestDb;
 use serde_json::{json, Value};
@@ -65,7 +65,7 @@ async fn setup(app: &TestApp) -> Setup {
             role: Role::Technician,
             customer_id: None,
             phone: None,
-            password_hash: hoistway_server::auth::hash_password("field tech password"),
+            password_hash: hoistway_app::auth::hash_password("field tech password"),
             portfolio_ids: vec![],
         },
     )

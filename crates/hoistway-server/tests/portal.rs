@@ -7,7 +7,7 @@ mod portal_common;
 
 use axum::http::{header, StatusCode};
 use common::TestApp;
-use hoistway_server::demo::DEMO_PASSWORD;
+use hoistway_demo::DEMO_PASSWORD;
 use portal_common::Browser;
 
 const ADMIN: &str = "customer.admin@nordictowers.example";
@@ -203,7 +203,7 @@ async fn every_page_has_a_strict_csp_and_no_inline_script_or_style() {
 async fn assets_are_served_with_long_cache_and_the_worker_at_the_root() {
     let app = demo().await;
     let mut b = Browser::new(app.app.clone());
-    let css = hoistway_server::portal::assets::url("app.css");
+    let css = hoistway_portal::assets::url("app.css");
     let r = b.get(&css).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.headers[header::CACHE_CONTROL]

@@ -8,8 +8,8 @@ mod portal_common;
 
 use axum::http::{header, StatusCode};
 use common::TestApp;
+use hoistway_demo::DEMO_PASSWORD;
 use hoistway_domain::Scope;
-use hoistway_server::demo::DEMO_PASSWORD;
 use hoistway_store::{units, ListFilter};
 use portal_common::Browser;
 use serde_json::json;
@@ -555,7 +555,7 @@ async fn setup_saves_settings_matrix_portfolios_and_team() {
     let provider = app
         .login(
             "provider.admin@hoistway.example",
-            hoistway_server::demo::DEMO_PASSWORD,
+            hoistway_demo::DEMO_PASSWORD,
         )
         .await;
     let customer_id =

@@ -10,7 +10,7 @@ mod portal_common;
 
 use axum::http::StatusCode;
 use common::{error_code, TestApp};
-use hoistway_server::demo::DEMO_PASSWORD;
+use hoistway_demo::DEMO_PASSWORD;
 use portal_common::Browser;
 use serde_json::json;
 

@@ -11,7 +11,7 @@ mod portal_common;
 
 use axum::http::StatusCode;
 use common::TestApp;
-use hoistway_server::demo::DEMO_PASSWORD;
+use hoistway_demo::DEMO_PASSWORD;
 use portal_common::Browser;
 use std::time::{Duration, Instant};
 

@@ -8,7 +8,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::TestApp;
-use hoistway_server::demo::DEMO_PASSWORD;
+use hoistway_demo::DEMO_PASSWORD;
 use hoistway_store::testing::TestDb;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;

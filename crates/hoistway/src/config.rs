@@ -28,7 +28,7 @@ pub struct Config {
     pub bind: Option<String>,
     pub log_level: String,
     pub json_logs: bool,
-    pub delivery: hoistway_server::delivery::DeliverySettings,
+    pub delivery: hoistway_jobs::delivery::DeliverySettings,
 }
 
 impl std::fmt::Debug for Config {
@@ -103,7 +103,7 @@ impl Config {
                 .or(file.log_level)
                 .unwrap_or_else(|| "info".into()),
             json_logs: log_format == "json",
-            delivery: hoistway_server::delivery::DeliverySettings {
+            delivery: hoistway_jobs::delivery::DeliverySettings {
                 smtp_url: service.smtp_url.clone().or(file.smtp_url),
                 smtp_from: service
                     .smtp_from

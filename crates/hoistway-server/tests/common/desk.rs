@@ -3,7 +3,7 @@
 
 use super::{Reply, TestApp};
 use axum::http::StatusCode;
-use hoistway_server::demo::DEMO_PASSWORD;
+use hoistway_demo::DEMO_PASSWORD;
 use hoistway_store::testing::TestDb;
 use serde_json::Value;
 

@@ -9,8 +9,8 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use chrono::{TimeZone, Utc};
+use hoistway_app::state::{AppState, Settings};
 use hoistway_domain::ManualClock;
-use hoistway_server::state::{AppState, Settings};
 use hoistway_store::testing::TestDb;
 use hoistway_store::Actor;
 use http_body_util::BodyExt;
@@ -66,9 +66,7 @@ impl TestApp {
             user_id: None,
             at: hoistway_domain::Clock::now(&self.clock),
         };
-        hoistway_server::demo::seed(&self.t.db, actor)
-            .await
-            .unwrap();
+        hoistway_demo::seed(&self.t.db, actor).await.unwrap();
     }
 
     pub async fn raw(&self, req: Request<Body>) -> Reply {
@@ -131,7 +129,7 @@ impl TestApp {
             role: hoistway_domain::Role::ProviderAdmin,
             customer_id: None,
             phone: None,
-            password_hash: hoistway_server::auth::hash_password("correct horse battery"),
+            password_hash: hoistway_app::auth::hash_password("correct horse battery"),
             portfolio_ids: vec![],
         };
         let actor = Actor {

@@ -5,10 +5,10 @@
 
 use crate::common::TestApp;
 use axum::http::StatusCode;
+use hoistway_app::state::{AppState, Settings};
 use hoistway_domain::ManualClock;
 use hoistway_lift::TwinOptions;
-use hoistway_server::remote::RemoteCalls;
-use hoistway_server::state::{AppState, Settings};
+use hoistway_remote::RemoteCalls;
 use hoistway_store::testing::TestDb;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -22,7 +22,7 @@ pub const PASSWORD: &str = "remote call pw 1";
 pub async fn app(t: TestDb) -> TestApp {
     let base = TestApp::on(t).await;
     let clock: ManualClock = base.clock.clone();
-    let mut state = AppState::new(
+    let state = AppState::new(
         base.t.db.clone(),
         Arc::new(clock.clone()),
         Settings {
@@ -30,7 +30,7 @@ pub async fn app(t: TestDb) -> TestApp {
             ..Settings::default()
         },
     );
-    state.remote = Arc::new(RemoteCalls::twin(
+    state.capabilities.provide(RemoteCalls::twin(
         base.t.db.clone(),
         Arc::new(clock.clone()),
         TwinOptions {

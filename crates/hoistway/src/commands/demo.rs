@@ -3,9 +3,9 @@
 use super::serve::{bind_listener, bind_tls, serve_both, start_jobs, with_ws_limits};
 use crate::cli::KoneArgs;
 use crate::config::Config;
+use hoistway_app::state::{AppState, Settings};
+use hoistway_demo::{self as demo, DEMO_PASSWORD};
 use hoistway_domain::{Clock, SystemClock};
-use hoistway_server::demo::{self, DEMO_PASSWORD};
-use hoistway_server::state::{AppState, Settings};
 use hoistway_store::{Actor, Db};
 use std::sync::Arc;
 
@@ -64,7 +64,7 @@ pub async fn run(
     println!("Sign in: curl -s -X POST http://{addr}/api/v1/auth/login -H 'content-type: application/json' \\");
     println!("           -d '{{\"email\":\"provider.admin@hoistway.example\",\"password\":\"{DEMO_PASSWORD}\"}}'");
     let tls = bind_tls(&kone).await?;
-    let k = hoistway_server::demo_kone::ready(
+    let k = hoistway_demo::kone_client::ready(
         &db,
         Actor {
             user_id: None,
@@ -106,20 +106,19 @@ pub async fn run(
     }
     let state = AppState::new(db, clock, settings);
     start_jobs(config, &state)?;
-    let scheduler = hoistway_server::jobs::spawn_maintenance_scheduler(state.clone());
+    let scheduler = hoistway_jobs::spawn_maintenance_scheduler(state.clone());
     // The periodic connected-equipment jobs (offline detection, rollup
     // buckets, command timeouts, retention) run in the demo too.
-    let jobs =
-        hoistway_server::connected::jobs::spawn(state.clone(), std::time::Duration::from_secs(5));
+    let jobs = hoistway_connected::jobs::spawn(state.clone(), std::time::Duration::from_secs(5));
     let feed = if no_twin {
         None
     } else {
-        let (twin, units) = hoistway_server::demo_feed::fleet(&state).await?;
+        let (twin, units) = hoistway_demo::feed::fleet(&state).await?;
         println!(
             "Live twin fleet: {} connected units streaming telemetry at {speed}x real time.",
             units.len()
         );
-        Some(hoistway_server::demo_feed::spawn(
+        Some(hoistway_demo::feed::spawn(
             state.clone(),
             twin,
             units,

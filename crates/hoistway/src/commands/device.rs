@@ -2,8 +2,8 @@
 //! (as the system, audited like the API).
 
 use crate::config::Config;
+use hoistway_connected::credentials;
 use hoistway_domain::{Clock, Scope, SystemClock};
-use hoistway_server::connected::credentials;
 use hoistway_store::{devices, Actor, Db};
 
 fn system() -> Actor {

@@ -148,7 +148,7 @@ fn row_to_input(
     serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| e.to_string())
 }
 
-/// Fuzz target of the CSV import (see `hoistway_server::fuzz`): any bytes
+/// Fuzz target of the CSV import (see `hoistway_app::fuzz`): any bytes
 /// parse into rows that are each a unit input or a reason, never a panic.
 #[cfg(test)]
 mod fuzz {
@@ -198,7 +198,7 @@ mod fuzz {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(hoistway_server::fuzz::cases(3_000)))]
+        #![proptest_config(ProptestConfig::with_cases(hoistway_app::fuzz::cases(3_000)))]
 
         #[test]
         fn rows_become_inputs_or_reasons(bytes in csv_like()) {

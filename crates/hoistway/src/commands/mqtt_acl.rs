@@ -3,8 +3,8 @@
 
 use crate::config::Config;
 use anyhow::Context;
-use hoistway_server::auth::random_token;
-use hoistway_server::connected::credentials::{self, ServerAccount};
+use hoistway_app::auth::random_token;
+use hoistway_connected::credentials::{self, ServerAccount};
 use hoistway_store::{devices, Db};
 use std::io::BufRead;
 use std::path::Path;

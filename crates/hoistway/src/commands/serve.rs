@@ -4,10 +4,10 @@
 use crate::cli::{ConnectedArgs, KoneArgs};
 use crate::config::{mask_password, Config};
 use anyhow::Context;
+use hoistway_app::state::{AppState, Settings};
+use hoistway_connected::mqtt::{self, MqttConfig};
+use hoistway_connected::{jobs, ConnectedSettings};
 use hoistway_domain::SystemClock;
-use hoistway_server::connected::mqtt::{self, MqttConfig};
-use hoistway_server::connected::{jobs, ConnectedSettings};
-use hoistway_server::state::{AppState, Settings};
 use hoistway_store::Db;
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,7 +45,7 @@ pub async fn run(
     )?;
     let state = AppState::new(db, Arc::new(SystemClock), settings);
     start_jobs(config, &state)?;
-    let scheduler = hoistway_server::jobs::spawn_maintenance_scheduler(state.clone());
+    let scheduler = hoistway_jobs::spawn_maintenance_scheduler(state.clone());
     let tasks = start_connected(&state, &connected)?;
     let result = serve_both(listener, tls, state).await;
     for t in tasks {
@@ -92,7 +92,7 @@ pub fn with_ws_limits(kone: &KoneArgs, settings: Settings) -> anyhow::Result<Set
     // Behind a reverse proxy: which proxies' X-Forwarded-For/-Proto to
     // believe, and whether to treat every request as HTTPS.
     let trusted_proxies = match std::env::var("HOISTWAY_TRUSTED_PROXIES") {
-        Ok(text) => hoistway_server::transport::parse_proxies(&text)
+        Ok(text) => hoistway_app::transport::parse_proxies(&text)
             .map_err(|e| anyhow::anyhow!("HOISTWAY_TRUSTED_PROXIES: {e}"))?,
         Err(_) => Vec::new(),
     };
@@ -140,11 +140,11 @@ pub async fn serve_both(
 
 /// Starts SLA timers and notification delivery for this node.
 pub fn start_jobs(config: &Config, state: &AppState) -> anyhow::Result<()> {
-    let drivers = hoistway_server::delivery::Drivers::new(&config.delivery)
+    let drivers = hoistway_jobs::delivery::Drivers::new(&config.delivery)
         .map_err(|e| anyhow::anyhow!("notification settings: {e}"))?;
-    hoistway_server::jobs::spawn(state.clone(), drivers, std::time::Duration::from_secs(1));
+    hoistway_jobs::spawn(state.clone(), drivers, std::time::Duration::from_secs(1));
     // Detached like the desk jobs: runs for the life of the process.
-    drop(hoistway_server::jobs::invoicing::spawn(state.clone()));
+    drop(hoistway_jobs::invoicing::spawn(state.clone()));
     Ok(())
 }
 

@@ -2,8 +2,8 @@
 
 use crate::config::Config;
 use anyhow::Context;
+use hoistway_app::auth::{hash_password, random_token};
 use hoistway_domain::{Clock, Scope, SystemClock};
-use hoistway_server::auth::{hash_password, random_token};
 use hoistway_store::users::{self, UserInput};
 use hoistway_store::{Actor, Db};
 use std::io::BufRead;

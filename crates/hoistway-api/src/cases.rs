@@ -1,0 +1,437 @@
+//! `/api/v1/cases`: the service desk. Intake from every channel, dispatch,
+//! status, the service report, escalation acknowledgements.
+//!
+//! Who may do what: anyone with case write access opens cases and adds
+//! notes; moving a case (status, dispatch, ETA, acknowledgements) is the
+//! provider's staff, and a technician only moves cases assigned to them;
+//! overriding a priority is for duty managers; customers answer quotes.
+//! Internal notes never reach customer users.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use hoistway_app::auth::Caller;
+use hoistway_app::error::{ApiResult, AppError};
+use hoistway_app::extract::{Json, Path, Query};
+use hoistway_app::live::LiveEvent;
+use hoistway_app::state::AppState;
+use hoistway_desk::ServiceReportDraft;
+use hoistway_domain::{Action, Resource, Role};
+use hoistway_store::cases::intake::Opening;
+use hoistway_store::cases::lifecycle::{
+    self, Acknowledgement, Assignment, EtaChange, Note, PriorityChange, QuoteAnswer, StatusChange,
+};
+use hoistway_store::cases::sla::{escalations, EscalationRow};
+use hoistway_store::cases::timeline::{self, TimelineEntry};
+use hoistway_store::cases::{self, Case, CaseFilter, CaseInput};
+use hoistway_store::Page;
+use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get))
+        .routes(routes!(status))
+        .routes(routes!(assign))
+        .routes(routes!(eta))
+        .routes(routes!(priority))
+        .routes(routes!(note))
+        .routes(routes!(report))
+        .routes(routes!(quote))
+        .routes(routes!(acknowledge))
+}
+
+/// A case with its timeline (and, for the provider's staff, escalations).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CaseDetail {
+    #[serde(flatten)]
+    pub case: Case,
+    pub timeline: Vec<TimelineEntry>,
+    pub escalations: Vec<EscalationRow>,
+}
+
+pub(crate) fn staff(caller: &Caller) -> bool {
+    caller.user.role.is_provider_side()
+}
+
+/// Moving a case is for the provider's staff; a technician only moves what
+/// is assigned to them.
+async fn may_move(s: &AppState, caller: &Caller, number: &str) -> ApiResult<()> {
+    caller.require(Resource::Cases, Action::Write)?;
+    if !staff(caller) {
+        return Err(AppError::Forbidden(format!(
+            "a {} may not move a case; the service desk does",
+            caller.user.role
+        )));
+    }
+    if caller.user.role == Role::Technician {
+        let case = readable_case(s, caller, number).await?;
+        if case.technician_id != Some(caller.user.id) {
+            return Err(AppError::Forbidden(format!(
+                "case {number} is not assigned to you"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A technician reads only the cases assigned to them (issue #18): another
+/// customer's case carries the reporter's name and callback phone. Other
+/// roles read what their scope shows. A case outside this is a 404, like
+/// one that does not exist.
+pub fn technician_reads(caller: &Caller, case: &Case) -> bool {
+    caller.user.role != Role::Technician || case.technician_id == Some(caller.user.id)
+}
+
+/// One case as `caller` may read it (the API and every other reader).
+pub async fn readable_case(s: &AppState, caller: &Caller, number: &str) -> ApiResult<Case> {
+    let case = cases::get(&s.db, &caller.scope, number).await?;
+    if !technician_reads(caller, &case) {
+        return Err(AppError::NotFound("case"));
+    }
+    Ok(case)
+}
+
+/// The case list as `caller` may read it: a technician's list is always
+/// narrowed to their own cases, whatever filter they send.
+pub async fn readable_cases(
+    s: &AppState,
+    caller: &Caller,
+    mut f: CaseFilter,
+) -> ApiResult<Page<Case>> {
+    if caller.user.role == Role::Technician {
+        f.technician_id = Some(caller.user.id);
+    }
+    Ok(cases::list(&s.db, &caller.scope, &f).await?)
+}
+
+fn publish(s: &AppState, case: &Case, kind: &'static str) {
+    s.live.publish(LiveEvent::case(case, kind));
+}
+
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseFilter),
+    responses((status = 200, body = Page<Case>), (status = 400), (status = 401), (status = 403)))]
+async fn list(
+    State(s): State<AppState>,
+    caller: Caller,
+    Query(f): Query<CaseFilter>,
+) -> ApiResult<Json<Page<Case>>> {
+    caller.require(Resource::Cases, Action::Read)?;
+    Ok(Json(readable_cases(&s, &caller, f).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = CaseInput,
+    responses((status = 201, body = Case), (status = 400), (status = 401), (status = 403), (status = 409)))]
+async fn create(
+    State(s): State<AppState>,
+    caller: Caller,
+    Json(input): Json<CaseInput>,
+) -> ApiResult<(StatusCode, Json<Case>)> {
+    let case = open(&s, &caller, input, "api").await?;
+    Ok((StatusCode::CREATED, Json(case)))
+}
+
+/// Opens a case for `caller`: the one path of every channel a signed-in
+/// user opens cases through (the API, the portal). `default_channel` is
+/// used when the input names none.
+pub async fn open(
+    s: &AppState,
+    caller: &Caller,
+    input: CaseInput,
+    default_channel: &'static str,
+) -> ApiResult<Case> {
+    caller.require(Resource::Cases, Action::Write)?;
+    if input.channel.as_deref() == Some("phone") && !staff(caller) {
+        return Err(AppError::Forbidden(
+            "phone cases are taken by the care center".into(),
+        ));
+    }
+    let opening = Opening {
+        channel: default_channel,
+        finding_key: None,
+    };
+    let case = cases::create(
+        &s.db,
+        &caller.scope,
+        caller.actor(s),
+        &s.desk,
+        input,
+        opening,
+    )
+    .await?;
+    s.metrics.cases_opened.inc();
+    publish(s, &case, "case_created");
+    Ok(case)
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{number}", tag = "cases", params(("number" = String, Path)),
+    responses((status = 200, body = CaseDetail), (status = 401), (status = 403), (status = 404)))]
+async fn get(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+) -> ApiResult<Json<CaseDetail>> {
+    caller.require(Resource::Cases, Action::Read)?;
+    let case = readable_case(&s, &caller, &number).await?;
+    let timeline = timeline::list(&s.db, case.id, staff(&caller)).await?;
+    let escalations = if staff(&caller) {
+        escalations(&s.db, case.id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Json(CaseDetail {
+        case,
+        timeline,
+        escalations,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{number}/status", tag = "cases", params(("number" = String, Path)),
+    request_body = StatusChange,
+    responses((status = 200, body = Case), (status = 400), (status = 403), (status = 404), (status = 409)))]
+async fn status(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    Json(change): Json<StatusChange>,
+) -> ApiResult<Json<Case>> {
+    Ok(Json(move_status(&s, &caller, &number, change).await?))
+}
+
+/// The `status` action, shared by the API and the portal (same checks).
+pub async fn move_status(
+    s: &AppState,
+    caller: &Caller,
+    number: &str,
+    change: StatusChange,
+) -> ApiResult<Case> {
+    may_move(s, caller, number).await?;
+    let case = lifecycle::change_status(
+        &s.db,
+        &caller.scope,
+        caller.actor(s),
+        &s.desk,
+        number,
+        change,
+    )
+    .await?;
+    publish(s, &case, "case_status");
+    Ok(case)
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{number}/assign", tag = "cases", params(("number" = String, Path)),
+    request_body = Assignment,
+    responses((status = 200, body = Case), (status = 400), (status = 403), (status = 404), (status = 409)))]
+async fn assign(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    Json(a): Json<Assignment>,
+) -> ApiResult<Json<Case>> {
+    Ok(Json(dispatch(&s, &caller, &number, a).await?))
+}
+
+/// The `assign` action, shared by the API and the portal (same checks).
+pub async fn dispatch(
+    s: &AppState,
+    caller: &Caller,
+    number: &str,
+    a: Assignment,
+) -> ApiResult<Case> {
+    may_move(s, caller, number).await?;
+    if caller.user.role == Role::Technician {
+        return Err(AppError::Forbidden(
+            "dispatch is done by the care center".into(),
+        ));
+    }
+    let case = lifecycle::assign(&s.db, &caller.scope, caller.actor(s), &s.desk, number, a).await?;
+    publish(s, &case, "case_assigned");
+    Ok(case)
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{number}/eta", tag = "cases", params(("number" = String, Path)),
+    request_body = EtaChange,
+    responses((status = 200, body = Case), (status = 400), (status = 403), (status = 404), (status = 409)))]
+async fn eta(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    Json(e): Json<EtaChange>,
+) -> ApiResult<Json<Case>> {
+    Ok(Json(change_eta(&s, &caller, &number, e).await?))
+}
+
+/// The `eta` action, shared by the API and the portal (same checks).
+pub async fn change_eta(
+    s: &AppState,
+    caller: &Caller,
+    number: &str,
+    e: EtaChange,
+) -> ApiResult<Case> {
+    may_move(s, caller, number).await?;
+    let case =
+        lifecycle::set_eta(&s.db, &caller.scope, caller.actor(s), &s.desk, number, e).await?;
+    publish(s, &case, "case_eta");
+    Ok(case)
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{number}/priority", tag = "cases", params(("number" = String, Path)),
+    request_body = PriorityChange,
+    responses((status = 200, body = Case), (status = 400), (status = 403), (status = 404), (status = 409)))]
+async fn priority(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    Json(change): Json<PriorityChange>,
+) -> ApiResult<Json<Case>> {
+    Ok(Json(override_priority(&s, &caller, &number, change).await?))
+}
+
+/// The `priority` action, shared by the API and the portal (same checks).
+pub async fn override_priority(
+    s: &AppState,
+    caller: &Caller,
+    number: &str,
+    change: PriorityChange,
+) -> ApiResult<Case> {
+    caller.require(Resource::Cases, Action::Write)?;
+    if !matches!(caller.user.role, Role::DutyManager | Role::ProviderAdmin) {
+        return Err(AppError::Forbidden(format!(
+            "a {} may not override a priority (a duty manager may)",
+            caller.user.role
+        )));
+    }
+    let case = lifecycle::override_priority(
+        &s.db,
+        &caller.scope,
+        caller.actor(s),
+        &s.desk,
+        number,
+        change,
+    )
+    .await?;
+    publish(s, &case, "case_priority");
+    Ok(case)
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{number}/notes", tag = "cases", params(("number" = String, Path)),
+    request_body = Note,
+    responses((status = 200, body = Case), (status = 400), (status = 403), (status = 404)))]
+async fn note(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    Json(n): Json<Note>,
+) -> ApiResult<Json<Case>> {
+    Ok(Json(add_note(&s, &caller, &number, n).await?))
+}
+
+/// The `note` action, shared by the API and the portal (same checks).
+pub async fn add_note(s: &AppState, caller: &Caller, number: &str, n: Note) -> ApiResult<Case> {
+    caller.require(Resource::Cases, Action::Write)?;
+    if n.internal && !staff(caller) {
+        return Err(AppError::Forbidden(
+            "internal notes are for the provider's staff".into(),
+        ));
+    }
+    // The answer carries the whole case: a technician notes only their own.
+    readable_case(s, caller, number).await?;
+    let case =
+        lifecycle::add_note(&s.db, &caller.scope, caller.actor(s), &s.desk, number, n).await?;
+    Ok(case)
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{number}/report", tag = "cases", params(("number" = String, Path)),
+    request_body(content = Object, description = "findings, cause_code, actions, parts_used [{part_number, quantity}], follow_ups [{action, requires_visit}], quote {amount_minor, currency, text, decision}, returned_to_service"),
+    responses((status = 200, body = Case), (status = 400), (status = 403), (status = 404), (status = 409)))]
+async fn report(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    Json(draft): Json<ServiceReportDraft>,
+) -> ApiResult<Json<Case>> {
+    Ok(Json(file_report(&s, &caller, &number, draft).await?))
+}
+
+/// The `report` action, shared by the API and the portal (same checks).
+pub async fn file_report(
+    s: &AppState,
+    caller: &Caller,
+    number: &str,
+    draft: ServiceReportDraft,
+) -> ApiResult<Case> {
+    may_move(s, caller, number).await?;
+    let case = lifecycle::post_report(
+        &s.db,
+        &caller.scope,
+        caller.actor(s),
+        &s.desk,
+        number,
+        draft,
+    )
+    .await?;
+    publish(s, &case, "case_report");
+    Ok(case)
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{number}/quote", tag = "cases", params(("number" = String, Path)),
+    request_body = QuoteAnswer,
+    responses((status = 200, body = Case), (status = 400), (status = 403), (status = 404), (status = 409)))]
+async fn quote(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    Json(a): Json<QuoteAnswer>,
+) -> ApiResult<Json<Case>> {
+    Ok(Json(answer_quote(&s, &caller, &number, a).await?))
+}
+
+/// Accepts or declines a case's quote: the customer's decision (shared by
+/// the API and the portal).
+pub async fn answer_quote(
+    s: &AppState,
+    caller: &Caller,
+    number: &str,
+    a: QuoteAnswer,
+) -> ApiResult<Case> {
+    caller.require(Resource::Cases, Action::Write)?;
+    if !matches!(
+        caller.user.role,
+        Role::CustomerAdmin | Role::PropertyManager | Role::ProviderAdmin
+    ) {
+        return Err(AppError::Forbidden(format!(
+            "a {} may not answer a quote",
+            caller.user.role
+        )));
+    }
+    let case =
+        lifecycle::answer_quote(&s.db, &caller.scope, caller.actor(s), &s.desk, number, a).await?;
+    publish(s, &case, "case_quote");
+    Ok(case)
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{number}/acknowledge", tag = "cases", params(("number" = String, Path)),
+    request_body = Acknowledgement,
+    responses((status = 200, body = Case), (status = 400), (status = 403), (status = 404), (status = 409)))]
+async fn acknowledge(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    Json(a): Json<Acknowledgement>,
+) -> ApiResult<Json<Case>> {
+    Ok(Json(acknowledge_escalation(&s, &caller, &number, a).await?))
+}
+
+/// The `acknowledge` action, shared by the API and the portal (same checks).
+pub async fn acknowledge_escalation(
+    s: &AppState,
+    caller: &Caller,
+    number: &str,
+    a: Acknowledgement,
+) -> ApiResult<Case> {
+    may_move(s, caller, number).await?;
+    let case =
+        lifecycle::acknowledge(&s.db, &caller.scope, caller.actor(s), &s.desk, number, a).await?;
+    Ok(case)
+}

@@ -1,0 +1,15 @@
+//! Background work of a server node: the notification drivers (e-mail,
+//! SMS, push: [`delivery`]), SLA timers and the delivery loop ([`desk`]), the daily maintenance scheduler ([`maintenance`]) and
+//! hourly invoicing from contracts ([`invoicing`]).
+//!
+//! Every node runs these loops. Work is claimed through the database (row
+//! leases for timers and outbox rows, a named lease for daily jobs), so with
+//! several nodes on one PostgreSQL each piece of work is done once.
+
+pub mod delivery;
+pub mod desk;
+pub mod invoicing;
+pub mod maintenance;
+
+pub use desk::spawn;
+pub use maintenance::spawn_maintenance_scheduler;

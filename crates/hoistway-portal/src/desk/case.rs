@@ -1,0 +1,447 @@
+//! `/desk/cases/{number}`: one case for the care center. What was
+//! reported and how triage decided, the SLA promises with countdowns,
+//! escalations waiting for acknowledgement, dispatch (technician and
+//! ETA), the status moves the status machine allows, the duty manager's
+//! priority override, internal notes, the timeline and the report.
+//!
+//! The forms post to `/desk/cases/{number}/{action}`; each calls the
+//! API's shared function of that action (`routes::cases::*`), so the role
+//! checks, the store call, the audit row and the live notice are one path.
+
+use super::queue::Names;
+use super::{countdown, next_due, priority_badge, refused, sla_badge};
+use crate::forms::{csrf_field, Posted};
+use crate::layout::{self, Area};
+use crate::page::{redirect_with, Ctx, PageResult};
+use crate::strings::Strings;
+use crate::ui;
+use axum::extract::State;
+use axum::response::IntoResponse;
+use chrono::{DateTime, Utc};
+use hoistway_api::cases as api;
+use hoistway_app::extract::Path;
+use hoistway_app::state::AppState;
+use hoistway_desk::Status;
+use hoistway_domain::{Action, Resource, Role};
+use hoistway_store::cases::lifecycle::{
+    Acknowledgement, Assignment, Note, PriorityChange, StatusChange,
+};
+use hoistway_store::cases::sla::{escalations, EscalationRow};
+use hoistway_store::cases::timeline::{self, TimelineEntry};
+use hoistway_store::cases::{self, Case};
+use hoistway_store::maintenance::technicians;
+use maud::{html, Markup};
+
+/// ETA choices offered at dispatch, minutes from now.
+pub const ETA_MINUTES: [i64; 9] = [15, 30, 45, 60, 90, 120, 180, 240, 480];
+
+fn yes_no(t: &Strings, v: bool) -> &'static str {
+    if v {
+        t.desk.yes
+    } else {
+        t.desk.no
+    }
+}
+
+/// The timeline, newest first; internal entries marked.
+pub fn timeline_list(t: &Strings, entries: &[TimelineEntry], tz: chrono_tz::Tz) -> Markup {
+    html! {
+        ol.timeline {
+            @for e in entries.iter().rev() {
+                li.(if e.internal { "tl-internal" } else { "" }) {
+                    span.tl-dot aria-hidden="true" {}
+                    div.tl-body {
+                        div.tl-meta {
+                            time datetime=(e.at.to_rfc3339()) { (ui::datetime(e.at, tz)) }
+                            " · " span { ((t.desk.timeline_kind)(&e.kind)) }
+                            @if e.internal { " " (ui::badge(ui::Tone::Muted, t.desk.internal)) }
+                        }
+                        p.tl-text { (e.message) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn escalation_box(ctx: &Ctx, c: &Case, list: &[EscalationRow], tz: chrono_tz::Tz) -> Markup {
+    let t = ctx.t;
+    let waiting: Vec<&EscalationRow> = list
+        .iter()
+        .filter(|e| e.acknowledged_at.is_none())
+        .collect();
+    html! {
+        @if !waiting.is_empty() {
+            section.card.escalations role="alert" {
+                h2 { (t.desk.escalations_heading) }
+                ul.list {
+                    @for e in &waiting {
+                        li {
+                            div.main {
+                                strong { ((t.desk.escalation_kind)(&e.kind)) }
+                                @if e.repeat > 0 { " " span.muted { ((t.desk.repeat)(e.repeat)) } }
+                                div.sub { (e.reason) " · " (ui::datetime(e.sent_at, tz)) }
+                            }
+                            form method="post" action=(format!("/desk/cases/{}/acknowledge", c.number)) {
+                                (csrf_field(ctx))
+                                input type="hidden" name="kind" value=(e.kind);
+                                button.btn.btn-primary.btn-sm type="submit" { (t.desk.acknowledge) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn dispatch_box(ctx: &Ctx, c: &Case, techs: &[(i64, String)], now: DateTime<Utc>) -> Markup {
+    let t = ctx.t;
+    html! {
+        section.card {
+            h2 { (t.desk.dispatch_heading) }
+            @if let Some(eta) = c.eta {
+                p.small { (t.desk.current_eta) " " strong { (countdown(t, Some(eta), now)) } }
+            }
+            form.stack method="post" action=(format!("/desk/cases/{}/assign", c.number)) {
+                (csrf_field(ctx))
+                div.field {
+                    label for="technician_id" { (t.desk.technician) }
+                    select #technician_id name="technician_id" required {
+                        option value="" { (t.desk.technician_pick) }
+                        @for (id, name) in techs {
+                            option value=(id) selected[c.technician_id == Some(*id)] { (name) }
+                        }
+                    }
+                }
+                div.field {
+                    label for="eta_minutes" { (t.desk.eta) }
+                    select #eta_minutes name="eta_minutes" {
+                        option value="" { (t.desk.eta_none) }
+                        @for m in ETA_MINUTES {
+                            option value=(m) selected[m == 60] { ((t.desk.eta_in)(m)) }
+                        }
+                    }
+                }
+                button.btn.btn-primary.btn-block type="submit" {
+                    @if c.technician_id.is_some() { (t.desk.redispatch) } @else { (t.desk.dispatch) }
+                }
+            }
+        }
+    }
+}
+
+fn status_box(ctx: &Ctx, c: &Case) -> Markup {
+    let t = ctx.t;
+    let next = c.status().allowed_next();
+    let action = format!("/desk/cases/{}/status", c.number);
+    html! {
+        @if !next.is_empty() {
+            section.card {
+                h2 { (t.desk.status_heading) }
+                div.status-moves {
+                    // A new case is dispatched through the dispatch form (it needs a technician).
+                    @for to in next.iter().filter(|s| matches!(s, Status::EnRoute | Status::OnSite | Status::Resolved | Status::Closed) || (**s == Status::Dispatched && c.status() != Status::New)) {
+                        form method="post" action=(action) {
+                            (csrf_field(ctx))
+                            input type="hidden" name="status" value=(to.as_str());
+                            button.btn.btn-block type="submit" { ((t.desk.move_to)(to.as_str())) }
+                        }
+                    }
+                }
+                @if next.contains(&Status::OnHold) {
+                    details.more {
+                        summary { (t.desk.hold) }
+                        form.stack method="post" action=(action) {
+                            (csrf_field(ctx))
+                            input type="hidden" name="status" value="on_hold";
+                            div.field { label for="part" { (t.desk.hold_part) } input #part type="text" name="part" required maxlength="64"; }
+                            div.field { label for="lead_time_days" { (t.desk.hold_days) } input #lead_time_days type="number" name="lead_time_days" min="0" max="365" required; }
+                            button.btn.btn-block type="submit" { (t.desk.hold) }
+                        }
+                    }
+                }
+                @if next.contains(&Status::Cancelled) || next.contains(&Status::New) {
+                    details.more {
+                        summary { @if next.contains(&Status::New) { (t.desk.reopen) } @else { (t.desk.cancel) } }
+                        form.stack method="post" action=(action) {
+                            (csrf_field(ctx))
+                            input type="hidden" name="status" value=(if next.contains(&Status::New) { "new" } else { "cancelled" });
+                            div.field { label for="reason" { (t.desk.reason) } input #reason type="text" name="reason" required maxlength="500"; }
+                            button.btn.btn-danger.btn-block type="submit" { @if next.contains(&Status::New) { (t.desk.reopen) } @else { (t.desk.cancel) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn priority_box(ctx: &Ctx, c: &Case) -> Markup {
+    let t = ctx.t;
+    html! {
+        @if matches!(ctx.caller.user.role, Role::DutyManager | Role::ProviderAdmin) && c.status().is_open() {
+            section.card {
+                h2 { (t.desk.override_heading) }
+                form.stack method="post" action=(format!("/desk/cases/{}/priority", c.number)) {
+                    (csrf_field(ctx))
+                    div.field {
+                        label for="priority" { (t.desk.new_priority) }
+                        select #priority name="priority" {
+                            @for p in ["emergency", "urgent", "routine"] {
+                                option value=(p) selected[p == c.priority] disabled[p == c.priority] { ((t.desk.priority)(p)) }
+                            }
+                        }
+                    }
+                    div.field { label for="override-reason" { (t.desk.reason) } input #override-reason type="text" name="reason" required maxlength="500"; }
+                    button.btn.btn-block type="submit" { (t.desk.override_submit) }
+                }
+            }
+        }
+    }
+}
+
+/// The service report as a definition list (shared with the tech view).
+pub fn report_view(t: &Strings, report: &serde_json::Value, decision: Option<&str>) -> Markup {
+    let parts = report["parts_used"].as_array().cloned().unwrap_or_default();
+    let follow = report["follow_ups"].as_array().cloned().unwrap_or_default();
+    html! {
+        dl.report {
+            div { dt { (t.desk.findings) } dd { (report["findings"].as_str().unwrap_or("")) } }
+            div { dt { (t.desk.cause_code) } dd.mono { (report["cause_code"].as_str().unwrap_or("")) } }
+            div { dt { (t.desk.actions) } dd { ul { @for a in report["actions"].as_array().cloned().unwrap_or_default() { li { (a.as_str().unwrap_or("")) } } } } }
+            @if !parts.is_empty() {
+                div { dt { (t.desk.parts) } dd { ul { @for p in &parts { li { span.mono { (p["part_number"].as_str().unwrap_or("")) } " × " (p["quantity"]) } } } } }
+            }
+            @if !follow.is_empty() {
+                div { dt { (t.desk.follow_ups) } dd { ul { @for f in &follow { li { (f["action"].as_str().unwrap_or("")) @if f["requires_visit"] == true { " " (ui::badge(ui::Tone::Warn, t.desk.visit_needed)) } } } } } }
+            }
+            @if let Some(q) = report["quote"].as_object() {
+                div { dt { (t.desk.quote) } dd {
+                    (q.get("text").and_then(|v| v.as_str()).unwrap_or("")) " · "
+                    strong { (ui::money(q.get("amount_minor").and_then(|v| v.as_i64()).unwrap_or(0) as f64 / 100.0, q.get("currency").and_then(|v| v.as_str()).unwrap_or(""))) }
+                    @if let Some(d) = decision { " " (ui::badge(match d { "accepted" => ui::Tone::Ok, "declined" => ui::Tone::Bad, _ => ui::Tone::Warn }, (t.desk.quote_decision)(d))) }
+                } }
+            }
+            div { dt { (t.desk.returned) } dd { (yes_no(t, report["returned_to_service"] == true)) } }
+        }
+    }
+}
+
+/// `GET /desk/cases/{number}`.
+pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String>) -> PageResult {
+    ctx.require_area(Area::Desk)?;
+    ctx.require(Resource::Cases, Action::Read)?;
+    let c = cases::get(&s.db, &ctx.caller.scope, &number).await?;
+    let entries = timeline::list(&s.db, c.id, true).await?;
+    let escal = escalations(&s.db, c.id).await?;
+    let names = Names::load(&s, &ctx).await?;
+    let techs: Vec<(i64, String)> = technicians::list(&s.db)
+        .await?
+        .into_iter()
+        .map(|p| {
+            (
+                p.user_id,
+                format!("{} · {}", p.name, p.countries.join(", ")),
+            )
+        })
+        .collect();
+    let building = hoistway_store::buildings::get(&s.db, &ctx.caller.scope, c.building_id).await?;
+    let tz = ui::zone(&building.timezone);
+    let t = ctx.t;
+    let d = &t.desk;
+    let now = s.clock.now();
+    let safety = &c.safety;
+    let title = format!("{} · {}", c.number, d.case_title);
+    let body = html! {
+        p.crumbs { a href="/desk" { (d.queue_title) } " / " (c.number) }
+        div.page-head.case-head {
+            div {
+                h1 { (c.number) " " (priority_badge(t, &c.priority)) " " (ui::case_status_badge(t, &c.number, &c.status)) }
+                p.lead { (building.name) " · " (building.address) " · " (names.unit(t, c.unit_id)) }
+            }
+            div.sla-box {
+                div { span.label { (d.next_due) } " " (countdown(t, next_due(&c), now)) }
+                div.small { (d.response) " " (sla_badge(t, c.sla.response.as_deref())) " " (d.resolution) " " (sla_badge(t, c.sla.resolution.as_deref())) }
+            }
+        }
+        (escalation_box(&ctx, &c, &escal, tz))
+        div.case-grid {
+            div.case-main {
+                section.card {
+                    h2 { (d.reported_heading) }
+                    p.symptoms { (c.symptoms) }
+                    p.triage-line { strong { ((d.priority)(&c.priority)) } " — " (c.triage_rationale) }
+                    (ui::facts(&[
+                        (d.q_trapped, if safety.passengers_trapped { format!("{} ({})", d.yes, safety.trapped_count) } else { d.no.to_string() }),
+                        (d.q_medical, yes_no(t, safety.medical_condition).to_string()),
+                        (d.q_car_near, safety.car_near_landing.map(|v| yes_no(t, v).to_string()).unwrap_or_else(|| d.unknown.to_string())),
+                        (d.q_stopped, yes_no(t, safety.unit_out_of_service).to_string()),
+                        (d.q_removed, yes_no(t, safety.unit_removed_from_service).to_string()),
+                        (d.hazards_legend, if safety.hazards.is_empty() { d.none_reported.to_string() } else { safety.hazards.iter().map(|h| (d.hazard)(h).to_string()).collect::<Vec<_>>().join(", ") }),
+                        (d.channel, (d.channel_name)(&c.channel).to_string()),
+                        (d.opened_at, ui::datetime(c.created_at, tz)),
+                        (d.reporter_name, c.reporter_name.clone().unwrap_or_else(|| t.common.dash.into())),
+                        (d.callback_phone, c.callback_phone.clone().unwrap_or_else(|| t.common.dash.into())),
+                        (d.access, c.access_instructions.clone().unwrap_or_else(|| t.common.dash.into())),
+                        (d.error_codes, if c.error_codes.is_empty() { t.common.dash.into() } else { c.error_codes.join(", ") }),
+                        (d.technician, names.technician(c.technician_id).unwrap_or_else(|| d.unassigned.into())),
+                        (d.tier, (t.labels.tier)(&c.tier).to_string()),
+                    ]))
+                }
+                @if let Some(r) = &c.report {
+                    section.card { h2 { (d.report_heading) } (report_view(t, r, c.quote_decision.as_deref())) }
+                }
+                section.card {
+                    h2 { (d.note_heading) }
+                    form.stack method="post" action=(format!("/desk/cases/{}/note", c.number)) {
+                        (csrf_field(&ctx))
+                        div.field { label for="note-text" { (d.note) } textarea #note-text name="text" rows="2" required maxlength="4000" {} }
+                        div.row {
+                            label.check for="note-internal" { input #note-internal type="checkbox" name="internal" value="1" checked; span { (d.note_internal) } }
+                            button.btn type="submit" { (d.add_note) }
+                        }
+                    }
+                }
+                section.card {
+                    h2 { (d.timeline_heading) }
+                    (timeline_list(t, &entries, tz))
+                }
+            }
+            aside.case-side {
+                @if c.status().is_open() { (dispatch_box(&ctx, &c, &techs, now)) }
+                (status_box(&ctx, &c))
+                (priority_box(&ctx, &c))
+            }
+        }
+    };
+    Ok(layout::page(&ctx, &title, body).into_response())
+}
+
+fn back(number: &str) -> String {
+    format!("/desk/cases/{number}")
+}
+
+/// `POST /desk/cases/{number}/status`.
+pub async fn status(
+    State(s): State<AppState>,
+    Path(number): Path<String>,
+    posted: Posted,
+) -> PageResult {
+    posted.ctx.require_area(Area::Desk)?;
+    let change = StatusChange {
+        status: posted.get("status").unwrap_or_default().to_string(),
+        reason: posted.get("reason").map(str::to_string),
+        hold: None,
+        part: posted.get("part").map(str::to_string),
+        lead_time_days: posted.get("lead_time_days").and_then(|v| v.parse().ok()),
+    };
+    match api::move_status(&s, &posted.ctx.caller, &number, change).await {
+        Ok(c) => Ok(redirect_with(
+            &s,
+            &back(&number),
+            true,
+            (posted.ctx.t.desk.moved)((posted.ctx.t.labels.case_status)(&c.status)),
+        )),
+        Err(e) => refused(&s, &back(&number), e),
+    }
+}
+
+/// `POST /desk/cases/{number}/assign`: technician and ETA.
+pub async fn assign(
+    State(s): State<AppState>,
+    Path(number): Path<String>,
+    posted: Posted,
+) -> PageResult {
+    posted.ctx.require_area(Area::Desk)?;
+    let t = posted.ctx.t;
+    let Some(technician_id) = posted.get("technician_id").and_then(|v| v.parse().ok()) else {
+        return Ok(redirect_with(
+            &s,
+            &back(&number),
+            false,
+            t.desk.technician_missing,
+        ));
+    };
+    let eta = posted
+        .get("eta_minutes")
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|m| ETA_MINUTES.contains(m))
+        .map(|m| s.clock.now() + chrono::Duration::minutes(m));
+    match api::dispatch(
+        &s,
+        &posted.ctx.caller,
+        &number,
+        Assignment { technician_id, eta },
+    )
+    .await
+    {
+        Ok(_) => Ok(redirect_with(&s, &back(&number), true, t.desk.dispatched)),
+        Err(e) => refused(&s, &back(&number), e),
+    }
+}
+
+/// `POST /desk/cases/{number}/priority`: the duty manager's override.
+pub async fn priority(
+    State(s): State<AppState>,
+    Path(number): Path<String>,
+    posted: Posted,
+) -> PageResult {
+    posted.ctx.require_area(Area::Desk)?;
+    let change = PriorityChange {
+        priority: posted.get("priority").unwrap_or_default().to_string(),
+        reason: posted.get("reason").unwrap_or_default().to_string(),
+    };
+    match api::override_priority(&s, &posted.ctx.caller, &number, change).await {
+        Ok(_) => Ok(redirect_with(
+            &s,
+            &back(&number),
+            true,
+            posted.ctx.t.desk.overridden,
+        )),
+        Err(e) => refused(&s, &back(&number), e),
+    }
+}
+
+/// `POST /desk/cases/{number}/note`.
+pub async fn note(
+    State(s): State<AppState>,
+    Path(number): Path<String>,
+    posted: Posted,
+) -> PageResult {
+    posted.ctx.require_area(Area::Desk)?;
+    let n = Note {
+        text: posted.get("text").unwrap_or_default().to_string(),
+        internal: posted.get("internal").is_some(),
+    };
+    match api::add_note(&s, &posted.ctx.caller, &number, n).await {
+        Ok(_) => Ok(redirect_with(
+            &s,
+            &back(&number),
+            true,
+            posted.ctx.t.desk.noted,
+        )),
+        Err(e) => refused(&s, &back(&number), e),
+    }
+}
+
+/// `POST /desk/cases/{number}/acknowledge`.
+pub async fn acknowledge(
+    State(s): State<AppState>,
+    Path(number): Path<String>,
+    posted: Posted,
+) -> PageResult {
+    posted.ctx.require_area(Area::Desk)?;
+    let a = Acknowledgement {
+        kind: posted.get("kind").unwrap_or_default().to_string(),
+    };
+    match api::acknowledge_escalation(&s, &posted.ctx.caller, &number, a).await {
+        Ok(_) => Ok(redirect_with(
+            &s,
+            &back(&number),
+            true,
+            posted.ctx.t.desk.acknowledged,
+        )),
+        Err(e) => refused(&s, &back(&number), e),
+    }
+}

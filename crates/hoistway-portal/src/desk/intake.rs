@@ -1,0 +1,332 @@
+//! `/desk/intake`: a phone call taken by the care center. The safety
+//! checklist (trapped passengers, medical condition, car position, unit
+//! stopped or taken out of service, hazards) is what `hoistway-desk`'s
+//! triage reads; together with the unit's place (hospital, only lift,
+//! accessible route, high traffic) it decides the priority.
+//!
+//! While the form is filled in, app.js asks `/desk/intake/preview` (the
+//! store's `intake::preview`: the same place lookup and the same triage
+//! function as opening a case) and shows the priority the rules would
+//! give. The server decides again on submit, through the API's own
+//! `routes::cases::open`. Without script the form works the same; the
+//! priority is then shown on the case page.
+
+use crate::desk::queue::Names;
+use crate::fleet;
+use crate::forms::{csrf_field, Posted};
+use crate::layout::{self, Area};
+use crate::page::{redirect_with, Ctx, PageResult};
+use crate::strings::Strings;
+use crate::ui;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use hoistway_api::cases::open;
+use hoistway_app::error::AppError;
+use hoistway_app::state::AppState;
+use hoistway_domain::{Action, Resource};
+use hoistway_store::cases::{intake, CaseInput, Trapped};
+use hoistway_store::ListFilter;
+use maud::{html, Markup};
+
+/// Hazards offered as check boxes (the triage's named kinds).
+pub const HAZARDS: [&str; 6] = [
+    "fire",
+    "smoke",
+    "water",
+    "exposed_shaft",
+    "electrical",
+    "uncontrolled_movement",
+];
+
+fn first<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty())
+}
+
+fn yes_no(v: Option<&str>) -> Option<bool> {
+    match v {
+        Some("yes") => Some(true),
+        Some("no") => Some(false),
+        _ => None,
+    }
+}
+
+/// The case input a filled-in intake form stands for (unparsable numbers
+/// are left out; the store then says what is missing).
+pub fn input_of(pairs: &[(String, String)]) -> CaseInput {
+    let num = |n: &str| first(pairs, n).and_then(|v| v.parse::<i64>().ok());
+    let trapped = yes_no(first(pairs, "trapped")) == Some(true);
+    let mut hazards: Vec<String> = pairs
+        .iter()
+        .filter(|(n, v)| n == "hazard" && HAZARDS.contains(&v.as_str()))
+        .map(|(_, v)| v.clone())
+        .collect();
+    if let Some(other) = first(pairs, "hazard_other") {
+        hazards.push(other.to_string());
+    }
+    let text = |n: &str| first(pairs, n).map(str::to_string);
+    CaseInput {
+        unit_id: num("unit_id"),
+        building_id: num("building_id"),
+        channel: Some("phone".into()),
+        symptoms: text("symptoms"),
+        error_codes: first(pairs, "error_codes")
+            .map(|v| {
+                v.split([',', ' '])
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        passengers_trapped: Some(Trapped::Flag(trapped)),
+        trapped_count: if trapped { num("trapped_count") } else { None },
+        medical_condition: first(pairs, "medical_condition").is_some(),
+        car_near_landing: yes_no(first(pairs, "car_near_landing")),
+        unit_removed_from_service: first(pairs, "unit_removed_from_service").is_some(),
+        unit_out_of_service: first(pairs, "unit_out_of_service").is_some(),
+        hazards,
+        access_instructions: text("access_instructions"),
+        po_number: text("po_number"),
+        spending_limit: None,
+        reporter_name: text("reporter_name"),
+        callback_phone: text("callback_phone"),
+    }
+}
+
+/// A field's error, if it is the one the store named.
+fn field_error<'a>(err: Option<(&'a str, &'a str)>, name: &str) -> Option<&'a str> {
+    err.filter(|(f, _)| *f == name).map(|(_, m)| m)
+}
+
+fn radio(name: &str, value: &str, label: &str, checked: bool) -> Markup {
+    let id = format!("{name}-{value}");
+    html! {
+        label.choice for=(id) {
+            input #(id) type="radio" name=(name) value=(value) checked[checked];
+            span { (label) }
+        }
+    }
+}
+
+fn check(name: &str, value: &str, label: &str, hint: Option<&str>, checked: bool) -> Markup {
+    let id = format!("{name}-{value}");
+    html! {
+        label.check for=(id) {
+            input #(id) type="checkbox" name=(name) value=(value) checked[checked];
+            span { (label) @if let Some(h) = hint { span.hint.block { (h) } } }
+        }
+    }
+}
+
+async fn form_page(
+    s: &AppState,
+    ctx: &Ctx,
+    pairs: &[(String, String)],
+    err: Option<(&str, &str)>,
+) -> Result<Markup, crate::page::PortalError> {
+    let t: &Strings = ctx.t;
+    let d = &t.desk;
+    let buildings = fleet::buildings(s, &ctx.caller).await?;
+    let units = fleet::units(s, &ctx.caller, &ListFilter::default()).await?;
+    let v = |n: &str| first(pairs, n).unwrap_or("").to_string();
+    let has = |n: &str, val: &str| pairs.iter().any(|(k, x)| k == n && x == val);
+    let unit_sel = v("unit_id");
+    let building_sel = v("building_id");
+    let trapped = v("trapped");
+    let near = v("car_near_landing");
+    let body = html! {
+        (ui::page_header(d.intake_title, Some(d.intake_lead), html! {
+            a.btn.btn-ghost href="/desk" { (d.back_to_queue) }
+        }))
+        @if let Some((_, m)) = err {
+            div.flash.flash-error role="alert" { (m) }
+        }
+        form.intake method="post" action="/desk/intake" data-triage-form="/desk/intake/preview" {
+            (csrf_field(ctx))
+            div.intake-grid {
+                div.intake-main {
+                    fieldset.card.safety {
+                        legend { (d.safety_legend) }
+                        p.hint { (d.safety_lead) }
+                        div.question {
+                            span.q #q-trapped { (d.q_trapped) }
+                            div.choices role="radiogroup" aria-labelledby="q-trapped" {
+                                (radio("trapped", "yes", d.yes, trapped == "yes"))
+                                (radio("trapped", "no", d.no, trapped == "no"))
+                            }
+                        }
+                        div.field.narrow {
+                            label for="trapped_count" { (d.q_trapped_count) }
+                            input #trapped_count type="number" name="trapped_count" min="1" max="100" value=(v("trapped_count")) inputmode="numeric";
+                            @if let Some(m) = field_error(err, "trapped_count") { p.field-error { (m) } }
+                        }
+                        div.question {
+                            span.q #q-near { (d.q_car_near) }
+                            div.choices role="radiogroup" aria-labelledby="q-near" {
+                                (radio("car_near_landing", "yes", d.near_yes, near == "yes"))
+                                (radio("car_near_landing", "no", d.near_no, near == "no"))
+                                (radio("car_near_landing", "unknown", d.unknown, near.is_empty() || near == "unknown"))
+                            }
+                        }
+                        div.checks {
+                            (check("medical_condition", "1", d.q_medical, Some(d.q_medical_hint), has("medical_condition", "1")))
+                            (check("unit_out_of_service", "1", d.q_stopped, Some(d.q_stopped_hint), has("unit_out_of_service", "1")))
+                            (check("unit_removed_from_service", "1", d.q_removed, Some(d.q_removed_hint), has("unit_removed_from_service", "1")))
+                        }
+                        fieldset.hazards {
+                            legend { (d.hazards_legend) }
+                            div.checks {
+                                @for h in HAZARDS {
+                                    (check("hazard", h, &(d.hazard)(h), None, has("hazard", h)))
+                                }
+                            }
+                            div.field {
+                                label for="hazard_other" { (d.hazard_other) }
+                                input #hazard_other type="text" name="hazard_other" value=(v("hazard_other")) maxlength="200";
+                            }
+                        }
+                    }
+                    fieldset.card {
+                        legend { (d.where_legend) }
+                        div.field {
+                            label for="unit_id" { (d.unit) }
+                            select #unit_id name="unit_id" aria-invalid=[field_error(err, "unit_id").map(|_| "true")] {
+                                option value="" { (d.unit_pick) }
+                                @for b in &buildings {
+                                    optgroup label=(format!("{} · {}", b.name, b.address)) {
+                                        @for u in units.iter().filter(|u| u.building_id == b.id) {
+                                            option value=(u.id) selected[unit_sel == u.id.to_string()] { (fleet::unit_name(u)) }
+                                        }
+                                    }
+                                }
+                            }
+                            @if let Some(m) = field_error(err, "unit_id") { p.field-error { (m) } }
+                        }
+                        div.field {
+                            label for="building_id" { (d.building_only) }
+                            select #building_id name="building_id" aria-invalid=[field_error(err, "building_id").map(|_| "true")] {
+                                option value="" { (d.building_pick) }
+                                @for b in &buildings {
+                                    option value=(b.id) selected[building_sel == b.id.to_string()] { (b.name) " · " (b.address) }
+                                }
+                            }
+                            p.hint { (d.building_hint) }
+                            @if let Some(m) = field_error(err, "building_id") { p.field-error { (m) } }
+                        }
+                    }
+                    fieldset.card {
+                        legend { (d.problem_legend) }
+                        div.field {
+                            label for="symptoms" { (d.symptoms) }
+                            textarea #symptoms name="symptoms" rows="3" maxlength="4000" aria-invalid=[field_error(err, "symptoms").map(|_| "true")] { (v("symptoms")) }
+                            @if let Some(m) = field_error(err, "symptoms") { p.field-error { (m) } }
+                        }
+                        div.row2 {
+                            div.field {
+                                label for="error_codes" { (d.error_codes) }
+                                input #error_codes type="text" name="error_codes" value=(v("error_codes")) placeholder="E-204, DOOR-12";
+                            }
+                            div.field {
+                                label for="po_number" { (d.po_number) }
+                                input #po_number type="text" name="po_number" value=(v("po_number")) maxlength="60";
+                                @if let Some(m) = field_error(err, "po_number") { p.field-error { (m) } }
+                            }
+                        }
+                        div.field {
+                            label for="access_instructions" { (d.access) }
+                            input #access_instructions type="text" name="access_instructions" value=(v("access_instructions")) maxlength="1000";
+                        }
+                    }
+                    fieldset.card {
+                        legend { (d.caller_legend) }
+                        div.row2 {
+                            div.field {
+                                label for="reporter_name" { (d.reporter_name) }
+                                input #reporter_name type="text" name="reporter_name" value=(v("reporter_name")) autocomplete="off" maxlength="200";
+                            }
+                            div.field {
+                                label for="callback_phone" { (d.callback_phone) }
+                                input #callback_phone type="tel" name="callback_phone" value=(v("callback_phone")) placeholder="+358 40 123 4567";
+                                @if let Some(m) = field_error(err, "callback_phone") { p.field-error { (m) } }
+                            }
+                        }
+                    }
+                }
+                aside.intake-side {
+                    div.card.triage data-triage-panel aria-live="polite" {
+                        h2 { (d.triage_heading) }
+                        p.triage-priority data-triage-priority { span.badge.badge-muted { (d.triage_pending) } }
+                        p.small.triage-why data-triage-why { (d.triage_nojs) }
+                        button.btn.btn-primary.btn-block type="submit" { (d.open_case) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page(ctx, d.intake_title, body))
+}
+
+/// `GET /desk/intake`.
+pub async fn show(State(s): State<AppState>, ctx: Ctx) -> PageResult {
+    ctx.require_area(Area::Desk)?;
+    ctx.require(Resource::Cases, Action::Write)?;
+    Ok(form_page(&s, &ctx, &[], None).await?.into_response())
+}
+
+/// `GET /desk/intake/preview?…`: what triage would decide (JSON).
+pub async fn preview(State(s): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> PageResult {
+    ctx.require_area(Area::Desk)?;
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default();
+    let input = input_of(&pairs);
+    let d = &ctx.t.desk;
+    let json = match intake::preview(&s.db, &ctx.caller.scope, &input).await {
+        Ok(tr) => serde_json::json!({
+            "priority": tr.priority.as_str(),
+            "label": (d.priority)(tr.priority.as_str()),
+            "rule": serde_json::to_value(tr.rule).unwrap_or_default(),
+            "rationale": tr.rationale,
+        }),
+        Err(hoistway_store::StoreError::Invalid(i)) => serde_json::json!({
+            "priority": null,
+            "label": d.triage_pending,
+            "rationale": i.message,
+        }),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Json(json).into_response())
+}
+
+/// `POST /desk/intake`: opens the case (channel `phone`).
+pub async fn submit(State(s): State<AppState>, posted: Posted) -> PageResult {
+    let ctx = &posted.ctx;
+    ctx.require_area(Area::Desk)?;
+    let input = input_of(&posted.pairs);
+    match open(&s, &ctx.caller, input, "phone").await {
+        Ok(case) => {
+            let names = Names::load(&s, ctx).await.ok();
+            let place = names
+                .map(|n| n.building(case.building_id))
+                .unwrap_or_default();
+            let text =
+                (ctx.t.desk.opened)(&case.number, (ctx.t.desk.priority)(&case.priority), &place);
+            Ok(redirect_with(
+                &s,
+                &format!("/desk/cases/{}", case.number),
+                true,
+                text,
+            ))
+        }
+        Err(AppError::Invalid(i)) => {
+            let msg = format!("{}: {}", (ctx.t.desk.field_name)(i.field), i.message);
+            let page = form_page(&s, ctx, &posted.pairs, Some((i.field, &msg))).await?;
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => super::refused(&s, "/desk/intake", e),
+    }
+}

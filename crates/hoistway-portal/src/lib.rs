@@ -1,0 +1,201 @@
+//! The portal: server-rendered HTML pages (maud) for building owners and
+//! facility teams, the care center and technicians. No front-end build
+//! step: one stylesheet, one small script for live updates over the API's
+//! server-sent events, a service worker and a manifest so it installs on
+//! a phone.
+//!
+//! Pages reach data through the same store functions as the API handlers,
+//! with the same `Caller` scope and role checks; a few actions share the
+//! API's own helper (sign-in, opening a case) so both paths stay one.
+//!
+//! Module map:
+//! - [`page`]: [`page::Ctx`] (the signed-in viewer) and [`page::PortalError`].
+//! - [`areas`]: the tabs and which of them each role has.
+//! - [`layout`]: page shell and navigation, and refusals as pages.
+//! - [`strings`]: every user-facing string ([`strings::EN`]).
+//! - [`forms`]: the CSRF field and [`forms::Posted`], a checked form.
+//! - [`ui`]: small building blocks (badges, dates, empty states).
+//! - [`charts`]: server-side SVG charts.
+//! - [`assets`]: stylesheet, script, service worker, manifest, icon.
+//! - [`signin`]: sign-in and sign-out.
+//! - [`placeholders`]: pages other parts of the portal will replace.
+//! - [`fleet`]: the viewer's units, cases and each unit's state.
+//! - customer pages: [`home`], [`equipment`], [`requests`], [`services`],
+//!   [`reports`], [`documents`], [`setup`].
+
+pub mod areas;
+pub mod assets;
+pub mod building;
+pub mod charts;
+pub mod contract;
+pub mod desk;
+pub mod documents;
+pub mod equipment;
+pub mod fleet;
+pub mod forms;
+pub mod home;
+pub mod invite;
+pub mod layout;
+pub mod page;
+pub mod placeholders;
+pub mod reports;
+pub mod requests;
+pub mod security;
+pub mod services;
+pub mod setup;
+pub mod signin;
+pub mod strings;
+pub mod tech;
+pub mod ui;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use axum_extra::extract::cookie::{Cookie, CookieJar};
+use hoistway_app::state::AppState;
+
+/// The portal's Content-Security-Policy: nothing inline, nothing foreign.
+pub const CSP: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
+form-action 'self'; frame-ancestors 'none'";
+
+/// The portal's routes (merged at the root by [`crate::app`]).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/signin", get(signin::show).post(signin::submit))
+        .route("/signout", post(signin::sign_out))
+        .route("/invite/{token}", get(invite::show).post(invite::submit))
+        .route("/equipment", get(equipment::list))
+        .route("/equipment/{id}", get(equipment::show))
+        .route("/equipment/{id}/requests", post(equipment::create_request))
+        .route("/requests", get(requests::list).post(requests::create))
+        .route("/requests/new", get(requests::new))
+        .route("/requests/{number}", get(requests::show))
+        .route("/requests/{number}/quote", post(requests::quote))
+        .route("/services", get(services::show))
+        .route("/services/calendar", post(services::create_feed))
+        .route("/services/calendar/revoke", post(services::revoke_feeds))
+        .route("/reports", get(reports::form))
+        .route("/reports/view", get(reports::view))
+        .route("/reports/csv", get(reports::csv))
+        .route("/documents", get(documents::show))
+        .route("/contracts/{id}", get(contract::show))
+        .route("/buildings/{id}", get(building::show))
+        .route("/setup", get(setup::me))
+        .route("/setup/me", post(setup::save_me))
+        .route(
+            "/setup/notifications",
+            get(setup::notifications_page).post(setup::save_notifications),
+        )
+        .route(
+            "/setup/portfolios",
+            get(setup::portfolios_page).post(setup::create_portfolio),
+        )
+        .route("/setup/portfolios/{id}", post(setup::update_portfolio))
+        .route("/setup/team", get(setup::team_page).post(setup::add_member))
+        .route("/setup/team/{id}/remove", post(setup::remove_member))
+        // Care center, technician view, sign-in security (desk/, tech/, security/).
+        .route("/desk", get(desk::queue::show))
+        .route("/desk/rows", get(desk::queue::rows_only))
+        .route(
+            "/desk/intake",
+            get(desk::intake::show).post(desk::intake::submit),
+        )
+        .route("/desk/intake/preview", get(desk::intake::preview))
+        .route("/desk/cases/{number}", get(desk::case::show))
+        .route("/desk/cases/{number}/status", post(desk::case::status))
+        .route("/desk/cases/{number}/assign", post(desk::case::assign))
+        .route("/desk/cases/{number}/priority", post(desk::case::priority))
+        .route("/desk/cases/{number}/note", post(desk::case::note))
+        .route(
+            "/desk/cases/{number}/acknowledge",
+            post(desk::case::acknowledge),
+        )
+        .route("/tech", get(tech::list))
+        .route("/tech/cases/{number}", get(tech::order::show))
+        .route("/tech/cases/{number}/status", post(tech::order::status))
+        .route(
+            "/tech/cases/{number}/report",
+            post(tech::order::file_report),
+        )
+        .route("/tech/cases/{number}/command", post(tech::order::command))
+        .route("/signin/code", post(security::second_step::submit))
+        .route("/account/security", get(security::enrol::show))
+        .route("/account/security/start", post(security::enrol::start))
+        .route("/account/security/confirm", post(security::enrol::confirm))
+        .route("/account/security/disable", post(security::enrol::disable))
+        .route("/assets/{name}", get(assets::serve))
+        .route("/sw.js", get(assets::service_worker))
+        .route("/manifest.webmanifest", get(assets::manifest))
+        .layer(middleware::from_fn(clear_flash))
+        .layer(middleware::from_fn(security_headers))
+}
+
+/// Security headers on every portal response; pages (not assets) are
+/// never stored by caches, since they hold a signed-in user's data.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    res
+}
+
+/// A flash message is shown once: when a page was rendered for a request
+/// that carried one, the cookie is removed.
+async fn clear_flash(req: Request, next: Next) -> Response {
+    let had = CookieJar::from_headers(req.headers())
+        .get(page::FLASH_COOKIE)
+        .is_some();
+    let mut res = next.run(req).await;
+    let is_page = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if had && is_page {
+        let mut gone = Cookie::build((page::FLASH_COOKIE, "")).path("/").build();
+        gone.make_removal();
+        if let Ok(v) = HeaderValue::from_str(&gone.to_string()) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// Unknown paths: an HTML 404 page for browsers, the API's JSON otherwise
+/// (the server sends unknown KONE API paths to the KONE surface first).
+pub async fn fallback(req: Request) -> Response {
+    let wants_html = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if wants_html && !req.uri().path().starts_with("/api/") {
+        let mut res = page::PortalError::NotFound.into_response();
+        res.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+        return res;
+    }
+    hoistway_app::error::AppError::NotFound("route").into_response()
+}

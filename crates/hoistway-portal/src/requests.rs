@@ -1,0 +1,397 @@
+//! Service requests (cases) as customers see them: `/requests` (list with
+//! live status), `/requests/new` (report a problem on a unit),
+//! `/requests/{number}` (timeline, the technician's report, the quote to
+//! accept or decline). Opening a case and answering a quote go through
+//! the API's own functions (`routes::cases::{open, answer_quote}`).
+
+use super::forms::{csrf_field, Posted};
+use super::layout::{self, Area};
+use super::page::{redirect_with, Ctx, PageResult, PortalError};
+use super::strings::Strings;
+use super::{fleet, ui};
+use axum::extract::{Query, State};
+use axum::response::IntoResponse;
+use hoistway_api::cases::{answer_quote, open};
+use hoistway_app::extract::Path;
+use hoistway_app::state::AppState;
+use hoistway_domain::{Action, Resource};
+use hoistway_store::buildings;
+use hoistway_store::cases::lifecycle::QuoteAnswer;
+use hoistway_store::cases::timeline;
+use hoistway_store::cases::{self, Case, CaseFilter, CaseInput, Trapped};
+use hoistway_store::ListFilter;
+use maud::{html, Markup};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// A table of cases with live status badges.
+pub fn case_table(t: &Strings, list: &[Case], unit_names: Option<&HashMap<i64, String>>) -> Markup {
+    if list.is_empty() {
+        return ui::empty(t.requests.none);
+    }
+    html! {
+        div.table-wrap {
+            table.stack-sm {
+                thead { tr {
+                    th scope="col" { (t.requests.number) }
+                    @if unit_names.is_some() { th scope="col" { (t.requests.unit) } }
+                    th scope="col" { (t.requests.symptoms) }
+                    th scope="col" { (t.requests.priority) }
+                    th scope="col" { (t.requests.status) }
+                    th scope="col" { (t.requests.opened) }
+                } }
+                tbody {
+                    @for c in list {
+                        tr {
+                            td data-label=(t.requests.number) { a href=(format!("/requests/{}", c.number)) { (c.number) } }
+                            @if let Some(names) = unit_names {
+                                td data-label=(t.requests.unit) { (c.unit_id.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| t.common.dash.into())) }
+                            }
+                            td data-label=(t.requests.symptoms) { (ui::short(&c.symptoms, 80)) }
+                            td data-label=(t.requests.priority) { (ui::badge(ui::priority_tone(&c.priority), (t.labels.priority)(&c.priority))) }
+                            td data-label=(t.requests.status) { (ui::case_status_badge(t, &c.number, &c.status)) }
+                            td data-label=(t.requests.opened) { (c.created_at.format("%-d %b %Y, %H:%M UTC")) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The service-request form. `units`: a unit picker (when not on a unit page).
+pub fn request_form(ctx: &Ctx, action: &str, units: Option<&[(i64, String)]>) -> Markup {
+    let t = ctx.t;
+    let user = &ctx.caller.user;
+    html! {
+        form.stack method="post" action=(action) {
+            (csrf_field(ctx))
+            @if let Some(units) = units {
+                div.field {
+                    label for="r-unit" { (t.requests.unit) }
+                    select #r-unit name="unit_id" required {
+                        option value="" { (t.requests.pick_unit) }
+                        @for (id, name) in units { option value=(id) { (name) } }
+                    }
+                }
+            }
+            div.field {
+                label for="r-symptoms" { (t.requests.symptoms) }
+                textarea #r-symptoms name="symptoms" required maxlength="2000" aria-describedby="r-symptoms-hint" {}
+                span.hint #r-symptoms-hint { (t.requests.symptoms_hint) }
+            }
+            fieldset {
+                legend { (t.requests.safety) }
+                label.check { input type="checkbox" name="passengers_trapped" value="true"; (t.requests.trapped) }
+                label.check { input type="checkbox" name="unit_out_of_service" value="true"; (t.requests.out_of_service) }
+            }
+            div.row {
+                div.field {
+                    label for="r-name" { (t.requests.reporter) }
+                    input #r-name type="text" name="reporter_name" value=(user.name) autocomplete="name";
+                }
+                div.field {
+                    label for="r-phone" { (t.requests.callback) }
+                    input #r-phone type="tel" name="callback_phone" value=(user.phone.clone().unwrap_or_default()) autocomplete="tel";
+                }
+            }
+            div.field {
+                label for="r-access" { (t.requests.access) }
+                input #r-access type="text" name="access_instructions" maxlength="500";
+            }
+            p.note { (t.signin.emergency_note) }
+            button.btn.btn-primary type="submit" { (t.requests.submit) }
+        }
+    }
+}
+
+/// Opens a case from a submitted form (unit from the path or the form).
+pub async fn open_from_form(s: &AppState, posted: Posted, unit: Option<i64>) -> PageResult {
+    let ctx = &posted.ctx;
+    let t = ctx.t;
+    let unit_id = match unit {
+        Some(u) => u,
+        None => posted
+            .get("unit_id")
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| PortalError::BadRequest(t.requests.pick_unit.into()))?,
+    };
+    let checked = |name: &str| posted.get(name) == Some("true");
+    let text = |name: &str| posted.get(name).map(str::to_string);
+    let input = CaseInput {
+        unit_id: Some(unit_id),
+        building_id: None,
+        channel: Some("portal".into()),
+        symptoms: text("symptoms"),
+        error_codes: vec![],
+        passengers_trapped: Some(Trapped::Flag(checked("passengers_trapped"))),
+        trapped_count: None,
+        medical_condition: false,
+        car_near_landing: None,
+        unit_removed_from_service: false,
+        unit_out_of_service: checked("unit_out_of_service"),
+        hazards: vec![],
+        access_instructions: text("access_instructions"),
+        po_number: None,
+        spending_limit: None,
+        reporter_name: text("reporter_name"),
+        callback_phone: text("callback_phone"),
+    };
+    let back = match unit {
+        Some(u) => format!("/equipment/{u}#new-request"),
+        None => "/requests/new".into(),
+    };
+    match open(s, &ctx.caller, input, "portal").await {
+        Ok(case) => Ok(redirect_with(
+            s,
+            &format!("/requests/{}", case.number),
+            true,
+            (t.requests.created)(&case.number),
+        )),
+        Err(hoistway_app::error::AppError::Invalid(e)) => {
+            Ok(redirect_with(s, &back, false, e.to_string()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RequestsQuery {
+    status: Option<String>,
+    building_id: Option<String>,
+    q: Option<String>,
+}
+
+/// `GET /requests`.
+pub async fn list(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<RequestsQuery>,
+) -> PageResult {
+    ctx.require_area(Area::Requests)?;
+    let t = ctx.t;
+    let caller = &ctx.caller;
+    let status = match q.status.as_deref().map(str::trim) {
+        None | Some("") | Some("open") => Some("open".to_string()),
+        Some("all") => None,
+        Some(other) => Some(other.to_string()),
+    };
+    let f = CaseFilter {
+        status: status.clone(),
+        building_id: super::forms::id_of(&q.building_id),
+        q: q.q.clone().filter(|s| !s.trim().is_empty()),
+        ..Default::default()
+    };
+    let mut list = fleet::cases_where(&s, caller, f).await?;
+    list.sort_by_key(|c| std::cmp::Reverse(c.created_at));
+    let units = fleet::units(&s, caller, &ListFilter::default()).await?;
+    let names: HashMap<i64, String> = units.iter().map(|u| (u.id, fleet::unit_name(u))).collect();
+    let buildings = fleet::buildings(&s, caller).await?;
+    let current = status.as_deref().unwrap_or("all");
+    let body = html! {
+        (ui::page_header(t.requests.title, Some(t.requests.lead), html! {
+            @if ctx.may(Resource::Cases, Action::Write) {
+                a.btn.btn-primary href="/requests/new" { (t.requests.new_button) }
+            }
+        }))
+        (ui::filter_box(t, [q.building_id.as_deref(), q.q.as_deref()].iter().filter(|v| v.is_some_and(|v| !v.trim().is_empty())).count(), html! { form.filters method="get" action="/requests" data-autosubmit {
+            div.field {
+                label for="q-status" { (t.requests.status) }
+                select #q-status name="status" {
+                    @for (v, label) in [("open", t.requests.open), ("all", t.common.all), ("resolved", (t.labels.case_status)("resolved")), ("closed", (t.labels.case_status)("closed"))] {
+                        option value=(v) selected[current == v] { (label) }
+                    }
+                }
+            }
+            div.field {
+                label for="q-building" { (t.equipment.building) }
+                select #q-building name="building_id" {
+                    option value="" { (t.common.all) }
+                    @for b in &buildings {
+                        option value=(b.id) selected[super::forms::id_of(&q.building_id) == Some(b.id)] { (b.name) }
+                    }
+                }
+            }
+            div.field {
+                label for="q-q" { (t.equipment.search) }
+                input #q-q type="text" name="q" value=(q.q.clone().unwrap_or_default());
+            }
+            div.buttons { button.btn.btn-primary type="submit" { (t.common.filter) } }
+        } }))
+        section.card data-live-list="cases" {
+            p.small.muted data-live-new hidden { (t.home.new_request_arrived) " " a href="/requests" { (t.home.reload) } }
+            (case_table(t, &list, Some(&names)))
+        }
+    };
+    Ok(layout::page(&ctx, t.requests.title, body).into_response())
+}
+
+/// `GET /requests/new`: report a problem, picking the unit.
+pub async fn new(State(s): State<AppState>, ctx: Ctx) -> PageResult {
+    ctx.require_area(Area::Requests)?;
+    ctx.require(Resource::Cases, Action::Write)?;
+    let t = ctx.t;
+    let units = fleet::units(&s, &ctx.caller, &ListFilter::default()).await?;
+    let buildings = fleet::buildings(&s, &ctx.caller).await?;
+    let options: Vec<(i64, String)> = units
+        .iter()
+        .map(|u| {
+            let b = buildings
+                .iter()
+                .find(|b| b.id == u.building_id)
+                .map(|b| b.name.as_str())
+                .unwrap_or("");
+            (
+                u.id,
+                format!(
+                    "{b} · {} · {}",
+                    fleet::unit_name(u),
+                    (t.labels.unit_kind)(u.kind.as_str())
+                ),
+            )
+        })
+        .collect();
+    let body = html! {
+        nav.crumbs aria-label=(t.equipment.breadcrumb) { a href="/requests" { (t.requests.title) } }
+        (ui::page_header(t.requests.new_title, Some(t.requests.new_lead), html! {}))
+        section.card { (request_form(&ctx, "/requests", Some(&options))) }
+    };
+    Ok(layout::page(&ctx, t.requests.new_title, body).into_response())
+}
+
+/// `POST /requests`.
+pub async fn create(State(s): State<AppState>, posted: Posted) -> PageResult {
+    posted.ctx.require_area(Area::Requests)?;
+    open_from_form(&s, posted, None).await
+}
+
+/// `GET /requests/{number}`.
+pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String>) -> PageResult {
+    ctx.require_area(Area::Requests)?;
+    ctx.require(Resource::Cases, Action::Read)?;
+    let t = ctx.t;
+    let caller = &ctx.caller;
+    let case = cases::get(&s.db, &caller.scope, &number).await?;
+    let building = buildings::get(&s.db, &caller.scope, case.building_id).await?;
+    let tz = ui::zone(&building.timezone);
+    // Customers never see internal notes (as in the API).
+    let entries = timeline::list(&s.db, case.id, caller.user.role.is_provider_side()).await?;
+    let unit_name = match case.unit_id {
+        Some(u) => Some(fleet::unit_name(
+            &hoistway_store::units::get(&s.db, &caller.scope, u).await?,
+        )),
+        None => None,
+    };
+    let report = case.report.as_ref();
+    let quote = report.and_then(|r| r.get("quote")).filter(|q| !q.is_null());
+    let may_answer = matches!(
+        caller.user.role,
+        hoistway_domain::Role::CustomerAdmin | hoistway_domain::Role::PropertyManager
+    );
+    let pending = case
+        .quote_decision
+        .as_deref()
+        .is_none_or(|d| d == "pending");
+    let body = html! {
+        nav.crumbs aria-label=(t.equipment.breadcrumb) { a href="/requests" { (t.requests.title) } " / " (case.number) }
+        (ui::page_header(&format!("{} {}", t.requests.request, case.number), Some(&format!("{} · {}", building.name, building.address)), html! {
+            (ui::case_status_badge(t, &case.number, &case.status))
+        }))
+        div.grid {
+            section.card {
+                h2 { (t.requests.details) }
+                (ui::facts(&[
+                    (t.requests.unit, unit_name.clone().unwrap_or_else(|| t.common.dash.into())),
+                    (t.requests.priority, (t.labels.priority)(&case.priority).into()),
+                    (t.requests.opened, ui::datetime(case.created_at, tz)),
+                    (t.requests.eta, case.eta.map(|e| ui::datetime(e, tz)).unwrap_or_else(|| t.common.dash.into())),
+                    (t.requests.reporter, case.reporter_name.clone().unwrap_or_else(|| t.common.dash.into())),
+                    (t.requests.resolved_at, case.resolved_at.map(|e| ui::datetime(e, tz)).unwrap_or_else(|| t.common.dash.into())),
+                ]))
+                h3 { (t.requests.symptoms) }
+                p { (case.symptoms) }
+            }
+            section.card {
+                h2 { (t.requests.timeline) }
+                ol.timeline {
+                    @for e in entries.iter().rev() {
+                        li { time datetime=(e.at.to_rfc3339()) { (ui::datetime(e.at, tz)) } (e.message) }
+                    }
+                }
+            }
+        }
+        @if let Some(r) = report {
+            section.card #report aria-labelledby="rep-h" {
+                h2 #rep-h { (t.requests.report) }
+                (ui::facts(&[
+                    (t.requests.findings, r["findings"].as_str().unwrap_or("").to_string()),
+                    (t.requests.cause, r["cause_code"].as_str().unwrap_or("").to_string()),
+                    (t.requests.returned, if r["returned_to_service"] == true { t.requests.yes.into() } else { t.requests.no.into() }),
+                ]))
+                @if let Some(actions) = r["actions"].as_array().filter(|a| !a.is_empty()) {
+                    h3 { (t.requests.actions) }
+                    ul { @for a in actions { li { (a.as_str().unwrap_or("")) } } }
+                }
+                @if let Some(parts) = r["parts_used"].as_array().filter(|a| !a.is_empty()) {
+                    h3 { (t.requests.parts) }
+                    ul { @for p in parts { li { (p["part_number"].as_str().unwrap_or("")) " × " (p["quantity"]) } } }
+                }
+                @if let Some(f) = r["follow_ups"].as_array().filter(|a| !a.is_empty()) {
+                    h3 { (t.requests.follow_ups) }
+                    ul { @for x in f { li { (x["action"].as_str().unwrap_or("")) } } }
+                }
+            }
+        }
+        @if let Some(q) = quote {
+            section.card #quote aria-labelledby="quote-h" {
+                h2 #quote-h { (t.requests.quote) }
+                p { (q["text"].as_str().unwrap_or("")) }
+                p { strong { (ui::money(q["amount_minor"].as_f64().unwrap_or(0.0) / 100.0, q["currency"].as_str().unwrap_or(""))) } }
+                @if pending && may_answer {
+                    form.row method="post" action=(format!("/requests/{}/quote", case.number)) {
+                        (csrf_field(&ctx))
+                        button.btn.btn-primary type="submit" name="decision" value="accepted" { (t.requests.accept) }
+                        button.btn.btn-danger type="submit" name="decision" value="declined" data-confirm=(t.requests.decline_confirm) { (t.requests.decline) }
+                    }
+                } @else {
+                    p { (ui::badge(ui::Tone::Info, &(t.requests.quote_decision)(case.quote_decision.as_deref().unwrap_or("pending")))) }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&ctx, &case.number, body).into_response())
+}
+
+/// `POST /requests/{number}/quote`.
+pub async fn quote(
+    State(s): State<AppState>,
+    Path(number): Path<String>,
+    posted: Posted,
+) -> PageResult {
+    posted.ctx.require_area(Area::Requests)?;
+    let t = posted.ctx.t;
+    let decision = posted.get("decision").unwrap_or("").to_string();
+    let back = format!("/requests/{number}#quote");
+    match answer_quote(
+        &s,
+        &posted.ctx.caller,
+        &number,
+        QuoteAnswer {
+            decision: decision.clone(),
+        },
+    )
+    .await
+    {
+        Ok(_) => Ok(redirect_with(
+            &s,
+            &back,
+            true,
+            (t.requests.quote_decision)(&decision),
+        )),
+        Err(hoistway_app::error::AppError::Invalid(e)) => {
+            Ok(redirect_with(&s, &back, false, e.to_string()))
+        }
+        Err(hoistway_app::error::AppError::Conflict(m)) => Ok(redirect_with(&s, &back, false, m)),
+        Err(e) => Err(e.into()),
+    }
+}
