@@ -5,10 +5,7 @@
 //! client is, both with close code 1000, so the example scripts, which
 //! never close their last connection, exit 0.
 
-mod common;
-mod kone_common;
-mod remote_common;
-
+use crate::kone_common;
 use hoistway_store::testing::TestDb;
 use kone_common::live::*;
 use serde_json::json;

@@ -3,7 +3,7 @@
 //! the connection limit new connections are closed at once, and a freed
 //! place is usable again; `/healthz` answers throughout.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use hoistway_app::listen::Limits;

@@ -2,8 +2,8 @@
 //! headers, role landing pages and gating, tenancy 404s, and every
 //! customer page rendering with its key content.
 
-mod common;
-mod portal_common;
+use crate::common;
+use crate::portal_common;
 
 use axum::http::{header, StatusCode};
 use common::TestApp;

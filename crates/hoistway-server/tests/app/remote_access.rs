@@ -2,8 +2,8 @@
 //! (who may read and set it, validation, audit) and resident access grants
 //! along the invitation chain with cascading revocation.
 
-mod common;
-mod remote_common;
+use crate::common;
+use crate::remote_common;
 
 use axum::http::StatusCode;
 use common::error_code;

@@ -5,7 +5,7 @@
 //! entrapments left unattended escalate at +45 min and repeat every 15 min
 //! exactly; attended ones stop; KPIs count what happened.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, TimeZone, Utc};

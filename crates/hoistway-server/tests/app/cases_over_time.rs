@@ -3,7 +3,7 @@
 //! numbers stay unique, retries are idempotent, and the live stream tells
 //! each tenant about its own cases only.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

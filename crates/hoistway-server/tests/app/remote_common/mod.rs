@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
 
-pub const RESIDENTIAL: &str = include_str!("../../../../examples/buildings/residential-8.toml");
+pub const RESIDENTIAL: &str = include_str!("../../../../../examples/buildings/residential-8.toml");
 pub const PASSWORD: &str = "remote call pw 1";
 
 /// The test app with the twin driver ticking every 5 ms (wall time), so a

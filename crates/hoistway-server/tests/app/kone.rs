@@ -3,9 +3,9 @@
 //! with scopes checked against the application's customer and expiry on
 //! the manual clock. Bad input gets the contract's error shape, never a 500.
 
-mod common;
-mod kone_common;
-mod remote_common;
+use crate::common;
+use crate::kone_common;
+use crate::remote_common;
 
 use axum::http::StatusCode;
 use chrono::Duration;

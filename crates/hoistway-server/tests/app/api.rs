@@ -1,7 +1,7 @@
 //! The REST API in-process: fixed shapes, sign-in, CSRF, throttling,
 //! idempotency, error shapes and roles.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

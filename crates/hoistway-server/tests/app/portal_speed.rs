@@ -6,8 +6,8 @@
 //! the target so an unoptimised debug build on a busy machine passes; the
 //! size limit is exact.
 
-mod common;
-mod portal_common;
+use crate::common;
+use crate::portal_common;
 
 use axum::http::StatusCode;
 use common::TestApp;

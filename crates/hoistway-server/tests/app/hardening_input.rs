@@ -3,7 +3,7 @@
 //! sequence for encoding UTF8: 0x00"), and in NDJSON telemetry a line with
 //! NUL is a dead letter while the good lines of its batch are kept.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

@@ -2,9 +2,8 @@
 //! answer carries HSTS; `X-Forwarded-For` counts only from a trusted
 //! proxy; the KONE token endpoint is throttled like sign-in.
 
-mod common;
-mod kone_common;
-mod remote_common;
+use crate::common;
+use crate::kone_common;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;

@@ -2,9 +2,8 @@
 //! equipment status from telemetry and service orders from cases, as the
 //! contract's example clients read them.
 
-mod common;
-mod kone_common;
-mod remote_common;
+use crate::common;
+use crate::kone_common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

@@ -3,7 +3,7 @@
 //! failed attempt is retried after its backoff; each (event, user, channel)
 //! arrives once as the user sees it.
 
-mod common;
+use crate::common;
 
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Duration;

@@ -3,8 +3,8 @@
 //! invited person chooses their own password through a one-time link, and
 //! the portal's Team tab and `/invite/{token}` page do the same.
 
-mod common;
-mod portal_common;
+use crate::common;
+use crate::portal_common;
 
 use axum::http::StatusCode;
 use common::{error_code, TestApp};

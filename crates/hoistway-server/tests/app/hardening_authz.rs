@@ -7,7 +7,7 @@
 //! is addressed to, and is recorded as delivered only when it was handed to
 //! an open stream of that user.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

@@ -5,7 +5,7 @@
 //! visit, and only annotates their own; plans change only by a provider
 //! admin; certificates are filed by the care center, not by technicians.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{error_code, TestApp};

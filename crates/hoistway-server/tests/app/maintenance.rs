@@ -5,7 +5,7 @@
 //! Python's `icalendar` and matches the visits, and the CSV export lists
 //! them. Also: a year of plans for the whole demo fleet.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{error_code, TestApp};

@@ -3,7 +3,7 @@
 //! connectivity, rollups, findings from an entrapment alarm, the command
 //! gate, and the periodic jobs.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

@@ -2,8 +2,8 @@
 //! server-sent events, refusals, cancellation, counters, and the proof that
 //! calls leave no trace in the database besides the counters.
 
-mod common;
-mod remote_common;
+use crate::common;
+use crate::remote_common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

@@ -5,8 +5,8 @@
 //! resolved → report, and TOTP (enable, sign-in needs the code, a
 //! recovery code works once, also on the API login).
 
-mod common;
-mod portal_common;
+use crate::common;
+use crate::portal_common;
 
 use axum::http::StatusCode;
 use common::{error_code, TestApp};

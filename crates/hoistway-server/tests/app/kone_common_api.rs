@@ -5,9 +5,8 @@
 //! group, so renaming a group keeps its number and dropping one makes its
 //! requests 404.
 
-mod common;
-mod kone_common;
-mod remote_common;
+use crate::kone_common;
+use crate::remote_common;
 
 use hoistway_store::testing::TestDb;
 use kone_common::live::*;

@@ -2,10 +2,7 @@
 //! test each, checked over every frame the example scripts' flows produce
 //! against a server on a real port with the twin as the lift group.
 
-mod common;
-mod kone_common;
-mod remote_common;
-
+use crate::kone_common;
 use hoistway_store::testing::TestDb;
 use kone_common::live::*;
 use serde_json::{json, Value};

@@ -3,7 +3,7 @@
 //! were `LIKE` wildcards: `?q=_` listed everything), and a CSV export never
 //! writes a cell a spreadsheet would run as a formula.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;

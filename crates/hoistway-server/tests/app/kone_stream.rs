@@ -8,9 +8,8 @@
 //! group numbers in `kone_common_api.rs`; the rules R1–R4 over
 //! every frame of those flows in `kone_rules.rs`.
 
-mod common;
-mod kone_common;
-mod remote_common;
+use crate::common;
+use crate::kone_common;
 
 use hoistway_store::testing::TestDb;
 use kone_common::live::*;

@@ -4,7 +4,7 @@
 //! does not exist (404 where the role may read the resource at all), and no
 //! list may leak a foreign row. Runs on every backend.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;

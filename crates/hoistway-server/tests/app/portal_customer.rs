@@ -3,8 +3,8 @@
 //! (403 pages), and the forms: service request, quote answer, calendar
 //! feed, notification matrix, settings, portfolios and team.
 
-mod common;
-mod portal_common;
+use crate::common;
+use crate::portal_common;
 
 use axum::http::{header, StatusCode};
 use common::TestApp;

@@ -2,7 +2,7 @@
 //! the lifecycle with its service report, refusals that leave nothing
 //! behind.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use chrono::Duration;

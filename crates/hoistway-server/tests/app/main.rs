@@ -1,0 +1,39 @@
+//! The server's end-to-end suites: the whole app, in process or on a real
+//! port, on SQLite and PostgreSQL. One test binary rather than one per
+//! file, so a change relinks one executable instead of thirty; run one
+//! suite with `cargo test -p hoistway-server --test app <module>::`.
+
+mod common;
+mod kone_common;
+mod portal_common;
+mod remote_common;
+
+mod api;
+mod cases;
+mod cases_over_time;
+mod connected;
+mod demo_history;
+mod desk_day;
+mod hardening_authz;
+mod hardening_connections;
+mod hardening_input;
+mod hardening_roles;
+mod hardening_text;
+mod hardening_transport;
+mod invitations;
+mod kone;
+mod kone_common_api;
+mod kone_connections;
+mod kone_equipment;
+mod kone_rules;
+mod kone_stream;
+mod maintenance;
+mod notify;
+mod openapi_doc;
+mod portal;
+mod portal_customer;
+mod portal_desk;
+mod portal_speed;
+mod remote_access;
+mod remote_calls;
+mod tenancy;
