@@ -14,6 +14,7 @@
 //! - [`remote`]: the safety gate and life cycle of remote commands.
 //! - [`mqtt`]: the broker connection: shared subscription, manual acks
 //!   after commit, command publishing.
+//! - [`publisher`]: the command publisher the pipeline holds.
 //! - `mqtt_ingest`: broker messages to committed batches in two stages
 //!   (decode beside store), with a lane of its own for entrapment alarms.
 //! - [`credentials`]: issuing device tokens, and the Mosquitto password and
@@ -36,6 +37,7 @@ pub mod jobs;
 pub mod mqtt;
 mod mqtt_ingest;
 pub mod pipeline;
+pub mod publisher;
 pub mod remote;
 pub mod store_retry;
 

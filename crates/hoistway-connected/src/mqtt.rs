@@ -20,6 +20,7 @@
 //! number or id), otherwise it is dead-lettered.
 
 use super::credentials::TOPIC_PREFIX;
+use super::publisher::Publisher;
 use hoistway_app::state::AppState;
 use hoistway_domain::Invalid;
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, Publish, QoS, TlsConfiguration, Transport};
@@ -165,29 +166,11 @@ fn client_config(roots: rustls::RootCertStore) -> rustls::ClientConfig {
         .with_no_client_auth()
 }
 
-/// Sends commands to units.
-#[derive(Clone)]
-pub struct Publisher {
-    client: AsyncClient,
-}
-
-impl Publisher {
-    /// Publishes `payload` on `topic` at QoS 1.
-    pub async fn publish(&self, topic: String, payload: Vec<u8>) -> Result<(), String> {
-        self.client
-            .publish(topic, QoS::AtLeastOnce, false, payload)
-            .await
-            .map_err(|e| e.to_string())
-    }
-}
-
 /// Connects, subscribes and starts the ingest tasks. Returns the tasks
 /// (abort them to stop) after registering the command publisher.
 pub fn start(state: AppState, cfg: MqttConfig) -> Vec<JoinHandle<()>> {
     let (client, mut eventloop) = AsyncClient::new(cfg.options(), 10_000);
-    crate::pipeline_of(&state).set_publisher(Publisher {
-        client: client.clone(),
-    });
+    crate::pipeline_of(&state).set_publisher(Publisher::new(client.clone()));
     let (tx, rx) = mpsc::channel::<(Instant, Publish)>(50_000);
     let subscriber = client.clone();
     let poller = tokio::spawn(async move {

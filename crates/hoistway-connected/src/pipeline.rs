@@ -11,7 +11,7 @@
 //! after a redelivery, a restart, or another node storing the event first.
 
 use super::health::IngestHealth;
-use super::mqtt::Publisher;
+use super::publisher::Publisher;
 use super::{cases_hook, convert, ConnectedSettings};
 use chrono::{DateTime, Utc};
 use hoistway_analytics::{decode_event, Engine, EngineConfig, Event, Finding, Rollup, UnitKey};
