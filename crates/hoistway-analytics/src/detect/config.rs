@@ -55,9 +55,12 @@ pub struct AnalyticsConfig {
 
 impl Default for AnalyticsConfig {
     fn default() -> Self {
+        // Wear signals: trouble is upwards, and the baseline is anchored
+        // after learning so that slow wear (days) is measured against how
+        // the unit used to behave instead of being followed.
         let upper = DetectorConfig {
             tail: Tail::Upper,
-            ..DetectorConfig::default()
+            ..DetectorConfig::anchored()
         };
         Self {
             relevel_threshold_mm: 10.0,
