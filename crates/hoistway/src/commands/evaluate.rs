@@ -334,11 +334,20 @@ pub fn twin(groups: usize, days: u32, seed: u64) -> anyhow::Result<()> {
     for i in injected.values() {
         healthy_ms -= (end_ms - i.onset_ms.min(end_ms)) as f64;
     }
-    let false_cases = book
+    let false_list: Vec<&(String, &'static str, i64)> = book
         .opened
         .iter()
         .filter(|(u, _, at)| injected.get(u).is_none_or(|i| *at < i.onset_ms))
-        .count();
+        .collect();
+    let false_cases = false_list.len();
+    let mut by_family: Vec<(&str, usize)> = Vec::new();
+    for (_, fam, _) in &false_list {
+        match by_family.iter_mut().find(|(f, _)| f == fam) {
+            Some(e) => e.1 += 1,
+            None => by_family.push((fam, 1)),
+        }
+    }
+    by_family.sort();
     let unit_years = (end_ms - start_ms) as f64 * units as f64 / (365.0 * 86_400_000.0);
     let healthy_years = healthy_ms / (365.0 * 86_400_000.0);
     println!(
@@ -379,6 +388,10 @@ pub fn twin(groups: usize, days: u32, seed: u64) -> anyhow::Result<()> {
         "  false pre-emptive cases: {false_cases} over {healthy_years:.1} healthy unit-years = {:.2} per unit-year",
         false_cases as f64 / healthy_years.max(1e-9)
     );
+    if !by_family.is_empty() {
+        let list: Vec<String> = by_family.iter().map(|(f, n)| format!("{f} {n}")).collect();
+        println!("  false pre-emptive cases by family: {}", list.join(", "));
+    }
     Ok(())
 }
 
