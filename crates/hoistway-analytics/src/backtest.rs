@@ -9,9 +9,21 @@
 //! below 10^11, milliseconds above); times without an offset are local to
 //! [`AnalyzeOptions::local_to_utc`] (UTC when unset). Output: CSV with
 //! header exactly `timestamp,value,score,label` and one line per input row,
-//! in order, `value` being the first value column; `score` is in [0, 1] and
-//! `label` is 1 exactly when `score >= 0.5`. With several value columns
-//! each gets its own detector and a row's score is the highest of them.
+//! in order, `value` being the first value column. With several value
+//! columns each gets its own detector and a row takes the highest score and
+//! the union of the labels.
+//!
+//! - `score` (in [0, 1]) says how likely an anomaly *starts* at that row:
+//!   the detectors' onset score, judged against a fast baseline that adopts
+//!   a confirmed new level, so it peaks at a change (crossing 0.5 when a
+//!   change is detected) and decays once the new level is the normal. While
+//!   an alarm is up it stays at least [`UNDER_WAY`] (an anomaly is under
+//!   way), below 0.5 so that only onsets cross 0.5.
+//! - `label` is 1 while a finding would be open: an alarm against the
+//!   signal's reference baseline, which does not adopt the new level, is
+//!   up (or the row is a single-sample outlier). It stays up until the
+//!   signal is back near its old normal (or most of the excess is gone),
+//!   whatever the score does.
 //!
 //! Bad rows fail the run with their line number instead of being skipped:
 //! "one output row per input row" is the contract, and silently dropping a
@@ -38,6 +50,9 @@ pub enum AnalyzeError {
     #[error("writing output: {0}")]
     Write(String),
 }
+
+/// The floor of `score` while an alarm is up.
+pub const UNDER_WAY: f32 = 0.3;
 
 /// Totals of one run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -229,7 +244,8 @@ fn score_row(
             _ => return Err(row_err(format!("{name} {cell:?} is not a finite number"))),
         };
         let o = det.observe(value as f32, ts, cfg);
-        v.score = v.score.max(o.score);
+        let under_way = if o.label { UNDER_WAY } else { 0.0 };
+        v.score = v.score.max(o.onset).max(under_way);
         v.label |= o.label;
         v.warming_up |= o.phase == Phase::WarmingUp || !det.is_watching(cfg);
     }
@@ -280,14 +296,22 @@ mod tests {
             assert_eq!(format!("{},{}", row[0], row[1]), inp);
             let score: f32 = row[2].parse().unwrap();
             assert!((0.0..=1.0).contains(&score));
-            assert_eq!(row[3] == "1", score >= 0.5, "{row:?}");
+            // An open finding is an anomaly under way.
+            if row[3] == "1" {
+                assert!(score >= UNDER_WAY, "{row:?}");
+            }
         }
+        let score = |i: usize| rows[i][2].parse::<f32>().unwrap();
         // The shift at row 1000 is found, the stationary part is quiet.
         assert_eq!(sum.raised, 1);
         let before = rows[600..1000].iter().filter(|r| r[3] == "1").count();
         let after = rows[1100..].iter().filter(|r| r[3] == "1").count();
         assert!(before <= 2, "{before} labels before the shift");
         assert!(after > 350, "{after} labels after the shift");
+        // The score is high at the onset, not stuck there.
+        assert!((600..1000).all(|i| score(i) < 0.5));
+        assert!((1000..1010).any(|i| score(i) >= 0.5));
+        assert!((1100..1500).all(|i| score(i) < 0.5));
     }
 
     #[test]

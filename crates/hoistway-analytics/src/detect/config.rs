@@ -17,8 +17,18 @@ pub struct AnalyticsConfig {
     pub relevel_threshold_mm: f32,
     /// Re-levellings per hour that raise [`LevellingDrift`](super::FindingKind::LevellingDrift).
     pub relevels_per_hour: u32,
-    /// Door reopens per hour that raise [`DoorReopens`](super::FindingKind::DoorReopens).
+    /// Door reopens per hour that raise [`DoorReopens`](super::FindingKind::DoorReopens)...
     pub reopens_per_hour: u32,
+    /// ...when they are also at least this share of the door closings in
+    /// that hour: people hold doors, so a busy lift reopens several percent
+    /// of its closings in normal service (20 in 200 at a peak hour); one
+    /// closing in five reopened is a door problem.
+    pub reopen_share: f32,
+    /// Rise (mm) of the recent median |levelling error| over the unit's own
+    /// baseline below which the statistical detector does not raise: load
+    /// and direction move it by a millimetre or so in normal service, far
+    /// inside the ±10 mm stopping accuracy of EN 81-20.
+    pub levelling_rise_mm: f32,
     /// Motor temperature (°C) that is overheating at once, and the level it
     /// must fall below to clear.
     pub motor_temp_limit_c: f64,
@@ -55,14 +65,19 @@ pub struct AnalyticsConfig {
 
 impl Default for AnalyticsConfig {
     fn default() -> Self {
+        // Wear signals: trouble is upwards, and the baseline is anchored
+        // after learning so that slow wear (days) is measured against how
+        // the unit used to behave instead of being followed.
         let upper = DetectorConfig {
             tail: Tail::Upper,
-            ..DetectorConfig::default()
+            ..DetectorConfig::anchored()
         };
         Self {
             relevel_threshold_mm: 10.0,
             relevels_per_hour: 5,
             reopens_per_hour: 20,
+            reopen_share: 0.2,
+            levelling_rise_mm: 1.5,
             motor_temp_limit_c: 95.0,
             motor_temp_clear_c: 85.0,
             motor_temp_rise_c: 12.0,

@@ -87,6 +87,7 @@ pub struct UnitAnalytics {
     trip_norm: TripNorm,
     relevels: WindowCounter<12>,
     reopens: WindowCounter<12>,
+    door_cycles: WindowCounter<12>,
     faults: [WindowCounter<6>; FAULT_KINDS.len()],
     /// Open findings: 0 closed, else `1 + Severity as u8`.
     open: [u8; FindingKind::ALL.len()],
@@ -158,6 +159,7 @@ impl UnitAnalytics {
             trip_norm: TripNorm::default(),
             relevels: WindowCounter::new((HOUR_MS / 12) as u32),
             reopens: WindowCounter::new((HOUR_MS / 12) as u32),
+            door_cycles: WindowCounter::new((HOUR_MS / 12) as u32),
             faults: std::array::from_fn(|_| WindowCounter::new((4 * HOUR_MS) as u32)),
             open: [0; FindingKind::ALL.len()],
             quiet_since_min: [0; FindingKind::ALL.len()],
@@ -372,7 +374,9 @@ impl UnitAnalytics {
     fn on_trip(&mut self, c: &mut Ctx<'_>, t: &Trip, cfg: &AnalyticsConfig) {
         let err = t.levelling_error_mm.abs();
         let o = self.levelling.observe(err, c.ts_ms, &cfg.levelling);
-        if let Some(sev) = stat_severity(&o, &cfg.levelling) {
+        if let Some(sev) = stat_severity(&o, &cfg.levelling)
+            .filter(|_| o.deviation * o.scale >= cfg.levelling_rise_mm)
+        {
             self.raise(
                 c,
                 K::LevellingDrift,
@@ -439,10 +443,12 @@ impl UnitAnalytics {
                 stat_text("door close time", "ms", &o)
             });
         }
+        self.door_cycles.add(c.ts_ms, 1);
         if d.reopens > 0 {
             self.reopens.add(c.ts_ms, d.reopens);
             let n = self.reopens.total(c.ts_ms);
-            if n >= cfg.reopens_per_hour {
+            let cycles = self.door_cycles.total(c.ts_ms);
+            if n >= cfg.reopens_per_hour && n as f32 >= cfg.reopen_share * cycles as f32 {
                 self.raise(
                     c,
                     K::DoorReopens,
@@ -451,8 +457,9 @@ impl UnitAnalytics {
                     || {
                         (
                             format!(
-                                "{n} door reopens within the last hour (limit {})",
-                                cfg.reopens_per_hour
+                                "{n} door reopens in {cycles} door closings within the last hour (limit {} and {:.0} %)",
+                                cfg.reopens_per_hour,
+                                100.0 * cfg.reopen_share
                             ),
                             Some(Evidence {
                                 signal: "door_reopens_per_hour".into(),

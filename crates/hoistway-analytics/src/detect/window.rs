@@ -9,13 +9,22 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WindowCounter<const N: usize> {
     /// Bucket number of the newest bucket, [`EMPTY`] before the first add
-    /// (a sentinel rather than `Option` saves 8 bytes per counter).
-    head: i64,
+    /// (a sentinel rather than `Option` saves bytes per counter; an `i32`
+    /// bucket number lasts for millennia with 5-minute buckets, and for
+    /// 68 years even with 1-second ones).
+    head: i32,
     bucket_ms: u32,
     counts: [u16; N],
 }
 
-const EMPTY: i64 = i64::MIN;
+const EMPTY: i32 = i32::MIN;
+
+/// The bucket number of `ts_ms`, saturated to the `i32` range.
+fn bucket(ts_ms: i64, bucket_ms: u32) -> i64 {
+    ts_ms
+        .div_euclid(i64::from(bucket_ms))
+        .clamp(i64::from(i32::MIN) + 1, i64::from(i32::MAX))
+}
 
 impl<const N: usize> WindowCounter<N> {
     /// A window of `N × bucket_ms`.
@@ -33,17 +42,17 @@ impl<const N: usize> WindowCounter<N> {
 
     /// Adds `n` events at `ts_ms`.
     pub fn add(&mut self, ts_ms: i64, n: u32) {
-        let b = ts_ms.div_euclid(i64::from(self.bucket_ms));
+        let b = bucket(ts_ms, self.bucket_ms);
         if self.head == EMPTY {
-            self.head = b;
+            self.head = b as i32;
         }
-        let head = self.head;
+        let head = i64::from(self.head);
         if b > head {
             let fresh = (b - head).min(N as i64);
             for k in 0..fresh {
                 self.counts[Self::slot(b - k)] = 0;
             }
-            self.head = b;
+            self.head = b as i32;
         } else if b <= head - N as i64 {
             return;
         }
@@ -56,8 +65,8 @@ impl<const N: usize> WindowCounter<N> {
         if self.head == EMPTY {
             return 0;
         }
-        let head = self.head;
-        let now_b = now_ms.div_euclid(i64::from(self.bucket_ms));
+        let head = i64::from(self.head);
+        let now_b = bucket(now_ms, self.bucket_ms);
         (0..N as i64)
             .map(|k| head - k)
             .filter(|&b| b > now_b - N as i64 && b <= now_b)

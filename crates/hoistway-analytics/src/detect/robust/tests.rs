@@ -73,9 +73,10 @@ fn raises_on_a_step_and_clears_after_repair() {
 #[test]
 fn raises_on_slow_drift_early() {
     let mut r = Rng::new(7);
+    // Wear signals are anchored: a slow drift is the fault.
     let cfg = DetectorConfig {
         tail: Tail::Upper,
-        ..DetectorConfig::default()
+        ..DetectorConfig::anchored()
     };
     // Drift of 1 σ per 1000 samples starting at 1000.
     let drift = |i: usize| {
@@ -161,4 +162,112 @@ fn rebaseline_forgets() {
 #[test]
 fn detector_is_small() {
     assert!(std::mem::size_of::<SignalDetector>() <= 192);
+}
+
+#[test]
+fn default_follows_a_slow_drift_of_the_normal() {
+    // A process warming up: 5 σ over 2000 samples. The anchored detector
+    // raises on it; the default (adapting) one follows it quietly.
+    let mut r = Rng::new(8);
+    let xs: Vec<f32> = (0..4000)
+        .map(|i| 70.0 + 5.0 * (i.max(1000) - 1000).min(2000) as f32 / 2000.0 + r.gauss() as f32)
+        .collect();
+    let cfg = DetectorConfig {
+        rel_floor: 0.0,
+        ..DetectorConfig::default()
+    };
+    assert_eq!(first(&run(&cfg, xs.iter().copied()), Phase::Raised), None);
+    let anchored = DetectorConfig {
+        rel_floor: 0.0,
+        ..DetectorConfig::anchored()
+    };
+    assert!(first(&run(&anchored, xs.into_iter()), Phase::Raised).is_some());
+}
+
+#[test]
+fn onset_is_high_at_a_change_and_decays_while_the_alarm_stays() {
+    let mut r = Rng::new(21);
+    let cfg = DetectorConfig::default();
+    let xs: Vec<f32> = (0..2000)
+        .map(|i| if i >= 1000 { 5.0 } else { 0.0 } + r.gauss() as f32)
+        .collect();
+    let obs = run(&cfg, xs.into_iter());
+    let onset = obs.iter().position(|o| o.onset >= 0.5).expect("onset");
+    assert!((1000..1010).contains(&onset), "onset at {onset}");
+    assert!(obs[600..1000].iter().all(|o| o.onset < 0.5));
+    // The new level becomes the fast baseline's normal: the onset score
+    // decays within a minute of samples...
+    assert!(obs[1100..].iter().all(|o| o.onset < 0.2));
+    // ...while the alarm against the reference stays up.
+    let raised = first(&obs, Phase::Raised).expect("raised");
+    assert!((1000..1040).contains(&raised), "raised at {raised}");
+    assert!(obs[1040..].iter().all(|o| o.label));
+}
+
+#[test]
+fn steps_are_not_absorbed_as_drift() {
+    // The adapting baseline must not follow a 3 σ step before raising.
+    for seed in 1..=10 {
+        let mut r = Rng::new(seed);
+        let xs: Vec<f32> = (0..2000)
+            .map(|i| if i >= 1000 { 3.0 } else { 0.0 } + r.gauss() as f32)
+            .collect();
+        let obs = run(&DetectorConfig::default(), xs.into_iter());
+        let raised = first(&obs, Phase::Raised);
+        assert!(
+            raised.is_some_and(|i| (1000..1060).contains(&i)),
+            "seed {seed}: {raised:?}"
+        );
+    }
+}
+
+#[test]
+fn quantised_signals_get_a_sensible_scale() {
+    // A flow read in whole l/min: mostly 32, sometimes 31 or 33 (MAD 0).
+    let mut r = Rng::new(4);
+    let xs: Vec<f32> = (0..3000)
+        .map(|i| {
+            let u = r.uniform();
+            let step = if u < 0.1 {
+                -1.0
+            } else if u > 0.85 {
+                1.0
+            } else {
+                0.0
+            };
+            let level = if i >= 2000 { -3.0 } else { 0.0 };
+            32.0 + level + step
+        })
+        .collect();
+    let obs = run(&DetectorConfig::default(), xs.into_iter());
+    let raised = first(&obs, Phase::Raised).expect("raised");
+    assert!((2000..2040).contains(&raised), "raised at {raised}");
+    assert!(obs[600..2000].iter().all(|o| !o.label && o.onset < 0.5));
+}
+
+#[test]
+fn a_large_excess_mostly_gone_clears_without_flapping() {
+    // Vibration 100 σ up during a fault, then back to 3 σ above the old
+    // normal after the fix: the alarm clears once and stays cleared.
+    let mut r = Rng::new(6);
+    let xs: Vec<f32> = (0..3000)
+        .map(|i| {
+            let level = match i {
+                1000..=1499 => 100.0,
+                1500.. => 3.0,
+                _ => 0.0,
+            };
+            level + r.gauss() as f32
+        })
+        .collect();
+    let obs = run(&DetectorConfig::default(), xs.into_iter());
+    let raised: Vec<usize> = (0..obs.len())
+        .filter(|&i| obs[i].phase == Phase::Raised)
+        .collect();
+    assert_eq!(raised.len(), 1, "{raised:?}");
+    let cleared = first(&obs, Phase::Cleared).expect("cleared");
+    assert!((1500..1530).contains(&cleared), "cleared at {cleared}");
+    assert!(obs[1600..].iter().all(|o| !o.label));
+    // The onset detector saw the fix as a change.
+    assert!(obs[1500..1520].iter().any(|o| o.onset >= 0.5));
 }

@@ -48,7 +48,11 @@ impl UnitAnalytics {
         Some(match kind {
             K::Entrapment | K::EmergencyPhone | K::Offline | K::FailureRisk => return None,
             K::DoorWear => !self.door_close.is_alarmed(),
-            K::DoorReopens => self.reopens.total(now) < cfg.reopens_per_hour.div_ceil(2),
+            K::DoorReopens => {
+                let n = self.reopens.total(now);
+                n < cfg.reopens_per_hour.div_ceil(2)
+                    || (n as f32) < 0.5 * cfg.reopen_share * self.door_cycles.total(now) as f32
+            }
             K::LevellingDrift => self.levelling_quiet(now, cfg),
             K::MotorOverheat => !self.motor_hot && !self.motor_temp.is_alarmed(),
             K::TripSlowdown => !self.trip_time.is_alarmed(),
