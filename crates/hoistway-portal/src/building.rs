@@ -155,7 +155,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
         }
         section.card aria-labelledby="b-open" {
             h2 #b-open { (p.open_requests) }
-            (requests::case_table(t, &open, Some(&names)))
+            (requests::case_table(t, &open, Some(&names), |_| tz))
         }
         @if ctx.may(Resource::Maintenance, Action::Read) {
             section.card aria-labelledby="b-visits" {

@@ -344,7 +344,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
         }
         section.card aria-labelledby="hist-h" {
             h2 #hist-h { (t.equipment.requests) }
-            (requests::case_table(t, &history, None))
+            (requests::case_table(t, &history, None, |_| tz))
         }
         @if ctx.may(Resource::Cases, Action::Write) {
             section.card #new-request aria-labelledby="new-h" {

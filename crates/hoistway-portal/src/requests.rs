@@ -24,8 +24,14 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use std::collections::HashMap;
 
-/// A table of cases with live status badges.
-pub fn case_table(t: &Strings, list: &[Case], unit_names: Option<&HashMap<i64, String>>) -> Markup {
+/// A table of cases with live status badges, each opening time in its
+/// building's own zone (`zone_of` maps a building id to it).
+pub fn case_table(
+    t: &Strings,
+    list: &[Case],
+    unit_names: Option<&HashMap<i64, String>>,
+    zone_of: impl Fn(i64) -> chrono_tz::Tz,
+) -> Markup {
     if list.is_empty() {
         return ui::empty(t.requests.none);
     }
@@ -50,7 +56,7 @@ pub fn case_table(t: &Strings, list: &[Case], unit_names: Option<&HashMap<i64, S
                             td data-label=(t.requests.symptoms) { (ui::short(&c.symptoms, 80)) }
                             td data-label=(t.requests.priority) { (ui::badge(ui::priority_tone(&c.priority), (t.labels.priority)(&c.priority))) }
                             td data-label=(t.requests.status) { (ui::case_status_badge(t, &c.number, &c.status)) }
-                            td data-label=(t.requests.opened) { (c.created_at.format("%-d %b %Y, %H:%M UTC")) }
+                            td data-label=(t.requests.opened) { (ui::datetime(c.created_at, zone_of(c.building_id))) }
                         }
                     }
                 }
@@ -187,6 +193,10 @@ pub async fn list(
     let units = fleet::units(&s, caller, &ListFilter::default()).await?;
     let names: HashMap<i64, String> = units.iter().map(|u| (u.id, fleet::unit_name(u))).collect();
     let buildings = fleet::buildings(&s, caller).await?;
+    let zones: HashMap<i64, chrono_tz::Tz> = buildings
+        .iter()
+        .map(|b| (b.id, ui::zone(&b.timezone)))
+        .collect();
     let current = status.as_deref().unwrap_or("all");
     let body = html! {
         (ui::page_header(t.requests.title, Some(t.requests.lead), html! {
@@ -220,7 +230,7 @@ pub async fn list(
         } }))
         section.card data-live-list="cases" {
             p.small.muted data-live-new hidden { (t.home.new_request_arrived) " " a href="/requests" { (t.home.reload) } }
-            (case_table(t, &list, Some(&names)))
+            (case_table(t, &list, Some(&names), |b| zones.get(&b).copied().unwrap_or(chrono_tz::Tz::UTC)))
         }
     };
     Ok(layout::page(&ctx, t.requests.title, body).into_response())

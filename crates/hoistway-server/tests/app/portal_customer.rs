@@ -737,3 +737,56 @@ async fn unit_states_follow_live_telemetry_within_the_tenant() {
         later.body.len()
     );
 }
+
+/// A request's opening time reads in its building's own zone, as a
+/// facility manager's watch does, not in UTC.
+#[tokio::test]
+async fn request_times_read_in_the_buildings_zone() {
+    let app = demo().await;
+    let unit = unit_of(&app, ADMIN).await;
+    let token = app
+        .login("provider.admin@hoistway.example", DEMO_PASSWORD)
+        .await;
+    let u = app
+        .call("GET", &format!("/api/v1/units/{unit}"), Some(&token), None)
+        .await;
+    let building = u.json["building_id"].as_i64().unwrap();
+    let b = app
+        .call(
+            "GET",
+            &format!("/api/v1/buildings/{building}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    let tz: chrono_tz::Tz = b.json["timezone"].as_str().unwrap().parse().unwrap();
+    assert_ne!(tz, chrono_tz::Tz::UTC, "the demo's buildings have zones");
+
+    let mut browser = Browser::new(app.app.clone());
+    browser.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let csrf = browser.csrf_of("/requests/new").await;
+    let unit_field = unit.to_string();
+    let p = browser
+        .post(
+            "/requests",
+            &[
+                ("_csrf", &csrf),
+                ("unit_id", &unit_field),
+                ("symptoms", "Door closes slowly"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let local = app
+        .clock_now()
+        .with_timezone(&tz)
+        .format("%-d %b %Y, %H:%M")
+        .to_string();
+    let utc = app.clock_now().format("%-d %b %Y, %H:%M").to_string();
+    assert_ne!(local, utc);
+    for path in ["/requests?status=all", &format!("/equipment/{unit}")] {
+        let page = browser.get(path).await;
+        assert!(page.body.contains(&local), "{path}: {local} missing");
+        assert!(!page.body.contains(&utc), "{path}: shows UTC {utc}");
+    }
+}
