@@ -52,7 +52,9 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     let open = fleet::open_cases(&s, caller).await?;
     let units = fleet::units(&s, caller, &ListFilter::default()).await?;
 
+    // The next few visits are listed; the tile counts every one planned.
     let mut upcoming = Vec::new();
+    let mut planned = 0usize;
     let mut on_site = Vec::new();
     if ctx.may(Resource::Maintenance, Action::Read) {
         let f = VisitFilter {
@@ -63,8 +65,11 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> PageResult {
         for v in visits::all(&s.db, &caller.scope, &f, 500).await? {
             if v.status == VisitStatus::InProgress {
                 on_site.push(v.unit_id);
-            } else if v.status == VisitStatus::Planned && upcoming.len() < 6 {
-                upcoming.push(v);
+            } else if v.status == VisitStatus::Planned {
+                planned += 1;
+                if upcoming.len() < 6 {
+                    upcoming.push(v);
+                }
             }
         }
     }
@@ -113,7 +118,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> PageResult {
         div.tiles {
             (tile("/requests", Tone::Info, open.len(), t.home.open_requests))
             @if ctx.may(Resource::Maintenance, Action::Read) && layout::areas(role).contains(&Area::Services) {
-                (tile("/services?view=list", Tone::Info, upcoming.len(), t.home.next_visits_tile))
+                (tile("/services?view=list", Tone::Info, planned, t.home.next_visits_tile))
             }
             @if let Some(o) = &overdue {
                 (tile("/documents?status=overdue", if o.is_empty() { Tone::Ok } else { Tone::Bad }, o.len(), t.home.overdue_tile))

@@ -790,3 +790,35 @@ async fn request_times_read_in_the_buildings_zone() {
         assert!(!page.body.contains(&utc), "{path}: shows UTC {utc}");
     }
 }
+
+/// The home tile counts every visit planned in the next 90 days, not only
+/// the six the list shows.
+#[tokio::test]
+async fn the_visits_tile_counts_every_planned_visit() {
+    let app = demo().await;
+    let token = app.login(ADMIN, DEMO_PASSWORD).await;
+    let today = app.clock_now().date_naive();
+    let to = today + chrono::Duration::days(90);
+    let v = app
+        .call(
+            "GET",
+            &format!("/api/v1/visits?status=planned&from={today}&to={to}&limit=500"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(v.status, StatusCode::OK, "{}", v.json);
+    let planned = v.json["items"].as_array().unwrap().len();
+    assert!(
+        planned > 6,
+        "the demo plans more than the list shows: {planned}"
+    );
+
+    let mut b = Browser::new(app.app.clone());
+    b.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let home = b.get("/").await;
+    let tile = format!(
+        "<a class=\"tile tile-info\" href=\"/services?view=list\"><span class=\"n\">{planned}</span>"
+    );
+    assert!(home.body.contains(&tile), "tile with {planned} missing");
+}
