@@ -163,7 +163,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> PageResult {
                             @for v in &upcoming {
                                 li {
                                     div.main {
-                                        a href=(format!("/equipment/{}", v.unit_id)) { (v.equipment_number) }
+                                        a href=(format!("/equipment/{}", v.unit_id)) { (unit_names.get(&v.unit_id).map_or(v.equipment_number.as_str(), String::as_str)) }
                                         div.sub { (v.building_name) " · " ((t.labels.visit_kind)(v.kind.as_str())) }
                                     }
                                     span.small { (ui::datetime(v.planned_for, ui::zone(&v.timezone))) }

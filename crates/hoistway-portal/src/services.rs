@@ -18,8 +18,10 @@ use hoistway_domain::{Action, Resource};
 use hoistway_maintenance::VisitStatus;
 use hoistway_store::maintenance::calendar_tokens;
 use hoistway_store::maintenance::visits::{self, Visit, VisitFilter};
+use hoistway_store::ListFilter;
 use maud::{html, Markup};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ServicesQuery {
@@ -89,7 +91,18 @@ async fn render(
         to: Some((add_months(first, 1) - Duration::days(1)).to_string()),
         ..Default::default()
     };
-    let list = visits::all(&s.db, &caller.scope, &f, 2000).await?;
+    // Cancelled visits (re-planned by the scheduler) are not the customer's
+    // plan: they are left out.
+    let list: Vec<Visit> = visits::all(&s.db, &caller.scope, &f, 2000)
+        .await?
+        .into_iter()
+        .filter(|v| v.status != VisitStatus::Cancelled)
+        .collect();
+    let names: HashMap<i64, String> = fleet::units(s, caller, &ListFilter::default())
+        .await?
+        .iter()
+        .map(|u| (u.id, short_name(u)))
+        .collect();
     let buildings = fleet::buildings(s, caller).await?;
     let contracts = if ctx.may(Resource::Contracts, Action::Read) {
         fleet::contracts(s, caller).await?
@@ -160,11 +173,11 @@ async fn render(
                 a.btn.btn-sm href=(link(view, add_months(first, 1))) { span.sr-only { (t.services.next) } " ›" }
             }
             @if calendar_view {
-                (calendar(ctx, first, today, &list))
+                (calendar(ctx, first, today, &list, &names))
             } @else if list.is_empty() {
                 (ui::empty(t.services.none))
             } @else {
-                (visit_table(ctx, &list))
+                (visit_table(ctx, &list, &names))
             }
         }
         (ical_card(ctx, fresh_url.as_deref()))
@@ -172,7 +185,28 @@ async fn render(
     Ok(layout::page(ctx, t.services.title, body).into_response())
 }
 
-fn calendar(ctx: &Ctx, first: NaiveDate, today: NaiveDate, list: &[Visit]) -> Markup {
+/// A unit as people name it: its name, else its equipment number.
+fn short_name(u: &hoistway_store::units::Unit) -> String {
+    match &u.name {
+        Some(n) if !n.trim().is_empty() => n.clone(),
+        _ => u.equipment_number.clone(),
+    }
+}
+
+/// The unit's name from `names`, else the visit's equipment number.
+fn unit_label<'a>(names: &'a HashMap<i64, String>, v: &'a Visit) -> &'a str {
+    names
+        .get(&v.unit_id)
+        .map_or(v.equipment_number.as_str(), String::as_str)
+}
+
+fn calendar(
+    ctx: &Ctx,
+    first: NaiveDate,
+    today: NaiveDate,
+    list: &[Visit],
+    names: &HashMap<i64, String>,
+) -> Markup {
     let t = ctx.t;
     html! {
         div.table-wrap {
@@ -189,8 +223,8 @@ fn calendar(ctx: &Ctx, first: NaiveDate, today: NaiveDate, list: &[Visit]) -> Ma
                                     span.d { (day.day()) }
                                     @for v in events.iter().take(3) {
                                         a.ev.(if v.status == VisitStatus::Completed { "done" } else { "" }) href=(format!("/equipment/{}", v.unit_id))
-                                            title=(format!("{} · {} · {}", (t.labels.visit_kind)(v.kind.as_str()), v.equipment_number, v.building_name)) {
-                                            (v.equipment_number)
+                                            title=(format!("{} · {} · {}", (t.labels.visit_kind)(v.kind.as_str()), unit_label(names, v), v.building_name)) {
+                                            (unit_label(names, v))
                                         }
                                     }
                                     @if events.len() > 3 { span.more { "+" (events.len() - 3) } }
@@ -204,7 +238,7 @@ fn calendar(ctx: &Ctx, first: NaiveDate, today: NaiveDate, list: &[Visit]) -> Ma
     }
 }
 
-fn visit_table(ctx: &Ctx, list: &[Visit]) -> Markup {
+fn visit_table(ctx: &Ctx, list: &[Visit], names: &HashMap<i64, String>) -> Markup {
     let t = ctx.t;
     html! {
         div.table-wrap {
@@ -220,7 +254,10 @@ fn visit_table(ctx: &Ctx, list: &[Visit]) -> Markup {
                     @for v in list {
                         tr {
                             td data-label=(t.services.when) { (ui::datetime(v.planned_for, ui::zone(&v.timezone))) }
-                            td data-label=(t.requests.unit) { a href=(format!("/equipment/{}", v.unit_id)) { (v.equipment_number) } }
+                            td data-label=(t.requests.unit) {
+                                a href=(format!("/equipment/{}", v.unit_id)) { (unit_label(names, v)) }
+                                div.small.muted { (v.equipment_number) }
+                            }
                             td data-label=(t.equipment.building) { (v.building_name) div.small.muted { (v.address) } }
                             td data-label=(t.services.kind) { ((t.labels.visit_kind)(v.kind.as_str())) }
                             td data-label=(t.equipment.status) {

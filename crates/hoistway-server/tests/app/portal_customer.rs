@@ -822,3 +822,34 @@ async fn the_visits_tile_counts_every_planned_visit() {
     );
     assert!(home.body.contains(&tile), "tile with {planned} missing");
 }
+
+/// Visits name units as people do and leave out what the scheduler
+/// cancelled when it re-planned.
+#[tokio::test]
+async fn visits_name_units_and_leave_out_cancelled_ones() {
+    let app = demo().await;
+    let token = app.login(ADMIN, DEMO_PASSWORD).await;
+    let today = app.clock_now().date_naive();
+    let mut b = Browser::new(app.app.clone());
+    b.sign_in(ADMIN, DEMO_PASSWORD).await;
+    // The month with planned visits: this one or the next.
+    let mut page = b.get("/services?view=list").await;
+    if !page.body.contains("<table") {
+        let next = (today + chrono::Duration::days(31)).format("%Y-%m");
+        page = b.get(&format!("/services?view=list&month={next}")).await;
+    }
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<table"), "a month with visits");
+    let units = app
+        .call("GET", "/api/v1/units?limit=500", Some(&token), None)
+        .await;
+    let named = units.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|u| u["name"].as_str())
+        .filter(|n| !n.trim().is_empty())
+        .any(|n| page.body.contains(&format!(">{n}</a>")));
+    assert!(named, "a unit linked by its name");
+    assert!(!page.body.contains(">Cancelled<"), "no cancelled visits");
+}
