@@ -65,6 +65,24 @@ pub fn case_table(
     }
 }
 
+/// A timeline entry in plain words: a status or priority change names the
+/// states as the portal does ("On site → Resolved"), not by their codes;
+/// whatever the entry adds after them (a reason) is kept.
+pub fn timeline_text(t: &Strings, e: &timeline::TimelineEntry) -> String {
+    let change = |label: fn(&str) -> &'static str, prefix: &str| {
+        let d = e.detail.as_ref()?;
+        let (from, to) = (d["from"].as_str()?, d["to"].as_str()?);
+        let rest = e.message.strip_prefix(&format!("{prefix} {from} → {to}"))?;
+        Some(format!("{} → {}{rest}", label(from), label(to)))
+    };
+    match e.kind.as_str() {
+        "status" => change(t.labels.case_status, "Status"),
+        "priority_override" => change(t.labels.priority, "Priority"),
+        _ => None,
+    }
+    .unwrap_or_else(|| e.message.clone())
+}
+
 /// The service-request form. `units`: a unit picker (when not on a unit page).
 pub fn request_form(ctx: &Ctx, action: &str, units: Option<&[(i64, String)]>) -> Markup {
     let t = ctx.t;
@@ -325,7 +343,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
                 h2 { (t.requests.timeline) }
                 ol.timeline {
                     @for e in entries.iter().rev() {
-                        li { time datetime=(e.at.to_rfc3339()) { (ui::datetime(e.at, tz)) } (e.message) }
+                        li { time datetime=(e.at.to_rfc3339()) { (ui::datetime(e.at, tz)) } (timeline_text(t, e)) }
                     }
                 }
             }
@@ -403,5 +421,50 @@ pub async fn quote(
         }
         Err(hoistway_app::error::AppError::Conflict(m)) => Ok(redirect_with(&s, &back, false, m)),
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::strings::EN;
+    use chrono::Utc;
+
+    fn entry(kind: &str, message: &str, detail: serde_json::Value) -> timeline::TimelineEntry {
+        timeline::TimelineEntry {
+            id: 1,
+            at: Utc::now(),
+            actor_user_id: None,
+            kind: kind.into(),
+            message: message.into(),
+            detail: Some(detail),
+            internal: false,
+        }
+    }
+
+    #[test]
+    fn timeline_changes_read_in_plain_words() {
+        let status = entry(
+            "status",
+            "Status on_site → resolved",
+            serde_json::json!({"from": "on_site", "to": "resolved"}),
+        );
+        assert_eq!(timeline_text(&EN, &status), "Technician on site → Resolved");
+        let priority = entry(
+            "priority_override",
+            "Priority routine → urgent: critical finding",
+            serde_json::json!({"from": "routine", "to": "urgent", "reason": "critical finding"}),
+        );
+        assert_eq!(
+            timeline_text(&EN, &priority),
+            "Routine → Urgent: critical finding"
+        );
+        // Entries that name no codes stay as written.
+        let hold = entry(
+            "status",
+            "On hold: waiting for part DOOR-ROLLER (2 days)",
+            serde_json::json!({"from": "on_site", "to": "on_hold"}),
+        );
+        assert_eq!(timeline_text(&EN, &hold), hold.message);
     }
 }
