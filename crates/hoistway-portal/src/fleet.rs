@@ -237,10 +237,20 @@ pub fn unknown_status(unit_id: i64) -> UnitStatus {
 
 /// A unit's display name: its name or equipment number.
 pub fn unit_name(u: &Unit) -> String {
-    match &u.name {
-        Some(n) if !n.trim().is_empty() => format!("{n} ({})", u.equipment_number),
-        _ => u.equipment_number.clone(),
+    match named(u) {
+        Some(n) => format!("{n} ({})", u.equipment_number),
+        None => u.equipment_number.clone(),
     }
+}
+
+/// A unit as people name it where space is short (calendar chips): its
+/// name alone, else its equipment number.
+pub fn short_unit_name(u: &Unit) -> String {
+    named(u).unwrap_or(&u.equipment_number).to_string()
+}
+
+fn named(u: &Unit) -> Option<&str> {
+    u.name.as_deref().filter(|n| !n.trim().is_empty())
 }
 
 #[cfg(test)]

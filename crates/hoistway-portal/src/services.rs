@@ -101,7 +101,7 @@ async fn render(
     let names: HashMap<i64, String> = fleet::units(s, caller, &ListFilter::default())
         .await?
         .iter()
-        .map(|u| (u.id, short_name(u)))
+        .map(|u| (u.id, fleet::short_unit_name(u)))
         .collect();
     let buildings = fleet::buildings(s, caller).await?;
     let contracts = if ctx.may(Resource::Contracts, Action::Read) {
@@ -183,14 +183,6 @@ async fn render(
         (ical_card(ctx, fresh_url.as_deref()))
     };
     Ok(layout::page(ctx, t.services.title, body).into_response())
-}
-
-/// A unit as people name it: its name, else its equipment number.
-fn short_name(u: &hoistway_store::units::Unit) -> String {
-    match &u.name {
-        Some(n) if !n.trim().is_empty() => n.clone(),
-        _ => u.equipment_number.clone(),
-    }
 }
 
 /// The unit's name from `names`, else the visit's equipment number.
