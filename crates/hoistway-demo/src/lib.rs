@@ -273,9 +273,10 @@ pub async fn seed_with(db: &Db, actor: Actor, history: bool) -> Result<Vec<DemoL
         fleet.push((ci, customer.id, unit_ids, portfolio_ids));
     }
     if history {
-        // The units' past use before the contracts, whose maintenance plans
-        // read it.
+        // The units' past use and their last inspections before the
+        // contracts, whose maintenance plans read them.
         crate::history::seed_rollups(db, actor.at, &technicians.by_country).await?;
+        crate::maintenance::seed_prior_certificates(db, past).await?;
     }
     for (ci, customer_id, unit_ids, portfolio_ids) in fleet {
         // Three contracts per customer, one per tier, splitting its units.
@@ -316,7 +317,9 @@ pub async fn seed_with(db: &Db, actor: Actor, history: bool) -> Result<Vec<DemoL
         seed_invoices(db, actor, today).await?;
         people.push((ci, customer_id, portfolio_ids));
     }
-    crate::maintenance::seed_history(db, actor, history).await?;
+    if !history {
+        crate::maintenance::seed_history(db, actor, history).await?;
+    }
     if history {
         // The past before the people: nobody's inbox fills with two years
         // of notices (the technicians' are marked delivered when written).
@@ -329,6 +332,9 @@ pub async fn seed_with(db: &Db, actor: Actor, history: bool) -> Result<Vec<DemoL
         )
         .await?;
         tracing::info!(?summary, "demo history seeded");
+        // The certificates now, after the replayed visits: each one
+        // re-plans its unit at "now", which must not come before the past.
+        crate::maintenance::seed_history(db, actor, history).await?;
     }
     for (ci, customer_id, portfolio_ids) in people {
         let (name, email, _) = CUSTOMERS[ci];
@@ -401,7 +407,8 @@ fn demo_unit(building_id: i64, serial: u64, site: usize, index: usize, country: 
     };
     let install_year = 1998 + ((serial as usize + site * 3) % 24) as i32;
     let install = NaiveDate::from_ymd_opt(install_year, 1 + (index as u32 % 12), 15);
-    let modernized = (index == 1)
+    // Lift B of the older buildings was modernized twelve years in.
+    let modernized = (index == 1 && install_year <= 2012)
         .then(|| NaiveDate::from_ymd_opt(install_year + 12, 6, 1))
         .flatten();
     let phone = match country {
@@ -445,6 +452,10 @@ fn demo_unit(building_id: i64, serial: u64, site: usize, index: usize, country: 
         service_label: Some(format!(
             "In case of fault call {phone} and quote ken:{serial}"
         )),
+        // The entrance door is on the step-free route; lift A and the
+        // escalator carry the lobby's rush.
+        accessible_route: Some(kind == "door"),
+        high_traffic: Some(index == 0 || kind == "escalator"),
     }
 }
 

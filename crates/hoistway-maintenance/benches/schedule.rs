@@ -106,6 +106,7 @@ fn bench(c: &mut Criterion) {
     let config = Config::default();
     let req = Request {
         today,
+        now: None,
         units: &units,
         sites: &sites,
         technicians: &techs,

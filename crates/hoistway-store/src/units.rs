@@ -40,6 +40,10 @@ pub struct Unit {
     pub connected: bool,
     pub emergency_phone: Option<String>,
     pub service_label: Option<String>,
+    /// On the building's step-free route: an outage there is urgent.
+    pub accessible_route: bool,
+    /// Carries most of the building's traffic: an outage there is urgent.
+    pub high_traffic: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -82,6 +86,12 @@ pub struct UnitInput {
     pub emergency_phone: Option<String>,
     #[serde(default)]
     pub service_label: Option<String>,
+    /// On the building's step-free route (default false).
+    #[serde(default)]
+    pub accessible_route: Option<bool>,
+    /// Carries most of the building's traffic (default false).
+    #[serde(default)]
+    pub high_traffic: Option<bool>,
 }
 
 impl UnitInput {
@@ -142,6 +152,8 @@ impl UnitInput {
                 .map(|p| parse_phone("emergency_phone", &p))
                 .transpose()?,
             service_label: optional_text("service_label", self.service_label.as_deref(), 500)?,
+            accessible_route: Some(self.accessible_route.unwrap_or(false)),
+            high_traffic: Some(self.high_traffic.unwrap_or(false)),
         })
     }
 }
@@ -167,6 +179,8 @@ impl From<&Unit> for UnitInput {
             connected: Some(u.connected),
             emergency_phone: u.emergency_phone.clone(),
             service_label: u.service_label.clone(),
+            accessible_route: Some(u.accessible_route),
+            high_traffic: Some(u.high_traffic),
         }
     }
 }
@@ -194,6 +208,8 @@ fn from_row(r: &AnyRow) -> Result<Unit> {
         connected: r.int("connected")? != 0,
         emergency_phone: r.opt_text("emergency_phone")?,
         service_label: r.opt_text("service_label")?,
+        accessible_route: r.int("accessible_route")? != 0,
+        high_traffic: r.int("high_traffic")? != 0,
         created_at: r.instant("created_at")?,
         updated_at: r.instant("updated_at")?,
     })
@@ -261,6 +277,10 @@ fn bind_values(sql: &mut Sql, u: UnitInput, sep: impl Fn(&mut Sql, &str)) {
     next(sql);
     sql.bind(u.emergency_phone);
     sql.push(", service_label = ").bind(u.service_label);
+    sql.push(", accessible_route = ")
+        .bind(i64::from(u.accessible_route.unwrap_or(false)));
+    sql.push(", high_traffic = ")
+        .bind(i64::from(u.high_traffic.unwrap_or(false)));
 }
 
 pub async fn create(db: &Db, scope: &Scope, actor: Actor, input: UnitInput) -> Result<Unit> {

@@ -294,6 +294,17 @@ async fn modernization_restarts_the_chain() {
         )
         .await
         .unwrap();
+        // A modernization still to come leaves the chain as it is...
+        run_scheduler(&t.db, &c, HORIZON).await.unwrap();
+        let early = visits_of(&t.db, f.units[0], Some("planned")).await;
+        let due = |vs: &[visits::Visit]| {
+            vs.iter()
+                .find(|v| v.kind.as_str() == "preventive")
+                .and_then(|v| v.due_on.clone())
+        };
+        assert_eq!(due(&early).as_deref(), Some("2027-02-15"), "{}", t.label);
+        // ...and restarts it once it happened.
+        c.advance(Duration::days(9));
         let run = run_scheduler(&t.db, &c, HORIZON).await.unwrap();
         assert!(run.moved + run.created > 0, "{}: {run:?}", t.label);
         let after = visits_of(&t.db, f.units[0], Some("planned")).await;

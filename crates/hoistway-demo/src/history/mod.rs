@@ -27,9 +27,6 @@ use std::collections::HashMap;
 pub const SEED: u64 = 0x486f_6973_7477_6179;
 /// Months of history.
 pub const MONTHS: u32 = 24;
-/// Months of completed planned maintenance (each completion re-plans the
-/// fleet's visits, the slowest step of the replay).
-pub const VISIT_MONTHS: u32 = 3;
 /// Days of hourly rollups (daily rows cover the whole history).
 pub const HOURLY_DAYS: i64 = 45;
 
@@ -48,10 +45,10 @@ pub fn start_of(now: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 /// Where the replayed maintenance starts: the contracts are signed then (so
-/// their plans start there, and no visit before it is left "missed").
+/// their plans start there, and no visit before it is left "missed"). The
+/// whole history, like the calls.
 pub fn visits_start(now: DateTime<Utc>) -> DateTime<Utc> {
-    now.checked_sub_months(chrono::Months::new(VISIT_MONTHS))
-        .unwrap_or(now - Duration::days(182))
+    start_of(now)
 }
 
 /// Writes the history's telemetry rollups ending at `now`: before the

@@ -159,11 +159,11 @@ fn life(
         } else {
             mins(rng, 4, 25)
         };
-    // Mostly a technician within the hour or two; one in fifteen only the
+    // Mostly a technician within the hour or two; one in twenty only the
     // next day (every technician of the area busy).
     let travel = if trapped {
         mins(rng, 15, 35)
-    } else if rng.gen_bool(1.0 / 15.0) {
+    } else if rng.gen_bool(1.0 / 20.0) {
         Duration::hours(rng.gen_range(16..40))
     } else {
         mins(rng, 35, 140)
@@ -174,10 +174,16 @@ fn life(
     steps.push((t, Step::EnRoute));
     t = (eta + mins(rng, -10, 15)).max(t + Duration::minutes(1));
     steps.push((t, Step::OnSite));
-    // One in nine is not fixed on the first visit: a part is ordered.
-    if !trapped && rng.gen_bool(1.0 / 9.0) {
+    // One in twelve is not fixed on the first visit: a part is ordered,
+    // mostly from the regional depot overnight, now and then from the
+    // factory.
+    if !trapped && rng.gen_bool(1.0 / 12.0) {
         t += mins(rng, 30, 90);
-        let days = rng.gen_range(1..=3);
+        let days = if rng.gen_bool(0.8) {
+            1
+        } else {
+            rng.gen_range(2..=4)
+        };
         steps.push((
             t,
             Step::Hold {

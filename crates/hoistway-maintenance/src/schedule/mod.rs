@@ -169,6 +169,10 @@ pub fn duration_min(kind: VisitKind, unit: UnitKind) -> u32 {
 #[derive(Debug, Clone)]
 pub struct Request<'a> {
     pub today: NaiveDate,
+    /// The moment of the run, when known: no visit is booked into a day
+    /// whose working window already began (hours already past, or work
+    /// already under way).
+    pub now: Option<DateTime<Utc>>,
     /// The units to (re)schedule, with their plans.
     pub units: &'a [UnitPlan],
     pub sites: &'a BTreeMap<i64, Site>,

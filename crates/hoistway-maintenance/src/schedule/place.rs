@@ -80,13 +80,21 @@ enum Window {
 
 struct Windows<'a> {
     today: NaiveDate,
+    not_before: Option<DateTime<Utc>>,
     cache: HashMap<i64, Vec<Window>>,
     sites: &'a BTreeMap<i64, Site>,
     days: usize,
 }
 
 impl Windows<'_> {
+    /// The site's open window on `d`, unless it began before the run.
     fn get(&mut self, site: i64, d: NaiveDate) -> Option<(DateTime<Utc>, u32)> {
+        let not_before = self.not_before;
+        self.window(site, d)
+            .filter(|(open, _)| not_before.is_none_or(|n| *open >= n))
+    }
+
+    fn window(&mut self, site: i64, d: NaiveDate) -> Option<(DateTime<Utc>, u32)> {
         let s = self.sites.get(&site)?;
         let i = (d - self.today).num_days();
         let compute = || match s.calendar.window(d) {
@@ -207,6 +215,7 @@ pub(super) fn place_all(req: &Request<'_>, matched: Matched) -> Outcome {
     }
     let mut windows = Windows {
         today: req.today,
+        not_before: req.now,
         cache: HashMap::new(),
         sites: req.sites,
         days: book.days,

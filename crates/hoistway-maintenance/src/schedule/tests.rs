@@ -84,6 +84,7 @@ fn run(
     let config = Config::default();
     schedule(&Request {
         today: today(),
+        now: None,
         units,
         sites,
         technicians: techs,
@@ -235,6 +236,39 @@ fn a_missed_visit_is_caught_up_the_next_allowed_day() {
     assert_eq!(first.due_on, d(2026, 11, 21));
     // 21 Nov is a Saturday and the past: the first slot is today, Monday.
     assert_eq!(first.slot.date, today());
+}
+
+#[test]
+fn a_run_after_the_day_began_books_nothing_into_it() {
+    let s = sites(vec![site(1, "FI", &[])]);
+    let techs = [tech(7, "FI", &[UnitKind::Elevator])];
+    let mut u = unit(1, 1, UnitKind::Elevator, 4, None);
+    u.history.last_preventive = Some(d(2026, 10, 1));
+    u.history.last_missed_preventive = Some(d(2026, 11, 20));
+    let config = Config::default();
+    let at = |hour: u32| {
+        let out = schedule(&Request {
+            today: today(),
+            now: Some(today().and_hms_opt(hour, 0, 0).unwrap().and_utc()),
+            units: std::slice::from_ref(&u),
+            sites: &s,
+            technicians: &techs,
+            existing: &[],
+            config: &config,
+        });
+        created(&out)
+            .into_iter()
+            .find(|v| v.kind == VisitKind::Preventive)
+            .map(|v| v.slot.clone())
+            .unwrap()
+    };
+    // Before the working day opens, the catch-up takes today...
+    let early = at(3);
+    assert_eq!(early.date, today());
+    // ...after it opened, the next working day, never hours already past.
+    let late = at(12);
+    assert_eq!(late.date, today() + Duration::days(1));
+    assert!(late.planned_for > today().and_hms_opt(12, 0, 0).unwrap().and_utc());
 }
 
 #[test]

@@ -257,6 +257,83 @@ async fn seeded_history_keeps_the_domains_rules() {
             t.label,
             done.len()
         );
+        // Planned maintenance covers the whole history, every unit in its
+        // last year, and nothing was changed before it was created.
+        let first_quarter = (hoistway_demo::history::start_of(now()) + Duration::days(91))
+            .date_naive()
+            .to_string();
+        assert!(
+            done.iter().any(|v| v.planned_date < first_quarter),
+            "{}: no completed visit in the history's first quarter",
+            t.label
+        );
+        let year_ago = (now() - Duration::days(365)).date_naive().to_string();
+        let units = hoistway_store::units::list(db, &Scope::All, &ListFilter::limited(500))
+            .await
+            .unwrap()
+            .items;
+        for u in &units {
+            assert!(
+                done.iter()
+                    .any(|v| v.unit_id == u.id && v.planned_date >= year_ago),
+                "{}: {} has no completed visit in the last year",
+                t.label,
+                u.equipment_number
+            );
+        }
+        let every = visits::all(db, &Scope::All, &VisitFilter::default(), 5000)
+            .await
+            .unwrap();
+        for v in &every {
+            assert!(
+                v.updated_at >= v.created_at,
+                "{}: visit {} changed before it was created",
+                t.label,
+                v.id
+            );
+        }
+        let past_cancelled = every
+            .iter()
+            .filter(|v| v.status.as_str() == "cancelled" && v.planned_for < now())
+            .count();
+        // The replay plans as the daily job does, so a plan change now and
+        // then, but no churn.
+        assert!(
+            past_cancelled * 100 <= done.len(),
+            "{}: {past_cancelled} cancelled visits in the past",
+            t.label
+        );
+        // Each unit's latest certificate is the record of its last
+        // inspection; one inspection was missed, so one has expired.
+        let certs = hoistway_store::maintenance::certificates::list(
+            db,
+            &Scope::All,
+            &hoistway_store::maintenance::certificates::CertificateFilter {
+                limit: Some(500),
+                ..Default::default()
+            },
+            now().date_naive(),
+        )
+        .await
+        .unwrap()
+        .items;
+        let today = now().date_naive().to_string();
+        let mut latest: BTreeMap<i64, &hoistway_store::maintenance::certificates::Certificate> =
+            BTreeMap::new();
+        for c in &certs {
+            let slot = latest.entry(c.unit_id).or_insert(c);
+            if c.issued_on > slot.issued_on {
+                *slot = c;
+            }
+        }
+        let expired = latest.values().filter(|c| c.expires_on < today).count();
+        assert_eq!(expired, 1, "{}: expired certificates", t.label);
+        assert!(
+            latest.values().all(|c| c.visit_id.is_some()),
+            "{}: a latest certificate without its inspection visit",
+            t.label
+        );
+
         let v = &done[done.len() / 2];
         let report = hoistway_store::maintenance::completion::report(db, &Scope::All, v.id)
             .await

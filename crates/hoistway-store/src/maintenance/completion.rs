@@ -132,34 +132,53 @@ async fn set_status(
 /// (inspections have none: the authority's certificate is their record).
 pub async fn start(db: &Db, scope: &Scope, actor: Actor, id: i64) -> Result<visits::Visit> {
     let mut tx = db.begin().await?;
-    let v = visits::fetch(&mut tx, scope, id).await?;
-    set_status(&mut tx, actor, &v, VisitStatus::InProgress).await?;
+    let after = start_in(&mut tx, scope, actor, id).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// [`start`] inside the caller's transaction.
+pub async fn start_in(
+    tx: &mut Tx<'_>,
+    scope: &Scope,
+    actor: Actor,
+    id: i64,
+) -> Result<visits::Visit> {
+    let v = visits::fetch(tx, scope, id).await?;
+    set_status(tx, actor, &v, VisitStatus::InProgress).await?;
     if v.kind != VisitKind::Inspection {
         let mut kind = Sql::new("SELECT kind FROM units WHERE id = ");
         kind.bind(v.unit_id);
-        let kind = UnitKind::parse(&kind.fetch_one(&mut *tx).await?.text("kind")?)?;
-        for (pos, item) in checklists::effective(&mut tx, kind)
-            .await?
-            .iter()
-            .enumerate()
-        {
-            let mut ins = Sql::new("INSERT INTO visit_checklist_items (visit_id, position, code, title, safety) VALUES (");
-            ins.bind(id)
-                .push(", ")
-                .bind(pos as i64)
-                .push(", ")
-                .bind(item.code.clone())
-                .push(", ")
-                .bind(item.title.clone())
-                .push(", ")
-                .bind(i64::from(item.safety))
-                .push(")");
-            ins.execute(&mut *tx).await?;
+        let kind = UnitKind::parse(&kind.fetch_one(&mut **tx).await?.text("kind")?)?;
+        // The template copied in one statement.
+        let template = checklists::effective(tx, kind).await?;
+        if !template.is_empty() {
+            let mut ins = Sql::new(
+                "INSERT INTO visit_checklist_items (visit_id, position, code, title, safety) VALUES ",
+            );
+            for (pos, item) in template.iter().enumerate() {
+                ins.push(if pos == 0 { "(" } else { ", (" })
+                    .bind(id)
+                    .push(", ")
+                    .bind(pos as i64)
+                    .push(", ")
+                    .bind(item.code.clone())
+                    .push(", ")
+                    .bind(item.title.clone())
+                    .push(", ")
+                    .bind(i64::from(item.safety))
+                    .push(")");
+            }
+            ins.execute(&mut **tx).await?;
         }
     }
-    let after = visits::fetch(&mut tx, &Scope::All, id).await?;
-    tx.commit().await?;
-    Ok(after)
+    visits::fetch(tx, &Scope::All, id).await
+}
+
+/// A visit's checklist inside the caller's transaction (no scope check:
+/// the caller already read the visit).
+pub async fn checklist_in(tx: &mut Tx<'_>, id: i64) -> Result<Vec<ChecklistEntry>> {
+    items_of(tx, id).await
 }
 
 pub async fn checklist(db: &Db, scope: &Scope, id: i64) -> Result<Vec<ChecklistEntry>> {
@@ -178,9 +197,10 @@ pub async fn record_item(
     input: ItemInput,
 ) -> Result<ChecklistEntry> {
     let mut tx = db.begin().await?;
-    let after = record_in(&mut tx, scope, actor, id, code, input).await?;
+    let mut after =
+        record_items_in(&mut tx, scope, actor, id, vec![(code.to_string(), input)]).await?;
     tx.commit().await?;
-    Ok(after)
+    after.pop().ok_or(StoreError::NotFound("checklist item"))
 }
 
 /// Records several items of one visit in one transaction, each exactly as
@@ -193,24 +213,20 @@ pub async fn record_items(
     items: Vec<(String, ItemInput)>,
 ) -> Result<Vec<ChecklistEntry>> {
     let mut tx = db.begin().await?;
-    let mut out = Vec::with_capacity(items.len());
-    for (code, input) in items {
-        out.push(record_in(&mut tx, scope, actor, id, &code, input).await?);
-    }
+    let out = record_items_in(&mut tx, scope, actor, id, items).await?;
     tx.commit().await?;
     Ok(out)
 }
 
-async fn record_in(
+/// [`record_items`] inside the caller's transaction: the visit and its
+/// checklist are read once, then each item is written with its audit row.
+pub async fn record_items_in(
     tx: &mut Tx<'_>,
     scope: &Scope,
     actor: Actor,
     id: i64,
-    code: &str,
-    input: ItemInput,
-) -> Result<ChecklistEntry> {
-    let outcome = ItemOutcome::parse(&input.outcome)?;
-    let note = optional_text("note", input.note.as_deref(), 2000)?;
+    items: Vec<(String, ItemInput)>,
+) -> Result<Vec<ChecklistEntry>> {
     let v = visits::fetch(tx, scope, id).await?;
     if v.status != VisitStatus::InProgress {
         return Err(StoreError::Conflict(format!(
@@ -218,48 +234,65 @@ async fn record_in(
             v.status
         )));
     }
-    let mut sql = Sql::new("SELECT * FROM visit_checklist_items WHERE visit_id = ");
-    sql.bind(id).push(" AND code = ").bind(code.to_string());
-    let before = match sql.fetch_optional(&mut **tx).await? {
-        Some(r) => entry(&r)?,
-        None => return Err(StoreError::NotFound("checklist item")),
-    };
-    let mut up = Sql::new("UPDATE visit_checklist_items SET outcome = ");
-    up.bind(outcome.as_str().to_string())
-        .push(", note = ")
-        .bind(note)
-        .push(", recorded_by = ")
-        .bind(actor.user_id)
-        .push(", recorded_at = ")
-        .bind(actor.at.timestamp_millis());
-    up.push(" WHERE visit_id = ")
-        .bind(id)
-        .push(" AND code = ")
-        .bind(code.to_string());
-    up.execute(&mut **tx).await?;
-    let item = ChecklistItem {
-        code: before.code.clone(),
-        title: before.title.clone(),
-        safety: before.safety,
-    };
-    if opens_case(&item, outcome, before.case_opened) {
-        on_failed_safety_item(tx, actor, &v, &item).await?;
+    let mut current: std::collections::HashMap<String, ChecklistEntry> = items_of(tx, id)
+        .await?
+        .into_iter()
+        .map(|e| (e.code.clone(), e))
+        .collect();
+    // As stored: the database keeps milliseconds.
+    let at = crate::row::from_millis(actor.at.timestamp_millis());
+    let mut out = Vec::with_capacity(items.len());
+    for (code, input) in items {
+        let outcome = ItemOutcome::parse(&input.outcome)?;
+        let note = optional_text("note", input.note.as_deref(), 2000)?;
+        let before = current
+            .get(&code)
+            .cloned()
+            .ok_or(StoreError::NotFound("checklist item"))?;
+        let mut up = Sql::new("UPDATE visit_checklist_items SET outcome = ");
+        up.bind(outcome.as_str().to_string())
+            .push(", note = ")
+            .bind(note.clone())
+            .push(", recorded_by = ")
+            .bind(actor.user_id)
+            .push(", recorded_at = ")
+            .bind(at.timestamp_millis());
+        up.push(" WHERE visit_id = ")
+            .bind(id)
+            .push(" AND code = ")
+            .bind(code.clone());
+        up.execute(&mut **tx).await?;
+        let item = ChecklistItem {
+            code: before.code.clone(),
+            title: before.title.clone(),
+            safety: before.safety,
+        };
+        let mut after = ChecklistEntry {
+            outcome: Some(outcome),
+            note,
+            recorded_by: actor.user_id,
+            recorded_at: Some(at),
+            ..before.clone()
+        };
+        if opens_case(&item, outcome, before.case_opened) {
+            on_failed_safety_item(tx, actor, &v, &item).await?;
+            after.case_opened = true;
+        }
+        audit::record(
+            tx,
+            actor,
+            Some(v.customer_id),
+            "visit_checklist_item",
+            id,
+            "record",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        current.insert(code, after.clone());
+        out.push(after);
     }
-    let mut sql = Sql::new("SELECT * FROM visit_checklist_items WHERE visit_id = ");
-    sql.bind(id).push(" AND code = ").bind(code.to_string());
-    let after = entry(&sql.fetch_one(&mut **tx).await?)?;
-    audit::record(
-        tx,
-        actor,
-        Some(v.customer_id),
-        "visit_checklist_item",
-        id,
-        "record",
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    Ok(after)
+    Ok(out)
 }
 
 /// THE failed-safety hook, called once per failed safety item (the caller
@@ -379,15 +412,40 @@ pub async fn complete(
     id: i64,
     input: VisitReportInput,
 ) -> Result<CompletedVisit> {
-    let input = input.validated()?;
     let mut tx = db.begin().await?;
-    let v = visits::fetch(&mut tx, scope, id).await?;
+    let done = complete_in(&mut tx, scope, actor, id, input, Replan::Unit).await?;
+    tx.commit().await?;
+    Ok(done)
+}
+
+/// Whether completing a visit reschedules its unit's plan at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replan {
+    /// As live work does: the next visits follow from this completion.
+    Unit,
+    /// The caller runs the scheduler once after a batch of completions
+    /// (a replay of past work done exactly as planned, where re-planning
+    /// after each one would only cancel and re-create the same visits).
+    Later,
+}
+
+/// [`complete`] inside the caller's transaction.
+pub async fn complete_in(
+    tx: &mut Tx<'_>,
+    scope: &Scope,
+    actor: Actor,
+    id: i64,
+    input: VisitReportInput,
+    replan: Replan,
+) -> Result<CompletedVisit> {
+    let input = input.validated()?;
+    let v = visits::fetch(tx, scope, id).await?;
     if v.status != VisitStatus::InProgress {
         v.status
             .transition(VisitStatus::Completed)
             .map_err(super::rule)?;
     }
-    let checklist = items_of(&mut tx, id).await?;
+    let checklist = items_of(tx, id).await?;
     let items: Vec<ChecklistItem> = checklist
         .iter()
         .map(|e| ChecklistItem {
@@ -424,15 +482,15 @@ pub async fn complete(
         .push(", ")
         .bind(actor.at.timestamp_millis())
         .push(")");
-    ins.execute(&mut *tx)
+    ins.execute(&mut **tx)
         .await
         .map_err(|e| StoreError::unique_as_conflict(e, "this visit already has a report"))?;
-    set_status(&mut tx, actor, &v, VisitStatus::Completed).await?;
-    let report = report_of(&mut tx, id)
+    set_status(tx, actor, &v, VisitStatus::Completed).await?;
+    let report = report_of(tx, id)
         .await?
         .ok_or(StoreError::NotFound("visit report"))?;
     audit::record(
-        &mut tx,
+        tx,
         actor,
         Some(v.customer_id),
         "visit_report",
@@ -442,9 +500,10 @@ pub async fn complete(
         Some(&report),
     )
     .await?;
-    scheduler::schedule_units(&mut tx, actor, &Default::default(), Some(&[v.unit_id])).await?;
-    let visit = visits::fetch(&mut tx, &Scope::All, id).await?;
-    tx.commit().await?;
+    if replan == Replan::Unit {
+        scheduler::schedule_units(tx, actor, &Default::default(), Some(&[v.unit_id])).await?;
+    }
+    let visit = visits::fetch(tx, &Scope::All, id).await?;
     Ok(CompletedVisit {
         visit,
         checklist,

@@ -72,27 +72,44 @@ pub async fn mark_missed(tx: &mut Tx<'_>, actor: Actor) -> Result<usize> {
     sql.bind(today).push(" ORDER BY id");
     let rows = sql.fetch_all(&mut **tx).await?;
     for r in &rows {
-        let id = r.int("id")?;
-        let mut up = Sql::new("UPDATE visits SET status = 'missed', updated_at = ");
-        up.bind(actor.at.timestamp_millis())
-            .push(" WHERE id = ")
-            .bind(id);
-        up.execute(&mut **tx).await?;
-        audit::record(
-            tx,
-            actor,
-            Some(r.int("customer_id")?),
-            "visit",
-            id,
-            "missed",
-            Some(
-                &serde_json::json!({"status": "planned", "planned_date": r.text("planned_date")?}),
-            ),
-            Some(&serde_json::json!({"status": "missed"})),
-        )
-        .await?;
+        missed(tx, actor, r).await?;
     }
     Ok(rows.len())
+}
+
+/// Marks one planned visit missed (as [`mark_missed`] would on the day
+/// after it), for a replay of past work where nobody came.
+pub async fn mark_visit_missed(tx: &mut Tx<'_>, actor: Actor, id: i64) -> Result<()> {
+    let mut sql = Sql::new(
+        "SELECT id, unit_id, customer_id, planned_date FROM visits WHERE status = 'planned' AND id = ",
+    );
+    sql.bind(id);
+    match sql.fetch_optional(&mut **tx).await? {
+        Some(r) => missed(tx, actor, &r).await,
+        None => Err(crate::StoreError::Conflict(format!(
+            "visit {id} is not planned"
+        ))),
+    }
+}
+
+async fn missed(tx: &mut Tx<'_>, actor: Actor, r: &sqlx::any::AnyRow) -> Result<()> {
+    let id = r.int("id")?;
+    let mut up = Sql::new("UPDATE visits SET status = 'missed', updated_at = ");
+    up.bind(actor.at.timestamp_millis())
+        .push(" WHERE id = ")
+        .bind(id);
+    up.execute(&mut **tx).await?;
+    audit::record(
+        tx,
+        actor,
+        Some(r.int("customer_id")?),
+        "visit",
+        id,
+        "missed",
+        Some(&serde_json::json!({"status": "planned", "planned_date": r.text("planned_date")?})),
+        Some(&serde_json::json!({"status": "missed"})),
+    )
+    .await
 }
 
 /// Cancels the open planned visits of `units` (a plan switched off, a unit
@@ -249,6 +266,12 @@ pub async fn schedule_units(
     let today = actor.at.date_naive();
     let mut loaded = load_plans(tx, units).await?;
     load_history(tx, &mut loaded, units).await?;
+    // A modernization still to come (a planned date in the register) does
+    // not restart the maintenance chains before it happens.
+    for l in &mut loaded {
+        let h = &mut l.plan.history;
+        h.modernized_on = h.modernized_on.filter(|d| *d <= today);
+    }
     let ids: Vec<i64> = loaded.iter().map(|l| l.plan.unit_id).collect();
     let daily = usage::daily_starts(tx, &ids, today - chrono::Duration::days(730), today).await?;
     for l in &mut loaded {
@@ -275,6 +298,7 @@ pub async fn schedule_units(
     let plans: Vec<UnitPlan> = loaded.iter().map(|l| l.plan.clone()).collect();
     let outcome = schedule::schedule(&Request {
         today,
+        now: Some(actor.at),
         units: &plans,
         sites: &sites,
         technicians: &techs,
