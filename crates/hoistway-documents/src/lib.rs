@@ -240,5 +240,36 @@ impl KpiReportDocument {
     }
 }
 
+/// The text each page of a PDF shows, read back with printpdf's reader:
+/// how the tests (here and end to end) check what a reader would see,
+/// compressed or not.
+pub fn read_text(bytes: &[u8]) -> Result<Vec<String>, DocumentError> {
+    use printpdf::{Op, PdfDocument, PdfParseOptions, TextItem};
+    if !bytes.starts_with(b"%PDF-") {
+        return Err(DocumentError::Writer("not a PDF".into()));
+    }
+    let mut warnings = Vec::new();
+    let doc = PdfDocument::parse(bytes, &PdfParseOptions::default(), &mut warnings)
+        .map_err(DocumentError::Writer)?;
+    Ok(doc
+        .pages
+        .iter()
+        .map(|p| {
+            let mut text = String::new();
+            for op in &p.ops {
+                if let Op::ShowText { items } = op {
+                    for i in items {
+                        if let TextItem::Text(t) = i {
+                            text.push_str(t);
+                            text.push('\n');
+                        }
+                    }
+                }
+            }
+            text
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests;

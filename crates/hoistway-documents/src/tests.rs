@@ -6,7 +6,6 @@
 
 use super::*;
 use chrono::TimeZone;
-use printpdf::{Op, PdfDocument, PdfParseOptions, TextItem};
 
 fn frame(title: &str) -> Frame {
     Frame {
@@ -24,27 +23,7 @@ fn frame(title: &str) -> Frame {
 
 /// Pages and the text of each page, read back from the bytes.
 fn read(bytes: &[u8]) -> Vec<String> {
-    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
-    let mut warnings = Vec::new();
-    let doc = PdfDocument::parse(bytes, &PdfParseOptions::default(), &mut warnings)
-        .expect("the PDF parses back");
-    doc.pages
-        .iter()
-        .map(|p| {
-            let mut text = String::new();
-            for op in &p.ops {
-                if let Op::ShowText { items } = op {
-                    for i in items {
-                        if let TextItem::Text(t) = i {
-                            text.push_str(t);
-                            text.push('\n');
-                        }
-                    }
-                }
-            }
-            text
-        })
-        .collect()
+    read_text(bytes).expect("the PDF parses back")
 }
 
 fn invoice() -> InvoiceDocument {
