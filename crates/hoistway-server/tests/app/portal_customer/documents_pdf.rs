@@ -3,8 +3,8 @@
 //! report PDF with its heading. Each PDF is `application/pdf`, a download,
 //! starts with `%PDF-` and, read back, shows its number; each route
 //! refuses what its page refuses (another customer's invoice or case is
-//! 404, a role without the area 403). The invoice and report checks run on
-//! every backend (SQLite, and PostgreSQL when configured).
+//! 404, a role without the area 403). All three run on every backend
+//! (SQLite, and PostgreSQL when configured).
 
 use super::*;
 use common::TestApp;
@@ -166,9 +166,17 @@ async fn resolved_case(app: &TestApp) -> String {
 
 #[tokio::test]
 async fn a_resolved_request_has_its_service_report_as_pdf() {
-    let app = demo().await;
-    let n = resolved_case(&app).await;
-    let mut b = signed_in(&app, ADMIN).await;
+    for t in TestDb::all().await {
+        let app = TestApp::on(t).await;
+        app.seed_demo().await;
+        service_report_on(&app).await;
+        app.t.cleanup().await;
+    }
+}
+
+async fn service_report_on(app: &TestApp) {
+    let n = resolved_case(app).await;
+    let mut b = signed_in(app, ADMIN).await;
 
     let page = b.get(&format!("/requests/{n}")).await;
     for want in [
@@ -210,14 +218,14 @@ async fn a_resolved_request_has_its_service_report_as_pdf() {
 
     // The front desk reads requests, so it may download the report too;
     // finance has no requests area.
-    let mut fd = signed_in(&app, "front.desk@nordictowers.example").await;
+    let mut fd = signed_in(app, "front.desk@nordictowers.example").await;
     pdf_text(&fd.get(&format!("/requests/{n}/report/pdf")).await, &n);
-    let mut fin = signed_in(&app, "finance@nordictowers.example").await;
+    let mut fin = signed_in(app, "finance@nordictowers.example").await;
     let p = fin.get(&format!("/requests/{n}/report/pdf")).await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
 
     // Another customer gets a 404, as for a case without a report.
-    let mut other = signed_in(&app, OTHER_ADMIN).await;
+    let mut other = signed_in(app, OTHER_ADMIN).await;
     let p = other.get(&format!("/requests/{n}/report/pdf")).await;
     assert_eq!(p.status, StatusCode::NOT_FOUND);
     assert!(!p.bytes.starts_with(b"%PDF-"));
@@ -229,7 +237,7 @@ async fn a_resolved_request_has_its_service_report_as_pdf() {
             "POST",
             "/api/v1/cases",
             Some(&admin),
-            Some(json!({"unit_id": unit_of(&app, ADMIN).await, "symptoms": "Noise"})),
+            Some(json!({"unit_id": unit_of(app, ADMIN).await, "symptoms": "Noise"})),
         )
         .await;
     let open = open.json["number"].as_str().unwrap();
