@@ -47,15 +47,40 @@ fn fmt_tick(v: f64) -> String {
     }
 }
 
-/// Which labels to print so they do not overlap: about eight at most.
-fn label_every(n: usize) -> usize {
-    n.div_ceil(8).max(1)
+/// Font size of the axis labels in the chart's own units (the stylesheet's
+/// `.chart .tick`; text scales with the `viewBox`, so this holds on
+/// screen and in print alike).
+const TICK_FONT: f64 = 11.0;
+/// Space left between two neighbouring labels.
+const LABEL_GAP: f64 = 8.0;
+
+/// An upper bound of a label's width: wider than any character of the
+/// stylesheet's sans-serif at [`TICK_FONT`] bar `W`/`M` runs, which labels
+/// (dates, equipment numbers) do not have.
+fn label_width(label: &str) -> f64 {
+    label.chars().count() as f64 * TICK_FONT * 0.72
+}
+
+/// Every how many points a label is printed so that no two labels collide:
+/// the labels' centres are `slot` apart, so print every `k`-th where `k`
+/// slots hold the widest label plus a gap; never more than about eight.
+fn label_every(points: &[Point], slot: f64) -> usize {
+    let widest = points
+        .iter()
+        .map(|p| label_width(&p.label))
+        .fold(0.0, f64::max);
+    let by_width = if slot > 0.0 {
+        ((widest + LABEL_GAP) / slot).ceil() as usize
+    } else {
+        1
+    };
+    by_width.max(points.len().div_ceil(8)).max(1)
 }
 
 fn frame(title: &str, unit: &str, max: f64, step: f64, body: Markup, points: &[Point]) -> Markup {
     let plot_h = H - TOP - BOTTOM;
-    let every = label_every(points.len());
     let slot = (W - LEFT - RIGHT) / points.len().max(1) as f64;
+    let every = label_every(points, slot);
     html! {
         figure.chart {
             svg viewBox=(format!("0 0 {W} {H}")) role="img" aria-label=(format!("{title} ({unit})")) {
@@ -201,6 +226,43 @@ mod tests {
         assert_eq!(fmt_tick(0.25), "0.25");
         assert_eq!(fmt_tick(2.5), "2.5");
         assert_eq!(fmt_tick(12_000.0), "12k");
+    }
+
+    /// The x positions and widths of the labels a chart prints.
+    fn printed_labels(svg: &str) -> Vec<(f64, f64)> {
+        svg.split("<text class=\"tick\" x=\"")
+            .skip(1)
+            .filter(|part| part.contains("text-anchor=\"middle\""))
+            .map(|part| {
+                let x: f64 = part[..part.find('"').unwrap()].parse().unwrap();
+                let label = &part[part.find('>').unwrap() + 1..part.find("</text>").unwrap()];
+                (x, label_width(label))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn axis_labels_never_collide_whatever_their_length() {
+        for n in [1, 2, 5, 8, 9, 24, 31, 90, 366, 731] {
+            for len in [3, 6, 12, 20] {
+                let p: Vec<Point> = (0..n)
+                    .map(|i| Point {
+                        label: format!("{i:0>len$}"),
+                        value: 1.0,
+                    })
+                    .collect();
+                let svg = bars("x", "y", &p).into_string();
+                let labels = printed_labels(&svg);
+                assert!(!labels.is_empty(), "{n} points, {len} chars");
+                for w in labels.windows(2) {
+                    let ((x1, w1), (x2, w2)) = (w[0], w[1]);
+                    assert!(
+                        x2 - x1 >= (w1 + w2) / 2.0 + LABEL_GAP - 1e-6,
+                        "{n} points of {len} chars: labels at {x1} and {x2} overlap"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -95,7 +95,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
                         } }
                         tbody { @for i in list.iter().take(24) {
                             tr {
-                                td data-label=(t.documents.invoice) { strong { (i.number) } }
+                                td data-label=(t.documents.invoice) { a href=(format!("/documents/invoices/{}", i.id)) { strong { (i.number) } } }
                                 td data-label=(t.documents.period) { (ui::date(&i.period_start)) " – " (ui::date(&i.period_end)) }
                                 td data-label=(t.documents.due) { (ui::date(&i.due_on)) }
                                 td.num data-label=(t.documents.amount) { (ui::money(i.amount, &i.currency)) }

@@ -1,6 +1,7 @@
 //! `/documents`: contracts (type, billing interval, start date, units
 //! covered) and invoices (issued, paid, unpaid, overdue; filterable), read
-//! like `GET /api/v1/contracts` and `GET /api/v1/invoices`.
+//! like `GET /api/v1/contracts` and `GET /api/v1/invoices`. Each invoice
+//! opens its page (`invoice.rs`), which has the PDF.
 
 use super::layout::{self, Area};
 use super::page::{Ctx, PageResult};
@@ -145,7 +146,7 @@ pub async fn show(
                     } }
                     tbody { @for i in &list {
                         tr #(format!("inv-{}", i.id)) {
-                            td data-label=(t.documents.invoice) { strong { (i.number) } }
+                            td data-label=(t.documents.invoice) { a href=(format!("/documents/invoices/{}", i.id)) { strong { (i.number) } } }
                             td data-label=(t.documents.contract) { (number_of.get(&i.contract_id).copied().unwrap_or("")) }
                             td data-label=(t.documents.period) { (ui::date(&i.period_start)) " – " (ui::date(&i.period_end)) }
                             td data-label=(t.documents.issued) { (ui::date(&i.issued_on)) }

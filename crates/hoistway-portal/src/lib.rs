@@ -19,9 +19,12 @@
 //! - [`assets`]: stylesheet, script, service worker, manifest, icon.
 //! - [`signin`]: sign-in and sign-out.
 //! - [`placeholders`]: pages other parts of the portal will replace.
+//! - [`printed`]: what the PDF routes share (the download answer, the
+//!   document frame, time on site); documents are drawn by
+//!   `hoistway-documents`.
 //! - [`fleet`]: the viewer's units, cases and each unit's state.
 //! - customer pages: [`home`], [`equipment`], [`requests`], [`services`],
-//!   [`reports`], [`documents`], [`setup`].
+//!   [`reports`], [`documents`] (with [`invoice`] and [`contract`]), [`setup`].
 
 pub mod areas;
 pub mod assets;
@@ -35,9 +38,11 @@ pub mod fleet;
 pub mod forms;
 pub mod home;
 pub mod invite;
+pub mod invoice;
 pub mod layout;
 pub mod page;
 pub mod placeholders;
+pub mod printed;
 pub mod reports;
 pub mod requests;
 pub mod security;
@@ -77,13 +82,17 @@ pub fn router() -> Router<AppState> {
         .route("/requests/new", get(requests::new))
         .route("/requests/{number}", get(requests::show))
         .route("/requests/{number}/quote", post(requests::quote))
+        .route("/requests/{number}/report/pdf", get(requests::report_pdf))
         .route("/services", get(services::show))
         .route("/services/calendar", post(services::create_feed))
         .route("/services/calendar/revoke", post(services::revoke_feeds))
         .route("/reports", get(reports::form))
         .route("/reports/view", get(reports::view))
         .route("/reports/csv", get(reports::csv))
+        .route("/reports/pdf", get(reports::pdf))
         .route("/documents", get(documents::show))
+        .route("/documents/invoices/{id}", get(invoice::show))
+        .route("/documents/invoices/{id}/pdf", get(invoice::pdf))
         .route("/contracts/{id}", get(contract::show))
         .route("/buildings/{id}", get(building::show))
         .route("/setup", get(setup::me))

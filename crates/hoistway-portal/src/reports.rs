@@ -1,8 +1,11 @@
 //! `/reports`: "create new report". Pick the kind (equipment statistics:
 //! starts and operating hours; service visits; repair costs; KPIs), the
 //! units and the period; then `/reports/view` is a printable page with SVG
-//! charts and `/reports/csv` the same rows as CSV. Data comes from the
-//! rollups, visits, case reports and KPI records the API reads.
+//! charts, `/reports/csv` the same rows as CSV and `/reports/pdf` as a PDF
+//! (`hoistway-documents`); page, print and PDF carry one heading
+//! ([`Heading`]: customer, period, generation date from the app's clock).
+//! Data comes from the rollups, visits, case reports and KPI records the
+//! API reads.
 
 use super::layout::{self, Area};
 use super::page::{Ctx, PageResult, PortalError};
@@ -426,17 +429,22 @@ pub async fn view(State(s): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) ->
     let t = ctx.t;
     let req = Request::parse(q.as_deref().unwrap_or(""), s.clock.now().date_naive())?;
     let report = compute(&s, &ctx, &req).await?;
-    let title = req.kind.label(t);
-    let lead = (t.reports.period)(
-        &ui::date(&req.from.to_string()),
-        &ui::date(&req.to.to_string()),
-    );
+    let head = Heading::of(&s, &ctx, &req).await?;
+    let title = head.title;
     let body = html! {
         nav.crumbs.no-print aria-label=(t.equipment.breadcrumb) { a href="/reports" { (t.reports.title) } }
-        (ui::page_header(title, Some(&lead), html! {
-            a.btn.btn-primary href=(format!("/reports/csv?{}", req.query())) download { (t.reports.csv) }
+        // The heading of the printed copy (the screen shows the site's own
+        // header above it): who issued it, whose report, when.
+        p.print-only.print-brand { (t.common.app_name) }
+        (ui::page_header(title, None, html! {
+            a.btn.btn-primary href=(format!("/reports/pdf?{}", req.query())) download { (t.printed.download_pdf) }
+            a.btn href=(format!("/reports/csv?{}", req.query())) download { (t.reports.csv) }
             a.btn href="/reports" { (t.reports.new_report) }
         }))
+        ul.report-meta {
+            @for line in head.lines(t) { li { (line) } }
+            li { ((t.printed.generated)(&head.generated)) }
+        }
         @if !report.rows.is_empty() {
             div.grid { @for c in report.charts.iter().filter(|c| !c.0.is_empty()) { section.card { (c) } } }
         }
@@ -451,6 +459,101 @@ pub async fn view(State(s): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) ->
         p.note { (t.reports.print_hint) }
     };
     Ok(layout::page(&ctx, title, body).into_response())
+}
+
+/// The heading every copy of a report carries (the page, its print and
+/// the PDF): whose it is, the period, and when it was made (the app's
+/// clock, in the zone of the viewer's first building).
+pub struct Heading {
+    pub title: &'static str,
+    pub customer: String,
+    pub period: String,
+    pub generated: String,
+    pub now: DateTime<Utc>,
+    pub zone: chrono_tz::Tz,
+}
+
+impl Heading {
+    pub async fn of(s: &AppState, ctx: &Ctx, req: &Request) -> Result<Heading, PortalError> {
+        let t = ctx.t;
+        let customer = match ctx.caller.user.customer_id {
+            Some(id) => {
+                hoistway_store::customers::get(&s.db, &ctx.caller.scope, id)
+                    .await?
+                    .name
+            }
+            None => t.printed.all_customers.to_string(),
+        };
+        let zone = fleet::buildings(s, &ctx.caller)
+            .await?
+            .first()
+            .map(|b| ui::zone(&b.timezone))
+            .unwrap_or(chrono_tz::Tz::UTC);
+        let now = s.clock.now();
+        Ok(Heading {
+            title: req.kind.label(t),
+            customer,
+            period: (t.reports.period)(
+                &ui::date(&req.from.to_string()),
+                &ui::date(&req.to.to_string()),
+            ),
+            generated: super::printed::generated_at(now, zone),
+            now,
+            zone,
+        })
+    }
+
+    /// The lines under the title: customer, period, generation date.
+    fn lines(&self, t: &Strings) -> Vec<String> {
+        vec![
+            (t.printed.customer_line)(&self.customer),
+            (t.printed.period_line)(&self.period),
+        ]
+    }
+}
+
+/// Whether column `i` holds numbers (with their unit: ` min`, ` d`, ` %`)
+/// or dashes only, so the PDF aligns it right.
+fn numeric_column(rows: &[Vec<String>], i: usize, dash: &str) -> bool {
+    !rows.is_empty()
+        && rows.iter().all(|r| {
+            let c = r.get(i).map(|c| c.trim()).unwrap_or("");
+            let n = [" min", " d", " %"]
+                .iter()
+                .find_map(|u| c.strip_suffix(u))
+                .unwrap_or(c);
+            c == dash || n.parse::<f64>().is_ok()
+        })
+}
+
+/// `GET /reports/pdf`: the report of `/reports/view` (same query) as a PDF.
+pub async fn pdf(State(s): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> PageResult {
+    ctx.require_area(Area::Reports)?;
+    let t = ctx.t;
+    let req = Request::parse(q.as_deref().unwrap_or(""), s.clock.now().date_naive())?;
+    let report = compute(&s, &ctx, &req).await?;
+    let head = Heading::of(&s, &ctx, &req).await?;
+    let numeric = (0..report.header.len())
+        .map(|i| numeric_column(&report.rows, i, t.common.dash))
+        .collect();
+    let doc = hoistway_documents::KpiReportDocument {
+        frame: super::printed::frame(
+            t,
+            head.title.to_string(),
+            head.lines(t),
+            head.now,
+            head.zone,
+        ),
+        header: report.header.iter().map(|h| h.to_string()).collect(),
+        rows: report.rows,
+        numeric,
+        empty: t.reports.no_rows.into(),
+    };
+    let bytes = doc.to_pdf().map_err(super::printed::failed)?;
+    Ok(super::printed::pdf_response(
+        bytes,
+        &format!("hoistway-{}-{}-{}", req.kind.as_str(), req.from, req.to),
+    ))
 }
 
 /// `GET /reports/csv`.
@@ -497,6 +600,27 @@ mod tests {
         let again = Request::parse(&r.query(), day("2030-01-01")).unwrap();
         assert_eq!(again.units, r.units);
         assert_eq!(again.from, r.from);
+    }
+
+    #[test]
+    fn numbers_with_units_align_right_words_do_not() {
+        let rows = vec![
+            vec![
+                "ken:1".to_string(),
+                "12.5 min".into(),
+                "–".into(),
+                "2026-11-02".into(),
+            ],
+            vec![
+                "ken:2".to_string(),
+                "3 min".into(),
+                "99.0 %".into(),
+                "2026-11-03".into(),
+            ],
+        ];
+        let cols: Vec<bool> = (0..4).map(|i| numeric_column(&rows, i, "–")).collect();
+        assert_eq!(cols, vec![false, true, true, false]);
+        assert!(!numeric_column(&[], 0, "–"));
     }
 
     #[test]

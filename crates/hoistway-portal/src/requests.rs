@@ -293,17 +293,97 @@ pub async fn create(State(s): State<AppState>, posted: Posted) -> PageResult {
     open_from_form(&s, posted, None).await
 }
 
-/// `GET /requests/{number}`.
-pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String>) -> PageResult {
+/// A case's service report as the customer reads it: plain words for the
+/// cause, parts with what they are, the technician and the time on site.
+pub struct ReportView {
+    pub findings: String,
+    pub cause: &'static str,
+    pub returned: bool,
+    pub actions: Vec<String>,
+    /// Part number, what it is, quantity.
+    pub parts: Vec<(String, String, String)>,
+    pub follow_ups: Vec<String>,
+    pub technician: Option<String>,
+    pub on_site: Option<chrono::Duration>,
+}
+
+impl ReportView {
+    pub fn of(
+        t: &Strings,
+        case: &Case,
+        report: &serde_json::Value,
+        technician: Option<String>,
+        entries: &[timeline::TimelineEntry],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> ReportView {
+        let list = |key: &str, field: Option<&str>| -> Vec<String> {
+            report[key]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| match field {
+                            Some(f) => x[f].as_str(),
+                            None => x.as_str(),
+                        })
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let parts = report["parts_used"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|p| {
+                        let number = p["part_number"].as_str().unwrap_or("").to_string();
+                        let name = (t.printed.part_name)(&number).unwrap_or(t.printed.part_unknown);
+                        (number, name.to_string(), p["quantity"].to_string())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        ReportView {
+            findings: report["findings"].as_str().unwrap_or("").to_string(),
+            cause: (t.printed.cause)(report["cause_code"].as_str().unwrap_or("")),
+            returned: report["returned_to_service"] == true,
+            actions: list("actions", None),
+            parts,
+            follow_ups: list("follow_ups", Some("action")),
+            technician,
+            on_site: crate::printed::time_on_site(entries, case.resolved_at.unwrap_or(now)),
+        }
+    }
+
+    fn on_site_text(&self, t: &Strings) -> String {
+        self.on_site
+            .map(|d| (t.printed.duration)(d.num_minutes()))
+            .unwrap_or_else(|| t.common.dash.into())
+    }
+}
+
+/// The case, its building and the customer's view of its timeline, or
+/// the refusal `/requests/{number}` gives.
+async fn load_case(
+    s: &AppState,
+    ctx: &Ctx,
+    number: &str,
+) -> Result<(Case, buildings::Building, Vec<timeline::TimelineEntry>), PortalError> {
     ctx.require_area(Area::Requests)?;
     ctx.require(Resource::Cases, Action::Read)?;
-    let t = ctx.t;
     let caller = &ctx.caller;
-    let case = cases::get(&s.db, &caller.scope, &number).await?;
+    let case = cases::get(&s.db, &caller.scope, number).await?;
     let building = buildings::get(&s.db, &caller.scope, case.building_id).await?;
-    let tz = ui::zone(&building.timezone);
     // Customers never see internal notes (as in the API).
     let entries = timeline::list(&s.db, case.id, caller.user.role.is_provider_side()).await?;
+    Ok((case, building, entries))
+}
+
+/// `GET /requests/{number}`.
+pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String>) -> PageResult {
+    let (case, building, entries) = load_case(&s, &ctx, &number).await?;
+    let t = ctx.t;
+    let caller = &ctx.caller;
+    let tz = ui::zone(&building.timezone);
     let unit_name = match case.unit_id {
         Some(u) => Some(fleet::unit_name(
             &hoistway_store::units::get(&s.db, &caller.scope, u).await?,
@@ -311,6 +391,13 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
         None => None,
     };
     let report = case.report.as_ref();
+    let view = match report {
+        Some(r) => {
+            let tech = cases::technician_name(&s.db, &caller.scope, &case.number).await?;
+            Some(ReportView::of(t, &case, r, tech, &entries, s.clock.now()))
+        }
+        None => None,
+    };
     let quote = report.and_then(|r| r.get("quote")).filter(|q| !q.is_null());
     let may_answer = matches!(
         caller.user.role,
@@ -348,25 +435,30 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
                 }
             }
         }
-        @if let Some(r) = report {
+        @if let Some(r) = &view {
             section.card #report aria-labelledby="rep-h" {
-                h2 #rep-h { (t.requests.report) }
+                div.card-head {
+                    h2 #rep-h { (t.requests.report) }
+                    a href=(format!("/requests/{}/report/pdf", case.number)) download { (t.printed.report_download) }
+                }
                 (ui::facts(&[
-                    (t.requests.findings, r["findings"].as_str().unwrap_or("").to_string()),
-                    (t.requests.cause, r["cause_code"].as_str().unwrap_or("").to_string()),
-                    (t.requests.returned, if r["returned_to_service"] == true { t.requests.yes.into() } else { t.requests.no.into() }),
+                    (t.printed.technician, r.technician.clone().unwrap_or_else(|| t.common.dash.into())),
+                    (t.printed.time_on_site, r.on_site_text(t)),
+                    (t.requests.findings, r.findings.clone()),
+                    (t.requests.cause, r.cause.to_string()),
+                    (t.requests.returned, if r.returned { t.requests.yes.into() } else { t.requests.no.into() }),
                 ]))
-                @if let Some(actions) = r["actions"].as_array().filter(|a| !a.is_empty()) {
+                @if !r.actions.is_empty() {
                     h3 { (t.requests.actions) }
-                    ul { @for a in actions { li { (a.as_str().unwrap_or("")) } } }
+                    ul { @for a in &r.actions { li { (a) } } }
                 }
-                @if let Some(parts) = r["parts_used"].as_array().filter(|a| !a.is_empty()) {
+                @if !r.parts.is_empty() {
                     h3 { (t.requests.parts) }
-                    ul { @for p in parts { li { (p["part_number"].as_str().unwrap_or("")) " × " (p["quantity"]) } } }
+                    ul { @for (number, name, qty) in &r.parts { li { (name) " (" (number) ") × " (qty) } } }
                 }
-                @if let Some(f) = r["follow_ups"].as_array().filter(|a| !a.is_empty()) {
+                @if !r.follow_ups.is_empty() {
                     h3 { (t.requests.follow_ups) }
-                    ul { @for x in f { li { (x["action"].as_str().unwrap_or("")) } } }
+                    ul { @for x in &r.follow_ups { li { (x) } } }
                 }
             }
         }
@@ -422,6 +514,132 @@ pub async fn quote(
         Err(hoistway_app::error::AppError::Conflict(m)) => Ok(redirect_with(&s, &back, false, m)),
         Err(e) => Err(e.into()),
     }
+}
+
+/// `GET /requests/{number}/report/pdf`: the service report of a case as a
+/// PDF (404 while the case has no report).
+pub async fn report_pdf(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+) -> PageResult {
+    let (case, building, entries) = load_case(&s, &ctx, &number).await?;
+    let t = ctx.t;
+    let p = &t.printed;
+    let caller = &ctx.caller;
+    let Some(report) = case.report.as_ref() else {
+        return Err(PortalError::NotFound);
+    };
+    let tz = ui::zone(&building.timezone);
+    let now = s.clock.now();
+    let tech = cases::technician_name(&s.db, &caller.scope, &case.number).await?;
+    let r = ReportView::of(t, &case, report, tech, &entries, now);
+    let unit = match case.unit_id {
+        Some(u) => fleet::unit_name(&hoistway_store::units::get(&s.db, &caller.scope, u).await?),
+        None => t.common.dash.into(),
+    };
+    let customer = hoistway_store::customers::get(&s.db, &caller.scope, case.customer_id)
+        .await?
+        .name;
+    let dash = || t.common.dash.to_string();
+    let mut visit = vec![
+        (t.requests.unit.to_string(), unit),
+        (
+            p.building.to_string(),
+            format!("{}, {}", building.name, building.address),
+        ),
+        (
+            p.technician.to_string(),
+            r.technician.clone().unwrap_or_else(dash),
+        ),
+        (p.time_on_site.to_string(), r.on_site_text(t)),
+        (
+            t.requests.opened.to_string(),
+            ui::datetime(case.created_at, tz),
+        ),
+        (
+            t.requests.resolved_at.to_string(),
+            case.resolved_at
+                .map(|e| ui::datetime(e, tz))
+                .unwrap_or_else(dash),
+        ),
+        (
+            t.requests.returned.to_string(),
+            (if r.returned {
+                t.requests.yes
+            } else {
+                t.requests.no
+            })
+            .to_string(),
+        ),
+    ];
+    if case.site_visits > 1 {
+        visit.push((p.visits.to_string(), case.site_visits.to_string()));
+    }
+    let quote = report.get("quote").filter(|q| !q.is_null()).map(|q| {
+        let decision = case.quote_decision.as_deref().unwrap_or("pending");
+        (
+            t.requests.quote.to_string(),
+            vec![
+                (
+                    p.quote_work.to_string(),
+                    q["text"].as_str().unwrap_or("").to_string(),
+                ),
+                (
+                    p.quote_amount.to_string(),
+                    ui::money(
+                        q["amount_minor"].as_f64().unwrap_or(0.0) / 100.0,
+                        q["currency"].as_str().unwrap_or(""),
+                    ),
+                ),
+                (
+                    p.quote_answer.to_string(),
+                    (t.requests.quote_decision)(decision),
+                ),
+            ],
+        )
+    });
+    let doc = hoistway_documents::ServiceReportDocument {
+        frame: crate::printed::frame(
+            t,
+            (p.report_title)(&case.number),
+            vec![(p.customer_line)(&customer)],
+            now,
+            tz,
+        ),
+        visit_heading: p.visit.into(),
+        visit,
+        symptoms: (p.reported.into(), case.symptoms.clone()),
+        findings: (t.requests.findings.into(), r.findings.clone()),
+        cause: (t.requests.cause.into(), r.cause.into()),
+        actions: hoistway_documents::Section {
+            heading: t.requests.actions.into(),
+            items: r.actions.clone(),
+        },
+        parts_heading: t.requests.parts.into(),
+        parts_header: [p.part.into(), p.description.into(), p.quantity.into()],
+        parts: r
+            .parts
+            .iter()
+            .map(
+                |(number, description, quantity)| hoistway_documents::PartLine {
+                    number: number.clone(),
+                    description: description.clone(),
+                    quantity: quantity.clone(),
+                },
+            )
+            .collect(),
+        follow_ups: hoistway_documents::Section {
+            heading: t.requests.follow_ups.into(),
+            items: r.follow_ups.clone(),
+        },
+        quote,
+    };
+    let bytes = doc.to_pdf().map_err(crate::printed::failed)?;
+    Ok(crate::printed::pdf_response(
+        bytes,
+        &format!("service-report-{}", case.number),
+    ))
 }
 
 #[cfg(test)]

@@ -10,10 +10,12 @@
 pub mod customer;
 pub mod desk;
 pub mod places;
+pub mod printed;
 
 pub use customer::{Documents, Equipment, Home, Reports, Requests, Services, Setup};
 pub use desk::{Desk, Security, Tech};
 pub use places::Places;
+pub use printed::Printed;
 
 /// All strings of one language.
 pub struct Strings {
@@ -32,6 +34,8 @@ pub struct Strings {
     pub reports: Reports,
     pub documents: Documents,
     pub places: Places,
+    /// Invoice page, PDFs, report heading (strings/printed.rs).
+    pub printed: Printed,
     pub setup: Setup,
     // Care center, technician view, sign-in security (strings/desk.rs).
     pub desk: Desk,
@@ -297,6 +301,7 @@ pub static EN: Strings = Strings {
     reports: customer::EN_REPORTS,
     documents: customer::EN_DOCUMENTS,
     places: places::EN_PLACES,
+    printed: printed::EN_PRINTED,
     setup: customer::EN_SETUP,
     desk: desk::EN_DESK,
     tech: desk::EN_TECH,

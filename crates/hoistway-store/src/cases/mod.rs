@@ -59,6 +59,22 @@ pub async fn get(db: &Db, scope: &Scope, number: &str) -> Result<Case> {
     fetch(&mut tx, scope, number).await
 }
 
+/// The name of the technician assigned to a case, for whoever may read
+/// the case (the customer's service report names them, as the case's
+/// timeline does). `NotFound` outside `scope`, `None` when unassigned.
+pub async fn technician_name(db: &Db, scope: &Scope, number: &str) -> Result<Option<String>> {
+    let mut sql = Sql::new(
+        "SELECT u.name AS technician_name FROM cases c LEFT JOIN users u ON u.id = c.technician_id WHERE c.number = ",
+    );
+    sql.bind(number.to_string());
+    restrict(&mut sql, scope, "c", Shape::InBuilding);
+    let row = sql
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(StoreError::NotFound("case"))?;
+    Ok(row.opt_text("technician_name")?)
+}
+
 /// Lists cases in id order (newest last), or with `sort=sla` the open ones
 /// most urgent first (the care-center queue).
 pub async fn list(db: &Db, scope: &Scope, f: &CaseFilter) -> Result<Page<Case>> {

@@ -14,6 +14,8 @@ pub struct Page {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as sent (a PDF is not text).
+    pub bytes: Vec<u8>,
 }
 
 impl Page {
@@ -78,6 +80,7 @@ impl Browser {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into(),
+            bytes: bytes.to_vec(),
         }
     }
 

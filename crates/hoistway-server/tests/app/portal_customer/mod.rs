@@ -2,9 +2,11 @@
 //! (every page renders with its key content, tenancy, role gating, the
 //! service request and quote forms, times in the building's zone),
 //! [`setup`] (calendar feed, notification matrix, settings, portfolios and
-//! team) and [`fleet`] (unit charts, live states, planned visits). This module
-//! holds their shared fixture.
+//! team), [`documents_pdf`] (the invoice page, the invoice, service report
+//! and report PDFs and who may open them) and [`fleet`] (unit charts, live
+//! states, planned visits). This module holds their shared fixture.
 
+mod documents_pdf;
 mod fleet;
 mod pages;
 mod setup;
