@@ -239,6 +239,7 @@ pub async fn seed_with(db: &Db, actor: Actor, history: bool) -> Result<Vec<DemoL
                     timezone: site.timezone.into(),
                     latitude: Some(site.lat),
                     longitude: Some(site.lon),
+                    hospital: Some(site.name.contains("Hospital") || site.name.contains("Medical")),
                 },
             )
             .await?;

@@ -72,6 +72,7 @@ async fn run(t: TestDb, connections: usize, calls: usize) {
             timezone: "Europe/Helsinki".into(),
             latitude: None,
             longitude: None,
+            hospital: None,
         },
     )
     .await

@@ -27,6 +27,8 @@ pub struct Building {
     pub timezone: String,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    /// A hospital: any unit down here is urgent.
+    pub hospital: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -43,6 +45,9 @@ pub struct BuildingInput {
     pub latitude: Option<f64>,
     #[serde(default)]
     pub longitude: Option<f64>,
+    /// A hospital: any unit down here is urgent (default false).
+    #[serde(default)]
+    pub hospital: Option<bool>,
 }
 
 impl BuildingInput {
@@ -62,6 +67,7 @@ impl BuildingInput {
             timezone: TimeZoneName::parse(&self.timezone)?.into_inner(),
             latitude: in_range("latitude", self.latitude, 90.0)?,
             longitude: in_range("longitude", self.longitude, 180.0)?,
+            hospital: Some(self.hospital.unwrap_or(false)),
         })
     }
 }
@@ -76,6 +82,7 @@ impl From<&Building> for BuildingInput {
             timezone: b.timezone.clone(),
             latitude: b.latitude,
             longitude: b.longitude,
+            hospital: Some(b.hospital),
         }
     }
 }
@@ -90,6 +97,7 @@ fn from_row(r: &AnyRow) -> Result<Building, sqlx::Error> {
         timezone: r.text("timezone")?,
         latitude: r.opt_float("latitude")?,
         longitude: r.opt_float("longitude")?,
+        hospital: r.int("hospital")? != 0,
         created_at: r.instant("created_at")?,
         updated_at: r.instant("updated_at")?,
     })
@@ -107,7 +115,7 @@ pub async fn create(
     // The customer must exist and be visible, or it is "not found".
     customers::fetch(&mut *tx, scope, b.customer_id).await?;
     let mut sql = Sql::new(
-        "INSERT INTO buildings (customer_id, name, address, country, timezone, latitude, longitude, created_at, updated_at) VALUES (",
+        "INSERT INTO buildings (customer_id, name, address, country, timezone, latitude, longitude, hospital, created_at, updated_at) VALUES (",
     );
     sql.bind(b.customer_id)
         .push(", ")
@@ -121,7 +129,9 @@ pub async fn create(
         .push(", ")
         .bind_opt_f64(b.latitude)
         .push(", ")
-        .bind_opt_f64(b.longitude);
+        .bind_opt_f64(b.longitude)
+        .push(", ")
+        .bind(i64::from(b.hospital.unwrap_or(false)));
     sql.push(", ")
         .bind(now)
         .push(", ")
@@ -249,6 +259,8 @@ pub async fn update(
         .bind_opt_f64(b.latitude);
     sql.push(", longitude = ")
         .bind_opt_f64(b.longitude)
+        .push(", hospital = ")
+        .bind(i64::from(b.hospital.unwrap_or(false)))
         .push(", updated_at = ")
         .bind(actor.at.timestamp_millis());
     sql.push(" WHERE id = ").bind(id);

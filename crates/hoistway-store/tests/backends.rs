@@ -424,6 +424,7 @@ async fn optional_floats_after_nulls_on_every_backend() {
                     timezone: "Europe/Helsinki".into(),
                     latitude: lat,
                     longitude: lon,
+                    hospital: None,
                 },
             )
             .await

@@ -67,6 +67,7 @@ async fn fleet(db: &Db, c: &ManualClock, kinds: &[&str]) -> Fleet {
             timezone: "Europe/Helsinki".into(),
             latitude: None,
             longitude: None,
+            hospital: None,
         },
     )
     .await

@@ -37,3 +37,4 @@ mod portal_speed;
 mod remote_access;
 mod remote_calls;
 mod tenancy;
+mod triage_flags;

@@ -49,6 +49,7 @@ pub async fn customer_with_building(
             timezone: timezone.into(),
             latitude: None,
             longitude: None,
+            hospital: None,
         },
     )
     .await

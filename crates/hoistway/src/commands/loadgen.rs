@@ -95,6 +95,7 @@ async fn fleet(db: &Db, n: usize, with_tokens: bool) -> anyhow::Result<Vec<Targe
                     timezone: "Europe/Helsinki".into(),
                     latitude: None,
                     longitude: None,
+                    hospital: None,
                 },
             )
             .await?

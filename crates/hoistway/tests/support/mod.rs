@@ -145,6 +145,7 @@ pub async fn two_units(db: &Db) -> (Vec<i64>, Vec<String>) {
             timezone: "Europe/Helsinki".into(),
             latitude: None,
             longitude: None,
+            hospital: None,
         },
     )
     .await
