@@ -36,4 +36,5 @@ mod portal_desk;
 mod portal_speed;
 mod remote_access;
 mod remote_calls;
+mod request_journeys;
 mod tenancy;
