@@ -571,3 +571,69 @@ async fn portal_journey_customer_asks_and_desk_answers() {
         d.app.t.cleanup().await;
     }
 }
+
+/// The OpenAPI document describes the new routes with every answer they
+/// give and the exact bodies (schemathesis holds the wire to it).
+#[test]
+fn the_document_describes_the_asks() {
+    let doc = serde_json::to_value(hoistway_server::openapi()).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    for (path, body) in [
+        (
+            "/api/v1/cases/{number}/escalation-request",
+            Some("EscalationAsk"),
+        ),
+        ("/api/v1/cases/{number}/escalation-request/ack", None),
+        (
+            "/api/v1/cases/{number}/callback-request",
+            Some("CallbackAsk"),
+        ),
+        ("/api/v1/cases/{number}/callback-request/done", None),
+    ] {
+        let op = &doc["paths"][path]["post"];
+        assert!(op.is_object(), "{path} is documented");
+        for status in ["200", "400", "401", "403", "404", "409"] {
+            assert!(
+                op["responses"][status].is_object(),
+                "{path} answers {status}"
+            );
+        }
+        match body {
+            Some(name) => {
+                let r = op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+                    .as_str()
+                    .unwrap();
+                assert!(r.ends_with(name), "{path}: {r}");
+                assert_eq!(schemas[name]["additionalProperties"], false, "{name}");
+            }
+            None => assert!(op["requestBody"].is_null(), "{path} takes no body"),
+        }
+    }
+    assert_eq!(
+        schemas["CallbackWindow"]["enum"],
+        json!(["as_soon_as_possible", "morning", "afternoon"])
+    );
+    assert_eq!(
+        schemas["Repeatable"]["enum"],
+        json!(["yes", "no", "unknown"])
+    );
+    for field in [
+        "location_in_building",
+        "repeatable",
+        "error_codes",
+        "po_number",
+    ] {
+        assert!(
+            schemas["CaseInput"]["properties"][field].is_object(),
+            "{field}"
+        );
+    }
+    for field in [
+        "location_in_building",
+        "repeatable",
+        "escalation_request",
+        "callback_request",
+    ] {
+        assert!(schemas["Case"]["properties"][field].is_object(), "{field}");
+    }
+}
