@@ -5,7 +5,10 @@
 //! notes; moving a case (status, dispatch, ETA, acknowledgements) is the
 //! provider's staff, and a technician only moves cases assigned to them;
 //! overriding a priority is for duty managers; customers answer quotes.
-//! Internal notes never reach customer users.
+//! Customers (customer-side roles that write cases) ask for escalation of
+//! an open case and for a callback; the care center (operators, duty
+//! managers, provider admins) acknowledges the escalation and marks the
+//! callback done. Internal notes never reach customer users.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -16,6 +19,7 @@ use hoistway_app::live::LiveEvent;
 use hoistway_app::state::AppState;
 use hoistway_desk::ServiceReportDraft;
 use hoistway_domain::{Action, Resource, Role};
+use hoistway_store::cases::asks::{self, CallbackAsk, EscalationAsk};
 use hoistway_store::cases::intake::Opening;
 use hoistway_store::cases::lifecycle::{
     self, Acknowledgement, Assignment, EtaChange, Note, PriorityChange, QuoteAnswer, StatusChange,
@@ -40,6 +44,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(report))
         .routes(routes!(quote))
         .routes(routes!(acknowledge))
+        .routes(routes!(escalation_request))
+        .routes(routes!(escalation_request_ack))
+        .routes(routes!(callback_request))
+        .routes(routes!(callback_request_done))
 }
 
 /// A case with its timeline (and, for the provider's staff, escalations).
@@ -433,5 +441,153 @@ pub async fn acknowledge_escalation(
     may_move(s, caller, number).await?;
     let case =
         lifecycle::acknowledge(&s.db, &caller.scope, caller.actor(s), &s.desk, number, a).await?;
+    Ok(case)
+}
+
+/// Asking the care center (escalation, a callback) is the customer's: a
+/// customer-side role that writes cases (the provider's staff, technicians
+/// included, are refused with 403). The case must be in the caller's scope
+/// (the store answers 404 otherwise).
+fn may_ask(caller: &Caller, what: &str) -> ApiResult<()> {
+    caller.require(Resource::Cases, Action::Write)?;
+    if staff(caller) {
+        return Err(AppError::Forbidden(format!(
+            "a {} may not ask for {what}; the customer does",
+            caller.user.role
+        )));
+    }
+    Ok(())
+}
+
+/// Answering a customer's ask is the care center's: operators, duty
+/// managers and provider admins.
+fn may_answer(caller: &Caller) -> ApiResult<()> {
+    caller.require(Resource::Cases, Action::Write)?;
+    if !matches!(
+        caller.user.role,
+        Role::Operator | Role::DutyManager | Role::ProviderAdmin
+    ) {
+        return Err(AppError::Forbidden(format!(
+            "a {} may not answer a customer's request; the care center does",
+            caller.user.role
+        )));
+    }
+    Ok(())
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{number}/escalation-request", tag = "cases",
+    params(("number" = String, Path)),
+    request_body = EscalationAsk,
+    responses(
+        (status = 200, body = Case, description = "The request is on the case, pending until the care center acknowledges it."),
+        (status = 400, description = "`reason` is blank or too long."),
+        (status = 403, description = "Only the customer's users ask for escalation."),
+        (status = 404, description = "No such case visible to the caller."),
+        (status = 409, description = "The case is resolved, closed or cancelled, or an earlier request is still waiting.")))]
+async fn escalation_request(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    Json(ask): Json<EscalationAsk>,
+) -> ApiResult<Json<Case>> {
+    Ok(Json(ask_escalation(&s, &caller, &number, ask).await?))
+}
+
+/// A customer asks for escalation of an open case (the API and the portal).
+pub async fn ask_escalation(
+    s: &AppState,
+    caller: &Caller,
+    number: &str,
+    ask: EscalationAsk,
+) -> ApiResult<Case> {
+    may_ask(caller, "escalation")?;
+    let case =
+        asks::ask_escalation(&s.db, &caller.scope, caller.actor(s), &s.desk, number, ask).await?;
+    publish(s, &case, "case_escalation_request");
+    Ok(case)
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{number}/escalation-request/ack", tag = "cases",
+    params(("number" = String, Path)),
+    responses(
+        (status = 200, body = Case, description = "Acknowledged; the case's `escalation_request` carries `acknowledged_at`."),
+        (status = 403, description = "Only the care center acknowledges."),
+        (status = 404, description = "No such case visible to the caller."),
+        (status = 409, description = "No request for escalation is waiting on this case.")))]
+async fn escalation_request_ack(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+) -> ApiResult<Json<Case>> {
+    Ok(Json(
+        acknowledge_escalation_request(&s, &caller, &number).await?,
+    ))
+}
+
+/// The care center acknowledges a customer's request for escalation.
+pub async fn acknowledge_escalation_request(
+    s: &AppState,
+    caller: &Caller,
+    number: &str,
+) -> ApiResult<Case> {
+    may_answer(caller)?;
+    let case = asks::acknowledge_escalation(&s.db, &caller.scope, caller.actor(s), &s.desk, number)
+        .await?;
+    publish(s, &case, "case_escalation_ack");
+    Ok(case)
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{number}/callback-request", tag = "cases",
+    params(("number" = String, Path)),
+    request_body = CallbackAsk,
+    responses(
+        (status = 200, body = Case, description = "The request is on the case, pending until the care center has called."),
+        (status = 400, description = "`phone` is not a phone number or `window` is not one of the choices."),
+        (status = 403, description = "Only the customer's users request a callback."),
+        (status = 404, description = "No such case visible to the caller."),
+        (status = 409, description = "The case is resolved, closed or cancelled, or an earlier callback is still waiting.")))]
+async fn callback_request(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    Json(ask): Json<CallbackAsk>,
+) -> ApiResult<Json<Case>> {
+    Ok(Json(ask_callback(&s, &caller, &number, ask).await?))
+}
+
+/// A customer asks to be called back about an open case (the API and the portal).
+pub async fn ask_callback(
+    s: &AppState,
+    caller: &Caller,
+    number: &str,
+    ask: CallbackAsk,
+) -> ApiResult<Case> {
+    may_ask(caller, "a callback")?;
+    let case =
+        asks::ask_callback(&s.db, &caller.scope, caller.actor(s), &s.desk, number, ask).await?;
+    publish(s, &case, "case_callback_request");
+    Ok(case)
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{number}/callback-request/done", tag = "cases",
+    params(("number" = String, Path)),
+    responses(
+        (status = 200, body = Case, description = "Marked done; the case's `callback_request` carries `done_at`."),
+        (status = 403, description = "Only the care center marks callbacks done."),
+        (status = 404, description = "No such case visible to the caller."),
+        (status = 409, description = "No callback is waiting on this case.")))]
+async fn callback_request_done(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+) -> ApiResult<Json<Case>> {
+    Ok(Json(complete_callback(&s, &caller, &number).await?))
+}
+
+/// The care center marks a customer's callback done.
+pub async fn complete_callback(s: &AppState, caller: &Caller, number: &str) -> ApiResult<Case> {
+    may_answer(caller)?;
+    let case = asks::callback_done(&s.db, &caller.scope, caller.actor(s), &s.desk, number).await?;
+    publish(s, &case, "case_callback_done");
     Ok(case)
 }

@@ -82,6 +82,8 @@ pub fn router() -> Router<AppState> {
         .route("/requests/new", get(requests::new))
         .route("/requests/{number}", get(requests::show))
         .route("/requests/{number}/quote", post(requests::quote))
+        .route("/requests/{number}/escalation", post(requests::escalation))
+        .route("/requests/{number}/callback", post(requests::callback))
         .route("/requests/{number}/report/pdf", get(requests::report_pdf))
         .route("/services", get(services::show))
         .route("/services/calendar", post(services::create_feed))
@@ -121,6 +123,14 @@ pub fn router() -> Router<AppState> {
         .route("/desk/cases/{number}/assign", post(desk::case::assign))
         .route("/desk/cases/{number}/priority", post(desk::case::priority))
         .route("/desk/cases/{number}/note", post(desk::case::note))
+        .route(
+            "/desk/cases/{number}/escalation-ack",
+            post(desk::case::escalation_ack),
+        )
+        .route(
+            "/desk/cases/{number}/callback-done",
+            post(desk::case::callback_done),
+        )
         .route(
             "/desk/cases/{number}/acknowledge",
             post(desk::case::acknowledge),

@@ -1,8 +1,11 @@
 //! Service requests (cases) as customers see them: `/requests` (list with
 //! live status), `/requests/new` (report a problem on a unit),
 //! `/requests/{number}` (timeline, the technician's report, the quote to
-//! accept or decline). Opening a case and answering a quote go through
-//! the API's own functions (`routes::cases::{open, answer_quote}`).
+//! accept or decline, and on an open request the two asks: escalation and
+//! a callback). Opening a case, answering a quote and the asks go through
+//! the API's own functions (`hoistway_api::cases::{open, answer_quote,
+//! ask_escalation, ask_callback}`), so role checks, audit and the live
+//! notice the desk listens to are one path.
 
 use super::forms::{csrf_field, Posted};
 use super::layout::{self, Area};
@@ -11,14 +14,18 @@ use super::strings::Strings;
 use super::{fleet, ui};
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
-use hoistway_api::cases::{answer_quote, open};
+use hoistway_api::cases::{answer_quote, ask_callback, ask_escalation, open};
 use hoistway_app::extract::Path;
 use hoistway_app::state::AppState;
 use hoistway_domain::{Action, Resource};
 use hoistway_store::buildings;
+use hoistway_store::cases::asks::{CallbackAsk, EscalationAsk, REASON_MAX};
+use hoistway_store::cases::intake::split_error_codes;
 use hoistway_store::cases::lifecycle::QuoteAnswer;
 use hoistway_store::cases::timeline;
-use hoistway_store::cases::{self, Case, CaseFilter, CaseInput, Trapped};
+use hoistway_store::cases::{
+    self, CallbackWindow, Case, CaseFilter, CaseInput, Repeatable, Trapped,
+};
 use hoistway_store::ListFilter;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -119,6 +126,33 @@ pub fn request_form(ctx: &Ctx, action: &str, units: Option<&[(i64, String)]>) ->
                     input #r-phone type="tel" name="callback_phone" value=(user.phone.clone().unwrap_or_default()) autocomplete="tel";
                 }
             }
+            div.row {
+                div.field {
+                    label for="r-location" { (t.requests.location) }
+                    input #r-location type="text" name="location_in_building" maxlength="200" aria-describedby="r-location-hint";
+                    span.hint #r-location-hint { (t.requests.location_hint) }
+                }
+                div.field {
+                    label for="r-repeatable" { (t.requests.repeatable) }
+                    select #r-repeatable name="repeatable" {
+                        option value="" { (t.requests.not_said) }
+                        @for r in Repeatable::ALL {
+                            option value=(r.as_str()) { ((t.labels.repeatable)(r.as_str())) }
+                        }
+                    }
+                }
+            }
+            div.row {
+                div.field {
+                    label for="r-codes" { (t.requests.error_codes) }
+                    input #r-codes type="text" name="error_codes" maxlength="2000" aria-describedby="r-codes-hint";
+                    span.hint #r-codes-hint { (t.requests.error_codes_hint) }
+                }
+                div.field {
+                    label for="r-po" { (t.requests.po_number) }
+                    input #r-po type="text" name="po_number" maxlength="60";
+                }
+            }
             div.field {
                 label for="r-access" { (t.requests.access) }
                 input #r-access type="text" name="access_instructions" maxlength="500";
@@ -147,7 +181,12 @@ pub async fn open_from_form(s: &AppState, posted: Posted, unit: Option<i64>) -> 
         building_id: None,
         channel: Some("portal".into()),
         symptoms: text("symptoms"),
-        error_codes: vec![],
+        error_codes: posted
+            .get("error_codes")
+            .map(split_error_codes)
+            .unwrap_or_default(),
+        location_in_building: text("location_in_building"),
+        repeatable: text("repeatable"),
         passengers_trapped: Some(Trapped::Flag(checked("passengers_trapped"))),
         trapped_count: None,
         medical_condition: false,
@@ -156,7 +195,7 @@ pub async fn open_from_form(s: &AppState, posted: Posted, unit: Option<i64>) -> 
         unit_out_of_service: checked("unit_out_of_service"),
         hazards: vec![],
         access_instructions: text("access_instructions"),
-        po_number: None,
+        po_number: text("po_number"),
         spending_limit: None,
         reporter_name: text("reporter_name"),
         callback_phone: text("callback_phone"),
@@ -403,6 +442,9 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
         caller.user.role,
         hoistway_domain::Role::CustomerAdmin | hoistway_domain::Role::PropertyManager
     );
+    let may_ask = !caller.user.role.is_provider_side()
+        && ctx.may(Resource::Cases, Action::Write)
+        && case.status().is_open();
     let pending = case
         .quote_decision
         .as_deref()
@@ -422,6 +464,10 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
                     (t.requests.eta, case.eta.map(|e| ui::datetime(e, tz)).unwrap_or_else(|| t.common.dash.into())),
                     (t.requests.reporter, case.reporter_name.clone().unwrap_or_else(|| t.common.dash.into())),
                     (t.requests.resolved_at, case.resolved_at.map(|e| ui::datetime(e, tz)).unwrap_or_else(|| t.common.dash.into())),
+                    (t.requests.location, case.location_in_building.clone().unwrap_or_else(|| t.common.dash.into())),
+                    (t.requests.repeatable, (t.labels.repeatable)(case.repeatable.map(|r| r.as_str()).unwrap_or("")).into()),
+                    (t.requests.error_codes, if case.error_codes.is_empty() { t.common.dash.into() } else { case.error_codes.join(", ") }),
+                    (t.requests.po_number, case.po_number.clone().unwrap_or_else(|| t.common.dash.into())),
                 ]))
                 h3 { (t.requests.symptoms) }
                 p { (case.symptoms) }
@@ -462,6 +508,9 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
                 }
             }
         }
+        @if may_ask {
+            (asks_box(&ctx, &case, tz))
+        }
         @if let Some(q) = quote {
             section.card #quote aria-labelledby="quote-h" {
                 h2 #quote-h { (t.requests.quote) }
@@ -480,6 +529,116 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
         }
     };
     Ok(layout::page(&ctx, &case.number, body).into_response())
+}
+
+/// The customer's two asks on an open request: escalation (a reason) and
+/// a callback (phone, preferred time). An ask still waiting for the care
+/// center shows as such instead of its form.
+fn asks_box(ctx: &Ctx, case: &Case, tz: chrono_tz::Tz) -> Markup {
+    let t = ctx.t;
+    let r = &t.requests;
+    let escalation = case.escalation_request.as_ref().filter(|e| e.pending());
+    let callback = case.callback_request.as_ref().filter(|c| c.pending());
+    let phone = case
+        .callback_phone
+        .clone()
+        .or_else(|| ctx.caller.user.phone.clone())
+        .unwrap_or_default();
+    html! {
+        div.grid #asks {
+            section.card #escalation aria-labelledby="esc-h" {
+                h2 #esc-h { (r.escalate_heading) }
+                @if let Some(e) = escalation {
+                    p { (ui::badge(ui::Tone::Warn, &(r.escalation_pending)(&ui::datetime(e.requested_at, tz)))) }
+                    p.small { (e.reason) }
+                } @else {
+                    p.small { (r.escalate_lead) }
+                    form.stack method="post" action=(format!("/requests/{}/escalation", case.number)) {
+                        (csrf_field(ctx))
+                        div.field {
+                            label for="esc-reason" { (r.escalate_reason) }
+                            textarea #esc-reason name="reason" required maxlength=(REASON_MAX) rows="2" {}
+                        }
+                        button.btn type="submit" { (r.escalate_submit) }
+                    }
+                }
+            }
+            section.card #callback aria-labelledby="cb-h" {
+                h2 #cb-h { (r.callback_heading) }
+                @if let Some(c) = callback {
+                    p { (ui::badge(ui::Tone::Warn, &(r.callback_pending)(&c.phone, (t.labels.callback_window)(c.window.as_str()), &ui::datetime(c.requested_at, tz)))) }
+                } @else {
+                    p.small { (r.callback_lead) }
+                    form.stack method="post" action=(format!("/requests/{}/callback", case.number)) {
+                        (csrf_field(ctx))
+                        div.row {
+                            div.field {
+                                label for="cb-phone" { (r.callback) }
+                                input #cb-phone type="tel" name="phone" required value=(phone) autocomplete="tel";
+                            }
+                            div.field {
+                                label for="cb-window" { (r.callback_window) }
+                                select #cb-window name="window" {
+                                    @for w in CallbackWindow::ALL {
+                                        option value=(w.as_str()) { ((t.labels.callback_window)(w.as_str())) }
+                                    }
+                                }
+                            }
+                        }
+                        button.btn type="submit" { (r.callback_submit) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A refusal of a customer's ask: a flash on the request page for what
+/// the user can fix or that already happened; 403 and 404 pages otherwise.
+fn ask_refused(s: &AppState, back: &str, e: hoistway_app::error::AppError) -> PageResult {
+    use hoistway_app::error::AppError;
+    match e {
+        AppError::Invalid(e) => Ok(redirect_with(s, back, false, e.to_string())),
+        AppError::Conflict(m) => Ok(redirect_with(s, back, false, m)),
+        e => Err(e.into()),
+    }
+}
+
+/// `POST /requests/{number}/escalation`: the customer asks for escalation.
+pub async fn escalation(
+    State(s): State<AppState>,
+    Path(number): Path<String>,
+    posted: Posted,
+) -> PageResult {
+    posted.ctx.require_area(Area::Requests)?;
+    let t = posted.ctx.t;
+    let back = format!("/requests/{number}#escalation");
+    let ask = EscalationAsk {
+        reason: posted.get("reason").unwrap_or_default().to_string(),
+    };
+    match ask_escalation(&s, &posted.ctx.caller, &number, ask).await {
+        Ok(_) => Ok(redirect_with(&s, &back, true, t.requests.escalation_sent)),
+        Err(e) => ask_refused(&s, &back, e),
+    }
+}
+
+/// `POST /requests/{number}/callback`: the customer asks to be called back.
+pub async fn callback(
+    State(s): State<AppState>,
+    Path(number): Path<String>,
+    posted: Posted,
+) -> PageResult {
+    posted.ctx.require_area(Area::Requests)?;
+    let t = posted.ctx.t;
+    let back = format!("/requests/{number}#callback");
+    let ask = CallbackAsk {
+        phone: posted.get("phone").unwrap_or_default().to_string(),
+        window: posted.get("window").unwrap_or_default().to_string(),
+    };
+    match ask_callback(&s, &posted.ctx.caller, &number, ask).await {
+        Ok(_) => Ok(redirect_with(&s, &back, true, t.requests.callback_sent)),
+        Err(e) => ask_refused(&s, &back, e),
+    }
 }
 
 /// `POST /requests/{number}/quote`.

@@ -50,7 +50,7 @@
     var es = new EventSource('/api/v1/events');
     es.addEventListener('open', function () { if (indicator) indicator.hidden = false; });
     es.addEventListener('error', function () { if (indicator) indicator.hidden = true; });
-    ['case_created', 'case_status', 'case_assigned', 'case_eta', 'case_report', 'case_priority', 'case_quote'].forEach(function (kind) {
+    ['case_created', 'case_status', 'case_assigned', 'case_eta', 'case_report', 'case_priority', 'case_quote', 'case_escalation_request', 'case_escalation_ack', 'case_callback_request', 'case_callback_done'].forEach(function (kind) {
       es.addEventListener(kind, function (ev) {
         var d = {};
         try { d = JSON.parse(ev.data); } catch (e) { return; }

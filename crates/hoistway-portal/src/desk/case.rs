@@ -2,7 +2,9 @@
 //! reported and how triage decided, the SLA promises with countdowns,
 //! escalations waiting for acknowledgement, dispatch (technician and
 //! ETA), the status moves the status machine allows, the duty manager's
-//! priority override, internal notes, the timeline and the report.
+//! priority override, internal notes, the timeline and the report, and
+//! the customer's pending asks (escalation, a callback) with the buttons
+//! that answer them.
 //!
 //! The forms post to `/desk/cases/{number}/{action}`; each calls the
 //! API's shared function of that action (`routes::cases::*`), so the role
@@ -86,6 +88,48 @@ fn escalation_box(ctx: &Ctx, c: &Case, list: &[EscalationRow], tz: chrono_tz::Tz
                                 (csrf_field(ctx))
                                 input type="hidden" name="kind" value=(e.kind);
                                 button.btn.btn-primary.btn-sm type="submit" { (t.desk.acknowledge) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The customer's asks still waiting for the care center: what, when, and
+/// the button that answers each.
+fn asks_box(ctx: &Ctx, c: &Case, tz: chrono_tz::Tz) -> Markup {
+    let t = ctx.t;
+    let d = &t.desk;
+    let escalation = c.escalation_request.as_ref().filter(|e| e.pending());
+    let callback = c.callback_request.as_ref().filter(|cb| cb.pending());
+    html! {
+        @if escalation.is_some() || callback.is_some() {
+            section.card.escalations #asks role="alert" {
+                h2 { (d.asks_heading) }
+                ul.list {
+                    @if let Some(e) = escalation {
+                        li {
+                            div.main {
+                                strong { ((d.escalation_asked)(&e.reason)) }
+                                div.sub { ((d.asked_at)(&ui::datetime(e.requested_at, tz))) }
+                            }
+                            form method="post" action=(format!("/desk/cases/{}/escalation-ack", c.number)) {
+                                (csrf_field(ctx))
+                                button.btn.btn-primary.btn-sm type="submit" { (d.acknowledge_ask) }
+                            }
+                        }
+                    }
+                    @if let Some(cb) = callback {
+                        li {
+                            div.main {
+                                strong { ((d.callback_asked)(&cb.phone, (t.labels.callback_window)(cb.window.as_str()))) }
+                                div.sub { ((d.asked_at)(&ui::datetime(cb.requested_at, tz))) }
+                            }
+                            form method="post" action=(format!("/desk/cases/{}/callback-done", c.number)) {
+                                (csrf_field(ctx))
+                                button.btn.btn-primary.btn-sm type="submit" { (d.callback_mark_done) }
                             }
                         }
                     }
@@ -265,6 +309,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
                 div.small { (d.response) " " (sla_badge(t, c.sla.response.as_deref())) " " (d.resolution) " " (sla_badge(t, c.sla.resolution.as_deref())) }
             }
         }
+        (asks_box(&ctx, &c, tz))
         (escalation_box(&ctx, &c, &escal, tz))
         div.case-grid {
             div.case-main {
@@ -284,7 +329,10 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
                         (d.reporter_name, c.reporter_name.clone().unwrap_or_else(|| t.common.dash.into())),
                         (d.callback_phone, c.callback_phone.clone().unwrap_or_else(|| t.common.dash.into())),
                         (d.access, c.access_instructions.clone().unwrap_or_else(|| t.common.dash.into())),
+                        (d.location, c.location_in_building.clone().unwrap_or_else(|| t.common.dash.into())),
+                        (d.repeatable, (t.labels.repeatable)(c.repeatable.map(|r| r.as_str()).unwrap_or("")).to_string()),
                         (d.error_codes, if c.error_codes.is_empty() { t.common.dash.into() } else { c.error_codes.join(", ") }),
+                        (d.po_number, c.po_number.clone().unwrap_or_else(|| t.common.dash.into())),
                         (d.technician, names.technician(c.technician_id).unwrap_or_else(|| d.unassigned.into())),
                         (d.tier, (t.labels.tier)(&c.tier).to_string()),
                     ]))
@@ -441,6 +489,43 @@ pub async fn acknowledge(
             &back(&number),
             true,
             posted.ctx.t.desk.acknowledged,
+        )),
+        Err(e) => refused(&s, &back(&number), e),
+    }
+}
+
+/// `POST /desk/cases/{number}/escalation-ack`: the customer's request for
+/// escalation is acknowledged.
+pub async fn escalation_ack(
+    State(s): State<AppState>,
+    Path(number): Path<String>,
+    posted: Posted,
+) -> PageResult {
+    posted.ctx.require_area(Area::Desk)?;
+    match api::acknowledge_escalation_request(&s, &posted.ctx.caller, &number).await {
+        Ok(_) => Ok(redirect_with(
+            &s,
+            &back(&number),
+            true,
+            posted.ctx.t.desk.ask_acknowledged,
+        )),
+        Err(e) => refused(&s, &back(&number), e),
+    }
+}
+
+/// `POST /desk/cases/{number}/callback-done`: the customer was called back.
+pub async fn callback_done(
+    State(s): State<AppState>,
+    Path(number): Path<String>,
+    posted: Posted,
+) -> PageResult {
+    posted.ctx.require_area(Area::Desk)?;
+    match api::complete_callback(&s, &posted.ctx.caller, &number).await {
+        Ok(_) => Ok(redirect_with(
+            &s,
+            &back(&number),
+            true,
+            posted.ctx.t.desk.callback_marked,
         )),
         Err(e) => refused(&s, &back(&number), e),
     }

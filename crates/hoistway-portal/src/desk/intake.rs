@@ -76,13 +76,10 @@ pub fn input_of(pairs: &[(String, String)]) -> CaseInput {
         channel: Some("phone".into()),
         symptoms: text("symptoms"),
         error_codes: first(pairs, "error_codes")
-            .map(|v| {
-                v.split([',', ' '])
-                    .filter(|c| !c.is_empty())
-                    .map(str::to_string)
-                    .collect()
-            })
+            .map(hoistway_store::cases::intake::split_error_codes)
             .unwrap_or_default(),
+        location_in_building: text("location_in_building"),
+        repeatable: None,
         passengers_trapped: Some(Trapped::Flag(trapped)),
         trapped_count: if trapped { num("trapped_count") } else { None },
         medical_condition: first(pairs, "medical_condition").is_some(),

@@ -1,6 +1,8 @@
 //! `/desk`: the queue of open cases, the next promise to fall due first
 //! (the store's `sort=sla` order, the API's own), with a countdown per
 //! case that app.js ticks down and filters by priority, status and text.
+//! A customer's pending asks (escalation, a callback) are markers on the
+//! case's row until the desk answers them on the case page.
 //! `/desk/rows` is the table body alone: app.js fetches it when the live
 //! stream reports a case created or moved, so the queue stays current
 //! without a reload.
@@ -132,6 +134,8 @@ fn rows(t: &Strings, list: &[Case], names: &Names, now: DateTime<Utc>) -> Markup
                 td data-label=(t.desk.col_case) {
                     a.case-link href=(format!("/desk/cases/{}", c.number)) { (c.number) }
                     @if c.passengers_trapped { " " (ui::badge(ui::Tone::Bad, t.desk.trapped_flag)) }
+                    @if c.escalation_request.as_ref().is_some_and(|e| e.pending()) { " " (ui::badge(ui::Tone::Bad, t.desk.escalation_flag)) }
+                    @if c.callback_request.as_ref().is_some_and(|cb| cb.pending()) { " " (ui::badge(ui::Tone::Warn, t.desk.callback_flag)) }
                 }
                 td data-label=(t.desk.col_where) {
                     span.block { (names.building(c.building_id)) }

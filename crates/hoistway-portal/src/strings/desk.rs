@@ -15,6 +15,9 @@ pub struct Desk {
     pub col_priority: &'static str,
     pub col_case: &'static str,
     pub trapped_flag: &'static str,
+    /// Queue markers of a customer's pending asks.
+    pub escalation_flag: &'static str,
+    pub callback_flag: &'static str,
     pub col_where: &'static str,
     pub col_problem: &'static str,
     pub col_status: &'static str,
@@ -131,6 +134,16 @@ pub struct Desk {
     pub overridden: &'static str,
     pub noted: &'static str,
     pub acknowledged: &'static str,
+    pub location: &'static str,
+    pub repeatable: &'static str,
+    pub asks_heading: &'static str,
+    pub escalation_asked: fn(&str) -> String,
+    pub callback_asked: fn(&str, &str) -> String,
+    pub asked_at: fn(&str) -> String,
+    pub acknowledge_ask: &'static str,
+    pub callback_mark_done: &'static str,
+    pub ask_acknowledged: &'static str,
+    pub callback_marked: &'static str,
 }
 
 pub const EN_DESK: Desk = Desk {
@@ -157,6 +170,8 @@ pub const EN_DESK: Desk = Desk {
     col_priority: "Priority",
     col_case: "Case",
     trapped_flag: "Trapped",
+    escalation_flag: "Escalation requested",
+    callback_flag: "Callback requested",
     col_where: "Building · unit",
     col_problem: "Problem",
     col_status: "Status",
@@ -270,6 +285,10 @@ pub const EN_DESK: Desk = Desk {
         "quote" => "Quote",
         "escalation" => "Escalation",
         "escalation_acknowledged" => "Acknowledged",
+        "escalation_requested" => "Customer escalation",
+        "escalation_request_acknowledged" => "Escalation acknowledged",
+        "callback_requested" => "Callback requested",
+        "callback_done" => "Callback done",
         _ => "Update",
     },
     internal: "Internal",
@@ -339,6 +358,16 @@ pub const EN_DESK: Desk = Desk {
     overridden: "Priority changed.",
     noted: "Note added.",
     acknowledged: "Escalation acknowledged.",
+    location: "Floor or zone",
+    repeatable: "Happens again",
+    asks_heading: "The customer is waiting for an answer",
+    escalation_asked: |reason| format!("Escalation requested: {reason}"),
+    callback_asked: |phone, window| format!("Callback requested: {phone}, {window}"),
+    asked_at: |at| format!("asked {at}"),
+    acknowledge_ask: "Acknowledge",
+    callback_mark_done: "Mark callback done",
+    ask_acknowledged: "Request for escalation acknowledged.",
+    callback_marked: "Callback marked done.",
 };
 
 /// The technician's phone view.

@@ -127,6 +127,10 @@ pub struct Labels {
     pub tier: fn(&str) -> &'static str,
     pub billing_interval: fn(&str) -> &'static str,
     pub unit_state: fn(&str) -> &'static str,
+    /// "Does it happen again": yes, no, unknown.
+    pub repeatable: fn(&str) -> &'static str,
+    /// When a customer wants the callback: as_soon_as_possible, morning, afternoon.
+    pub callback_window: fn(&str) -> &'static str,
 }
 
 /// Pages another part of the portal will fill (care center, technician).
@@ -284,6 +288,18 @@ pub static EN: Strings = Strings {
             "out_of_service" => "Out of service",
             "maintenance" => "Under maintenance",
             _ => "Status unknown",
+        },
+        repeatable: |r| match r {
+            "yes" => "Yes, it keeps happening",
+            "no" => "No, it happened once",
+            "unknown" => "Not known",
+            _ => "Not said",
+        },
+        callback_window: |w| match w {
+            "as_soon_as_possible" => "as soon as possible",
+            "morning" => "morning",
+            "afternoon" => "afternoon",
+            _ => "any time",
         },
     },
     placeholders: Placeholders {

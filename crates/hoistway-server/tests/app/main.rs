@@ -36,5 +36,6 @@ mod portal_desk;
 mod portal_speed;
 mod remote_access;
 mod remote_calls;
+mod request_journeys;
 mod tenancy;
 mod triage_flags;

@@ -4,7 +4,7 @@
 //! a building is all it needs. Other cases need a unit and symptoms, and a PO
 //! number when the contract requires one.
 
-use super::model::{parse_channel, Case};
+use super::model::{parse_channel, Case, Repeatable};
 use super::sla::{self, Rules};
 use super::timeline::{self, Entry};
 use super::{scalar, Tx};
@@ -40,8 +40,16 @@ pub struct CaseInput {
     /// phone, portal, mobile or api (connected is the system's own).
     pub channel: Option<String>,
     pub symptoms: Option<String>,
+    /// Codes the unit's display shows: each up to 40 letters, digits and
+    /// `- _ . / : #`, at most 50.
     #[serde(default)]
     pub error_codes: Vec<String>,
+    /// Where in the building: floor, zone or landing (free text, at most
+    /// 200 characters).
+    pub location_in_building: Option<String>,
+    /// Does the fault repeat: `yes`, `no` or `unknown` (`null`: not said).
+    #[schema(value_type = Option<Repeatable>)]
+    pub repeatable: Option<String>,
     /// `true`/`false`, or how many people are trapped.
     #[schema(value_type = Option<Object>)]
     pub passengers_trapped: Option<Trapped>,
@@ -278,15 +286,17 @@ async fn insert(
             Hazard::parse(h).map_err(|_| Invalid::new("hazards", "a hazard must not be empty"))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let error_codes: Vec<String> = input
-        .error_codes
-        .iter()
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty())
-        .collect();
-    if error_codes.iter().any(|c| c.len() > 40) || error_codes.len() > 50 {
-        return Err(Invalid::new("error_codes", "at most 50 codes of up to 40 characters").into());
-    }
+    let error_codes = error_codes(&input.error_codes)?;
+    let location_in_building = optional_text(
+        "location_in_building",
+        input.location_in_building.as_deref(),
+        200,
+    )?;
+    let repeatable = input
+        .repeatable
+        .as_deref()
+        .map(|r| Repeatable::parse("repeatable", r))
+        .transpose()?;
     let channel = match input.channel.as_deref() {
         Some(c) => parse_channel(c)?,
         None => opening.channel,
@@ -365,7 +375,7 @@ async fn insert(
     .unwrap_or_else(|_| "[]".into());
     let now = actor.at.timestamp_millis();
     let mut sql = Sql::new(
-        "INSERT INTO cases (number, customer_id, building_id, unit_id, contract_id, tier, channel, symptoms, error_codes, passengers_trapped, medical_condition, car_near_landing, unit_removed_from_service, unit_out_of_service, hazards, access_instructions, po_number, spending_limit_cents, reporter_name, reporter_user_id, callback_phone, priority, triage_rule, triage_rationale, status, finding_key, created_at, updated_at) VALUES (",
+        "INSERT INTO cases (number, customer_id, building_id, unit_id, contract_id, tier, channel, symptoms, error_codes, location_in_building, repeatable, passengers_trapped, medical_condition, car_near_landing, unit_removed_from_service, unit_out_of_service, hazards, access_instructions, po_number, spending_limit_cents, reporter_name, reporter_user_id, callback_phone, priority, triage_rule, triage_rationale, status, finding_key, created_at, updated_at) VALUES (",
     );
     sql.bind(number.to_string())
         .push(", ")
@@ -386,6 +396,10 @@ async fn insert(
         .bind(symptoms);
     sql.push(", ")
         .bind(serde_json::to_string(&error_codes).unwrap_or_else(|_| "[]".into()));
+    sql.push(", ")
+        .bind(location_in_building)
+        .push(", ")
+        .bind(repeatable.map(|r| r.as_str().to_string()));
     sql.push(", ")
         .bind(trapped)
         .push(", ")
@@ -456,6 +470,41 @@ async fn insert(
     Ok(id)
 }
 
+/// The error codes as reported: each trimmed, blanks left out; a code is
+/// 1 to 40 letters, digits and `- _ . / : #` (what lift displays show), and
+/// a case carries at most 50. The refusal names the code.
+pub fn error_codes(raw: &[String]) -> Result<Vec<String>, Invalid> {
+    let codes: Vec<String> = raw
+        .iter()
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if codes.len() > 50 {
+        return Err(Invalid::new("error_codes", "at most 50 error codes"));
+    }
+    for c in &codes {
+        let ok = c.chars().count() <= 40
+            && c.chars()
+                .all(|ch| ch.is_alphanumeric() || matches!(ch, '-' | '_' | '.' | '/' | ':' | '#'));
+        if !ok {
+            return Err(Invalid::new(
+                "error_codes",
+                format!("{c:?} is not an error code (up to 40 letters, digits and - _ . / : #)"),
+            ));
+        }
+    }
+    Ok(codes)
+}
+
+/// Splits the free text of a form's error-code field (commas, semicolons
+/// or spaces between codes) into codes for [`error_codes`] to check.
+pub fn split_error_codes(text: &str) -> Vec<String> {
+    text.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// What triage would decide for `input` now, without opening a case: the
 /// same place lookup (hospital, only lift, accessible route, high traffic)
 /// and the same rules as [`create`]. The care-center intake form shows it
@@ -482,4 +531,36 @@ pub async fn preview(db: &Db, scope: &Scope, input: &CaseInput) -> Result<hoistw
         car_near_landing: input.car_near_landing,
     };
     Ok(triage(&intake))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_are_checked_one_by_one() {
+        let ok = error_codes(&[
+            "E-204".into(),
+            " DOOR_12 ".into(),
+            "".into(),
+            "F3.1/a".into(),
+        ])
+        .unwrap();
+        assert_eq!(ok, vec!["E-204", "DOOR_12", "F3.1/a"]);
+        let bad = error_codes(&["E1".into(), "E 2".into()]).unwrap_err();
+        assert_eq!(bad.field, "error_codes");
+        assert!(bad.to_string().contains("\"E 2\""), "{bad}");
+        assert!(error_codes(&["x".repeat(41)]).is_err());
+        assert!(error_codes(&vec!["E1".to_string(); 51]).is_err());
+        assert!(error_codes(&["<script>".into()]).is_err());
+    }
+
+    #[test]
+    fn form_text_splits_on_commas_semicolons_and_spaces() {
+        assert_eq!(
+            split_error_codes("E-204, DOOR-12;E9  E10\n"),
+            vec!["E-204", "DOOR-12", "E9", "E10"]
+        );
+        assert!(split_error_codes(" , ").is_empty());
+    }
 }

@@ -80,21 +80,21 @@ pub struct Acknowledgement {
 }
 
 /// What a change notifies, if anything.
-struct Tell {
+pub(super) struct Tell {
     event: Event,
     key: String,
     subject: String,
 }
 
 /// Opens the transaction and reads the case in scope.
-async fn begin(db: &Db, scope: &Scope, number: &str) -> Result<(Tx<'static>, Case)> {
+pub(super) async fn begin(db: &Db, scope: &Scope, number: &str) -> Result<(Tx<'static>, Case)> {
     let mut tx = db.begin().await?;
     let case = super::fetch(&mut tx, scope, number).await?;
     Ok((tx, case))
 }
 
 /// Timeline, SLA, audit, notification, commit.
-async fn finish(
+pub(super) async fn finish(
     mut tx: Tx<'_>,
     rules: &Rules,
     actor: Actor,

@@ -6,11 +6,14 @@
 //! notification outbox, so a case is never half-changed and nobody is told
 //! about a change that did not happen.
 //!
-//! Files: [`intake`] opens cases, [`lifecycle`] moves them, [`timeline`]
+//! Files: [`intake`] opens cases, [`lifecycle`] moves them, [`asks`]
+//! keeps what a customer asks of the care center on an open case
+//! (escalation, a callback) until an operator answers, [`timeline`]
 //! records what happened, [`sla`] keeps SLA state and runs the persisted
 //! timers, [`kpi`] gathers KPI inputs, [`preemptive`] turns connected
 //! findings into cases, [`model`] is the row shape.
 
+pub mod asks;
 pub mod intake;
 pub mod kpi;
 pub mod lifecycle;
@@ -20,7 +23,10 @@ pub mod sla;
 pub mod timeline;
 
 pub use intake::{create, CaseInput, Trapped};
-pub use model::{Case, CaseFilter, Safety, SlaView};
+pub use model::{
+    CallbackRequest, CallbackWindow, Case, CaseFilter, EscalationRequest, Repeatable, Safety,
+    SlaView,
+};
 pub use sla::{Rules, TimerRun};
 
 use crate::error::{Result, StoreError};

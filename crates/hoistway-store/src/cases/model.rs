@@ -36,6 +36,116 @@ pub struct SlaView {
     pub resolution: Option<String>,
 }
 
+/// Whether the fault keeps coming back, as the reporter says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Repeatable {
+    Yes,
+    No,
+    /// The reporter does not know.
+    Unknown,
+}
+
+impl Repeatable {
+    pub const ALL: [Repeatable; 3] = [Repeatable::Yes, Repeatable::No, Repeatable::Unknown];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Repeatable::Yes => "yes",
+            Repeatable::No => "no",
+            Repeatable::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(field: &'static str, s: &str) -> Result<Repeatable, Invalid> {
+        let s = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| Invalid::new(field, format!("{s:?} is not yes, no or unknown")))
+    }
+}
+
+/// When the customer would like to be called back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CallbackWindow {
+    AsSoonAsPossible,
+    Morning,
+    Afternoon,
+}
+
+impl CallbackWindow {
+    pub const ALL: [CallbackWindow; 3] = [
+        CallbackWindow::AsSoonAsPossible,
+        CallbackWindow::Morning,
+        CallbackWindow::Afternoon,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallbackWindow::AsSoonAsPossible => "as_soon_as_possible",
+            CallbackWindow::Morning => "morning",
+            CallbackWindow::Afternoon => "afternoon",
+        }
+    }
+
+    /// The window in plain words (the timeline's English).
+    pub fn words(self) -> &'static str {
+        match self {
+            CallbackWindow::AsSoonAsPossible => "as soon as possible",
+            CallbackWindow::Morning => "morning",
+            CallbackWindow::Afternoon => "afternoon",
+        }
+    }
+
+    pub fn parse(field: &'static str, s: &str) -> Result<CallbackWindow, Invalid> {
+        let s = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|w| w.as_str() == s)
+            .ok_or_else(|| {
+                Invalid::new(
+                    field,
+                    format!("{s:?} is not as_soon_as_possible, morning or afternoon"),
+                )
+            })
+    }
+}
+
+/// The customer's latest request for escalation of this case.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EscalationRequest {
+    pub requested_at: DateTime<Utc>,
+    pub reason: String,
+    pub requested_by_user_id: Option<i64>,
+    /// When the care center acknowledged it; `null` while it is pending.
+    pub acknowledged_at: Option<DateTime<Utc>>,
+}
+
+impl EscalationRequest {
+    pub fn pending(&self) -> bool {
+        self.acknowledged_at.is_none()
+    }
+}
+
+/// The customer's latest request for a callback on this case.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CallbackRequest {
+    pub requested_at: DateTime<Utc>,
+    pub phone: String,
+    pub window: CallbackWindow,
+    pub requested_by_user_id: Option<i64>,
+    /// When the care center called back; `null` while it is pending.
+    pub done_at: Option<DateTime<Utc>>,
+}
+
+impl CallbackRequest {
+    pub fn pending(&self) -> bool {
+        self.done_at.is_none()
+    }
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Case {
     #[serde(skip)]
@@ -52,6 +162,10 @@ pub struct Case {
     pub channel: String,
     pub symptoms: String,
     pub error_codes: Vec<String>,
+    /// Where in the building: floor, zone or landing, in the reporter's words.
+    pub location_in_building: Option<String>,
+    /// Whether the fault repeats; `null` when the reporter did not say.
+    pub repeatable: Option<Repeatable>,
     pub passengers_trapped: bool,
     pub safety: Safety,
     pub access_instructions: Option<String>,
@@ -86,6 +200,10 @@ pub struct Case {
     pub quote_decision: Option<String>,
     /// Resolved at the first visit with no follow-up visit (known once reported).
     pub first_time_fix: Option<bool>,
+    /// The customer's latest request for escalation (pending until acknowledged).
+    pub escalation_request: Option<EscalationRequest>,
+    /// The customer's latest request for a callback (pending until done).
+    pub callback_request: Option<CallbackRequest>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -142,6 +260,10 @@ pub(crate) fn from_row(r: &AnyRow) -> Result<Case> {
         channel: r.text("channel")?,
         symptoms: r.text("symptoms")?,
         error_codes: json_list(r, "error_codes")?,
+        location_in_building: r.opt_text("location_in_building")?,
+        repeatable: r
+            .opt_text("repeatable")?
+            .and_then(|v| Repeatable::parse("repeatable", &v).ok()),
         passengers_trapped: trapped > 0,
         safety: Safety {
             passengers_trapped: trapped > 0,
@@ -180,6 +302,29 @@ pub(crate) fn from_row(r: &AnyRow) -> Result<Case> {
         report,
         quote_decision: r.opt_text("quote_decision")?,
         first_time_fix,
+        escalation_request: match r.opt_int("escalation_requested_at")? {
+            Some(at) => Some(EscalationRequest {
+                requested_at: from_millis(at),
+                reason: r.opt_text("escalation_request_reason")?.unwrap_or_default(),
+                requested_by_user_id: r.opt_int("escalation_requested_by")?,
+                acknowledged_at: opt_instant(r, "escalation_acknowledged_at")?,
+            }),
+            None => None,
+        },
+        callback_request: match (
+            r.opt_int("callback_requested_at")?,
+            r.opt_text("callback_request_window")?
+                .and_then(|w| CallbackWindow::parse("window", &w).ok()),
+        ) {
+            (Some(at), Some(window)) => Some(CallbackRequest {
+                requested_at: from_millis(at),
+                phone: r.opt_text("callback_request_phone")?.unwrap_or_default(),
+                window,
+                requested_by_user_id: r.opt_int("callback_requested_by")?,
+                done_at: opt_instant(r, "callback_done_at")?,
+            }),
+            _ => None,
+        },
         created_at: r.instant("created_at")?,
         updated_at: r.instant("updated_at")?,
     })
