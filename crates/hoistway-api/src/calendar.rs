@@ -13,7 +13,7 @@ use hoistway_app::error::{ApiResult, AppError};
 use hoistway_app::extract::{Json, Path};
 use hoistway_app::state::AppState;
 use hoistway_domain::{Action, Resource, Role, Scope};
-use hoistway_maintenance::VisitStatus;
+use hoistway_maintenance::{DueReason, VisitStatus};
 use hoistway_store::maintenance::calendar_tokens;
 use hoistway_store::maintenance::visits::{self, Visit, VisitFilter};
 use hoistway_store::users;
@@ -123,11 +123,16 @@ pub fn render(list: &[Visit], name: &str, now: chrono::DateTime<chrono::Utc>) ->
             ))
             .location(&v.address)
             .description(&format!(
-                "Visit {} ({}), status {}, due {}",
+                "Visit {}: {}; {}{}",
                 v.id,
-                v.reason,
-                v.status,
-                v.due_on.as_deref().unwrap_or("-")
+                DueReason::parse(&v.reason)
+                    .map(DueReason::in_words)
+                    .unwrap_or(v.reason.as_str()),
+                v.status.in_words(),
+                v.due_on
+                    .as_deref()
+                    .map(|d| format!("; due by {d}"))
+                    .unwrap_or_default()
             ))
             .starts(v.planned_for)
             .ends(v.planned_for + Duration::minutes(i64::from(v.duration_min)))

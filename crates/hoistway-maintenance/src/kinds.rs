@@ -40,7 +40,32 @@ wire_enum!(
     }
 );
 
+impl DueReason {
+    /// The reason in plain words, for people (calendars, reports).
+    pub fn in_words(self) -> &'static str {
+        match self {
+            DueReason::Time => "regular maintenance interval",
+            DueReason::Use => "the unit's use reached its maintenance interval",
+            DueReason::CatchUp => "catch-up for a missed visit",
+            DueReason::PlanStart => "first visit of the maintenance plan",
+            DueReason::Inspection => "periodic authority inspection",
+            DueReason::Manual => "booked by hand",
+        }
+    }
+}
+
 impl VisitStatus {
+    /// The status in plain words.
+    pub fn in_words(self) -> &'static str {
+        match self {
+            VisitStatus::Planned => "planned",
+            VisitStatus::InProgress => "in progress",
+            VisitStatus::Completed => "completed",
+            VisitStatus::Missed => "missed",
+            VisitStatus::Cancelled => "cancelled",
+        }
+    }
+
     /// Whether the visit can still change (a finished one cannot).
     pub fn is_open(self) -> bool {
         matches!(self, VisitStatus::Planned | VisitStatus::InProgress)

@@ -136,9 +136,13 @@ fn stat_text(what: &str, unit: &str, o: &Observation) -> (String, Option<Evidenc
     // `recent` is deseasonalised, so compare it with the plain baseline.
     let base = o.recent - o.deviation * o.scale;
     (
+        // Plain words for the people who read the case; the deviation in
+        // robust σ stays in the evidence for the desk and the API.
         format!(
-            "{what}: recent median {:.1} {unit} against the unit's own baseline {:.1} {unit} ({:+.1} robust σ)",
-            o.recent, base, o.deviation
+            "{what}: lately {:.1} {unit}, {} this unit's usual {:.1} {unit}",
+            o.recent,
+            if o.deviation >= 0.0 { "above" } else { "below" },
+            base
         ),
         Some(Evidence {
             signal: what.replace(' ', "_"),
@@ -418,17 +422,22 @@ impl UnitAnalytics {
                 if let Some(sev) = stat_severity(&o, &cfg.trip_time)
                     .filter(|_| o.recent >= cfg.trip_slowdown_min_ratio)
                 {
-                    self.raise(c, K::TripSlowdown, sev, kind_diagnosis(K::TripSlowdown), || {
-                        let (_, ev) = stat_text("trip time ratio", "", &o);
-                        (
-                            format!(
-                                "trips take {:.0}% of the unit's usual time for the distance ({:+.1} robust σ)",
-                                o.recent * 100.0,
-                                o.deviation
-                            ),
-                            ev,
-                        )
-                    });
+                    self.raise(
+                        c,
+                        K::TripSlowdown,
+                        sev,
+                        kind_diagnosis(K::TripSlowdown),
+                        || {
+                            let (_, ev) = stat_text("trip time ratio", "", &o);
+                            (
+                                format!(
+                                    "trips take {:.0}% of the unit's usual time for the distance",
+                                    o.recent * 100.0
+                                ),
+                                ev,
+                            )
+                        },
+                    );
                 }
             }
         }

@@ -481,6 +481,22 @@ async fn the_calendar_feed_parses_and_matches_the_visits() {
         .unwrap()
         .starts_with("text/calendar"));
     let ics = feed.json.as_str().unwrap().to_string();
+    // Subscribers read plain words, not the scheduler's codes.
+    for code in [
+        "plan_start",
+        "catch_up",
+        "in_progress",
+        "(time)",
+        "(inspection)",
+    ] {
+        assert!(!ics.contains(code), "{code} in the feed");
+    }
+    assert!(
+        ics.contains("first visit of the maintenance plan")
+            || ics.contains("regular maintenance interval")
+            || ics.contains("periodic authority inspection"),
+        "{ics}"
+    );
     let mine = visits(
         &app,
         &s.token,
