@@ -31,7 +31,7 @@ pid=$!
 cleanup() {
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
-  rm -rf "$data"
+  [ -n "${E2E_KEEP:-}" ] || rm -rf "$data"
 }
 trap cleanup EXIT
 for _ in $(seq 1 240); do
