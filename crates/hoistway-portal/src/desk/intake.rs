@@ -26,7 +26,7 @@ use hoistway_api::cases::open;
 use hoistway_app::error::AppError;
 use hoistway_app::state::AppState;
 use hoistway_domain::{Action, Resource};
-use hoistway_store::cases::{intake, CaseInput, Trapped};
+use hoistway_store::cases::{intake, CaseInput, Repeatable, Trapped};
 use hoistway_store::ListFilter;
 use maud::{html, Markup};
 
@@ -79,7 +79,7 @@ pub fn input_of(pairs: &[(String, String)]) -> CaseInput {
             .map(hoistway_store::cases::intake::split_error_codes)
             .unwrap_or_default(),
         location_in_building: text("location_in_building"),
-        repeatable: None,
+        repeatable: text("repeatable"),
         passengers_trapped: Some(Trapped::Flag(trapped)),
         trapped_count: if trapped { num("trapped_count") } else { None },
         medical_condition: first(pairs, "medical_condition").is_some(),
@@ -232,6 +232,23 @@ async fn form_page(
                                 label for="po_number" { (d.po_number) }
                                 input #po_number type="text" name="po_number" value=(v("po_number")) maxlength="60";
                                 @if let Some(m) = field_error(err, "po_number") { p.field-error { (m) } }
+                            }
+                        }
+                        div.row2 {
+                            div.field {
+                                label for="location_in_building" { (t.requests.location) }
+                                input #location_in_building type="text" name="location_in_building" value=(v("location_in_building")) maxlength="200" placeholder=(t.requests.location_hint);
+                                @if let Some(m) = field_error(err, "location_in_building") { p.field-error { (m) } }
+                            }
+                            div.field {
+                                label for="repeatable" { (t.requests.repeatable) }
+                                select #repeatable name="repeatable" {
+                                    option value="" { (t.requests.not_said) }
+                                    @for r in Repeatable::ALL {
+                                        option value=(r.as_str()) selected[v("repeatable") == r.as_str()] { ((t.labels.repeatable)(r.as_str())) }
+                                    }
+                                }
+                                @if let Some(m) = field_error(err, "repeatable") { p.field-error { (m) } }
                             }
                         }
                         div.field {

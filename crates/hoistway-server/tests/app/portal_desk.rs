@@ -69,6 +69,8 @@ async fn intake(b: &mut Browser, unit: i64, trapped: bool) -> String {
                 ("unit_out_of_service", "1"),
                 ("unit_id", &unit),
                 ("symptoms", "Car stopped between floors 3 and 4"),
+                ("location_in_building", "3rd floor, east core"),
+                ("repeatable", "yes"),
                 ("reporter_name", "Anna Front"),
                 ("callback_phone", "+358 40 123 4567"),
             ],
@@ -108,6 +110,9 @@ async fn a_customer_cannot_open_the_desk_and_a_technician_sees_only_own_orders()
     let queue = op.get("/desk").await;
     assert_eq!(queue.status, StatusCode::OK);
     assert!(queue.body.contains(&mine) && queue.body.contains("data-due="));
+    // What the caller said about where and how often is on the case.
+    let case = op.get(&format!("/desk/cases/{mine}")).await;
+    assert!(case.body.contains("3rd floor, east core"), "{}", case.body);
 
     let mut customer = signed_in(&app, CUSTOMER).await;
     for path in [
