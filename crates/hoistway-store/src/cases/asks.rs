@@ -102,17 +102,14 @@ pub async fn acknowledge_escalation(
     number: &str,
 ) -> Result<Case> {
     let (mut tx, case) = begin(db, scope, number).await?;
-    let mut up = Sql::new("UPDATE cases SET escalation_acknowledged_at = ");
-    up.bind(actor.at.timestamp_millis())
-        .push(" WHERE id = ")
-        .bind(case.id)
-        .push(" AND escalation_requested_at IS NOT NULL AND escalation_acknowledged_at IS NULL");
-    if up.execute(&mut *tx).await?.rows_affected() == 0 {
-        return Err(StoreError::Conflict(format!(
-            "no request for escalation is waiting on {}",
-            case.number
-        )));
-    }
+    answer(
+        &mut tx,
+        actor,
+        &case,
+        ("escalation_requested_at", "escalation_acknowledged_at"),
+        "request for escalation",
+    )
+    .await?;
     let entry = Entry::new(
         "escalation_request_acknowledged",
         "The care center acknowledged the request for escalation",
@@ -179,17 +176,14 @@ pub async fn callback_done(
     number: &str,
 ) -> Result<Case> {
     let (mut tx, case) = begin(db, scope, number).await?;
-    let mut up = Sql::new("UPDATE cases SET callback_done_at = ");
-    up.bind(actor.at.timestamp_millis())
-        .push(" WHERE id = ")
-        .bind(case.id)
-        .push(" AND callback_requested_at IS NOT NULL AND callback_done_at IS NULL");
-    if up.execute(&mut *tx).await?.rows_affected() == 0 {
-        return Err(StoreError::Conflict(format!(
-            "no callback is waiting on {}",
-            case.number
-        )));
-    }
+    answer(
+        &mut tx,
+        actor,
+        &case,
+        ("callback_requested_at", "callback_done_at"),
+        "callback",
+    )
+    .await?;
     let phone = case
         .callback_request
         .as_ref()
@@ -200,4 +194,28 @@ pub async fn callback_done(
         format!("The care center called back ({phone})"),
     );
     finish(tx, rules, actor, &case, "callback_done", entry, None).await
+}
+
+/// Marks the pending ask of `columns` (asked, answered) answered now; a
+/// conflict when none is waiting. The check is in the update itself, so
+/// two answers at once cannot both land.
+async fn answer(
+    tx: &mut crate::Tx<'_>,
+    actor: Actor,
+    case: &Case,
+    (asked, answered): (&str, &str),
+    what: &str,
+) -> Result<()> {
+    let mut up = Sql::new(&format!("UPDATE cases SET {answered} = "));
+    up.bind(actor.at.timestamp_millis())
+        .push(" WHERE id = ")
+        .bind(case.id)
+        .push(&format!(" AND {asked} IS NOT NULL AND {answered} IS NULL"));
+    if up.execute(&mut **tx).await?.rows_affected() == 0 {
+        return Err(StoreError::Conflict(format!(
+            "no {what} is waiting on {}",
+            case.number
+        )));
+    }
+    Ok(())
 }
