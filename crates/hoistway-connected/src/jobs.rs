@@ -14,6 +14,7 @@
 //! lease `telemetry-retention`.
 
 use super::convert;
+use chrono::{DateTime, Utc};
 use hoistway_analytics::Period;
 use hoistway_app::state::AppState;
 use hoistway_store::{commands, leases, rollups, telemetry, Actor, StoreError};
@@ -29,7 +30,13 @@ pub struct TickReport {
 }
 
 pub async fn tick(state: &AppState) -> Result<TickReport, StoreError> {
-    let now = state.clock.now();
+    tick_at(state, state.clock.now()).await
+}
+
+/// [`tick`] as of `now`: a replay of past telemetry (the demo's warm-up)
+/// ticks at its own event time, so silence and bucket ends are judged as
+/// they were then, not against the wall clock hours later.
+pub async fn tick_at(state: &AppState, now: DateTime<Utc>) -> Result<TickReport, StoreError> {
     let now_ms = now.timestamp_millis();
     let (mut found, closed) = crate::pipeline_of(state).with_engine(|engine| {
         let mut found = engine.tick(now_ms);

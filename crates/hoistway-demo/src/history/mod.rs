@@ -51,9 +51,11 @@ pub fn visits_start(now: DateTime<Utc>) -> DateTime<Utc> {
     start_of(now)
 }
 
-/// Writes the history's telemetry rollups ending at `now`: before the
-/// contracts exist, so the maintenance plans they create already see each
-/// unit's use. Returns the rows written.
+/// Writes the history's telemetry rollups, ending where the live twin's
+/// warm-up begins ([`crate::feed::WARM_UP`] before `now`, whose telemetry
+/// the twin itself replays): before the contracts exist, so the
+/// maintenance plans they create already see each unit's use. Returns the
+/// rows written.
 pub async fn seed_rollups(
     db: &Db,
     now: DateTime<Utc>,
@@ -72,7 +74,7 @@ pub async fn seed_rollups(
                 customers[ui],
                 &mine,
                 from,
-                now,
+                now - crate::feed::WARM_UP,
                 HOURLY_DAYS,
                 SEED,
             ));

@@ -228,6 +228,30 @@ async fn seeded_history_keeps_the_domains_rules() {
             .filter(|d| d.start >= now() - Duration::days(30) && d.starts > 0)
             .count();
         assert!(recent >= 28, "{}: {recent} days with starts", t.label);
+        // Its hourly history stops where the live twin's warm-up replays
+        // the telemetry itself, so no hour is counted twice.
+        let warm_up_from = now() - hoistway_demo::feed::WARM_UP;
+        let hours = rollups::list(
+            db,
+            &Scope::All,
+            lift.id,
+            "hour",
+            warm_up_from - Duration::days(1),
+            now(),
+        )
+        .await
+        .unwrap();
+        assert!(
+            hours.len() >= 12,
+            "{}: {} hourly rows",
+            t.label,
+            hours.len()
+        );
+        assert!(
+            hours.iter().all(|h| h.start < warm_up_from),
+            "{}: an hourly history row inside the warm-up window",
+            t.label
+        );
         let (up, seen) = days
             .iter()
             .fold((0, 0), |(a, o), d| (a + d.available_ms, o + d.observed_ms));

@@ -12,6 +12,7 @@ mod api;
 mod cases;
 mod cases_over_time;
 mod connected;
+mod demo_feed;
 mod demo_history;
 mod desk_day;
 mod hardening_authz;

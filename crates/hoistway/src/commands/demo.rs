@@ -29,7 +29,8 @@ pub async fn run(
     let url = config.database_url_or("demo.db")?;
     let db = Db::open(&url).await?;
     let clock = Arc::new(SystemClock);
-    if !demo::is_seeded(&db).await? {
+    let seeded_now = !demo::is_seeded(&db).await?;
+    if seeded_now {
         println!("Seeding the demo fleet and its two years of history…");
         let started = std::time::Instant::now();
         let logins = demo::seed_with(
@@ -108,29 +109,30 @@ pub async fn run(
     start_jobs(config, &state)?;
     let scheduler = hoistway_jobs::spawn_maintenance_scheduler(state.clone());
     // The periodic connected-equipment jobs (offline detection, rollup
-    // buckets, command timeouts, retention) run in the demo too.
-    let jobs = hoistway_connected::jobs::spawn(state.clone(), std::time::Duration::from_secs(5));
-    let feed = if no_twin {
-        None
+    // buckets, command timeouts, retention) run in the demo too; with the
+    // twin, the feed starts them after its warm-up (see `feed::spawn`).
+    let background = if no_twin {
+        hoistway_connected::jobs::spawn(state.clone(), std::time::Duration::from_secs(5))
     } else {
-        let (twin, units) = hoistway_demo::feed::fleet(&state).await?;
+        // A fresh demo's twin replays the hours before now first, so the
+        // detectors know each unit's normal before the faults begin; a
+        // continued demo picks up at now.
+        let warm_up = if seeded_now {
+            hoistway_demo::feed::WARM_UP
+        } else {
+            chrono::Duration::zero()
+        };
+        let (twin, units) = hoistway_demo::feed::fleet(&state, warm_up).await?;
         println!(
-            "Live twin fleet: {} connected units streaming telemetry at {speed}x real time.",
-            units.len()
+            "Live twin fleet: {} connected units streaming telemetry at {speed}x real time (after replaying the last {} h).",
+            units.len(),
+            warm_up.num_hours()
         );
-        Some(hoistway_demo::feed::spawn(
-            state.clone(),
-            twin,
-            units,
-            speed,
-        ))
+        hoistway_demo::feed::spawn(state.clone(), twin, units, speed)
     };
     let result = serve_both(listener, tls, state).await;
-    jobs.abort();
+    background.abort();
     scheduler.abort();
-    if let Some(feed) = feed {
-        feed.abort();
-    }
     result?;
     Ok(())
 }
