@@ -28,7 +28,9 @@ async function intake(page) {
   await page.getByLabel('How many people are trapped?').fill('2');
   await page.locator('label[for="car_near_landing-no"]').click();
   await page.getByLabel('Unit is stopped').check();
-  await page.locator('#unit_id').selectOption({ index: 1 });
+  // The unit search answers as the operator types.
+  await page.locator('#unit_q').fill('41000001');
+  await page.locator('[data-unit-results] input[name="unit_id"]').first().check();
   // The rules' priority shows while the form is filled in.
   await page.locator('[data-triage-priority] [data-priority="emergency"]').waitFor({ timeout: 5000 });
   assert.match(await page.locator('[data-triage-why]').innerText(), /trapped/i);
@@ -67,6 +69,10 @@ for (const viewport of [DESKTOP, PHONE]) {
     await Promise.all([page.waitForURL(`**/desk/cases/${number}`), page.getByRole('button', { name: 'Override' }).click()]);
     await page.getByText('Priority changed.').waitFor();
     await page.getByText('Both passengers released by the caretaker').first().waitFor();
+    // The duty manager's escalation board, reached from the queue.
+    await page.goto('/desk');
+    await Promise.all([page.waitForURL('**/desk/escalations'), page.getByRole('link', { name: 'Escalations' }).first().click()]);
+    await visit(page, '/desk/escalations', 'Escalation board', 'desk-escalations');
     await visit(page, '/account/security', 'Sign-in security', 'account-security');
     assert.deepEqual(page.errors, []);
   });
@@ -103,7 +109,8 @@ test('a desk form without its CSRF token is refused; a customer cannot open the 
   await signIn(page, 'operator');
   await page.goto('/desk/intake');
   await page.evaluate(() => document.querySelector('form[data-triage-form] input[name="_csrf"]').remove());
-  await page.locator('#unit_id').selectOption({ index: 1 });
+  await page.locator('#unit_q').fill('41000001');
+  await page.locator('[data-unit-results] input[name="unit_id"]').first().check();
   await page.getByLabel('What is wrong').fill('should not be opened');
   const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/desk/intake') && r.request().method() === 'POST'), page.getByRole('button', { name: 'Open case' }).click()]);
   assert.equal(res.status(), 403);

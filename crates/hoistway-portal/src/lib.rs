@@ -118,6 +118,8 @@ pub fn router() -> Router<AppState> {
             get(desk::intake::show).post(desk::intake::submit),
         )
         .route("/desk/intake/preview", get(desk::intake::preview))
+        .route("/desk/intake/units", get(desk::intake::units))
+        .route("/desk/escalations", get(desk::board::show))
         .route("/desk/cases/{number}", get(desk::case::show))
         .route("/desk/cases/{number}/status", post(desk::case::status))
         .route("/desk/cases/{number}/assign", post(desk::case::assign))

@@ -118,6 +118,23 @@ pub fn zone(name: &str) -> Tz {
     name.parse().unwrap_or(Tz::UTC)
 }
 
+/// The local calendar day around `at` in the zone, as a UTC span
+/// `[start, end)` (a DST day is 23 or 25 hours long).
+pub fn local_day(at: DateTime<Utc>, tz: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
+    use chrono::TimeZone;
+    let day = at.with_timezone(&tz).date_naive();
+    let start_of = |d: chrono::NaiveDate| {
+        let midnight = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+        tz.from_local_datetime(&midnight)
+            .earliest()
+            // A zone whose clocks skip midnight: an hour later exists.
+            .unwrap_or_else(|| tz.from_utc_datetime(&midnight))
+            .with_timezone(&Utc)
+    };
+    let next = day.succ_opt().unwrap_or(day);
+    (start_of(day), start_of(next))
+}
+
 /// `23 Nov 2026, 14:05` in the zone.
 pub fn datetime(at: DateTime<Utc>, tz: Tz) -> String {
     at.with_timezone(&tz).format("%-d %b %Y, %H:%M").to_string()

@@ -165,6 +165,28 @@
         .catch(function () {});
     };
     var schedule = function () { clearTimeout(timer); timer = setTimeout(preview, 150); };
+    // The unit search answers as the operator types (the Find button
+    // does the same without script).
+    var unitQ = triageForm.querySelector('#unit_q');
+    var results = triageForm.querySelector('[data-unit-results]');
+    var searchTimer = null;
+    if (unitQ && results) {
+      unitQ.addEventListener('input', function () {
+        clearTimeout(searchTimer);
+        searchTimer = setTimeout(function () {
+          var params = new URLSearchParams();
+          params.set('unit_q', unitQ.value);
+          var chosen = triageForm.querySelector('input[name="unit_id"]:checked');
+          if (chosen) params.set('unit_id', chosen.value);
+          fetch(results.getAttribute('data-unit-results') + '?' + params.toString(), { credentials: 'same-origin' })
+            .then(function (r) { return r.ok ? r.text() : null; })
+            .then(function (html) { if (html !== null) results.innerHTML = html; })
+            .catch(function () {});
+        }, 200);
+      });
+      // Enter in the search field searches; it must not open the case.
+      unitQ.addEventListener('keydown', function (e) { if (e.key === 'Enter') e.preventDefault(); });
+    }
     triageForm.addEventListener('input', schedule);
     triageForm.addEventListener('change', schedule);
     preview();

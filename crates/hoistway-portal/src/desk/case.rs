@@ -139,36 +139,111 @@ fn asks_box(ctx: &Ctx, c: &Case, tz: chrono_tz::Tz) -> Markup {
     }
 }
 
-fn dispatch_box(ctx: &Ctx, c: &Case, techs: &[(i64, String)], now: DateTime<Utc>) -> Markup {
+/// A technician as the dispatcher weighs them.
+pub struct TechChoice {
+    pub id: i64,
+    pub name: String,
+    /// Covers the case's country.
+    pub local: bool,
+    pub load: technicians::Workload,
+}
+
+/// Technicians for the dispatch form: those covering the building's country
+/// first, then the least busy (nobody on site, fewest open cases, fewest
+/// visits today), then by name.
+async fn tech_choices(
+    s: &AppState,
+    country: &str,
+    tz: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> Result<Vec<TechChoice>, crate::page::PortalError> {
+    let (from, to) = ui::local_day(now, tz);
+    let loads = technicians::workloads(&s.db, from, to).await?;
+    let mut out: Vec<TechChoice> = technicians::list(&s.db)
+        .await?
+        .into_iter()
+        .map(|p| TechChoice {
+            id: p.user_id,
+            local: p.countries.iter().any(|c| c.eq_ignore_ascii_case(country)),
+            load: loads.get(&p.user_id).copied().unwrap_or_default(),
+            name: p.name,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (
+            !a.local,
+            a.load.on_site,
+            a.load.open_cases,
+            a.load.visits,
+            &a.name,
+        )
+            .cmp(&(
+                !b.local,
+                b.load.on_site,
+                b.load.open_cases,
+                b.load.visits,
+                &b.name,
+            ))
+    });
+    Ok(out)
+}
+
+fn dispatch_box(
+    ctx: &Ctx,
+    c: &Case,
+    techs: &[TechChoice],
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> Markup {
     let t = ctx.t;
+    let d = &t.desk;
+    // A promised ETA still ahead is kept unless the dispatcher picks another.
+    let promised = c.eta.filter(|eta| *eta > now);
+    let option = |tc: &TechChoice| {
+        html! {
+            option value=(tc.id) selected[c.technician_id == Some(tc.id)] {
+                (tc.name) " — " ((d.tech_load)(tc.load.open_cases, tc.load.visits, tc.load.on_site))
+            }
+        }
+    };
     html! {
         section.card {
-            h2 { (t.desk.dispatch_heading) }
+            h2 { (d.dispatch_heading) }
             @if let Some(eta) = c.eta {
-                p.small { (t.desk.current_eta) " " strong { (countdown(t, Some(eta), now)) } }
+                p.small {
+                    (d.current_eta) " " strong { (countdown(t, Some(eta), now)) }
+                    " " span.muted { ((d.eta_at)(&ui::datetime(eta, tz))) }
+                }
             }
             form.stack method="post" action=(format!("/desk/cases/{}/assign", c.number)) {
                 (csrf_field(ctx))
                 div.field {
-                    label for="technician_id" { (t.desk.technician) }
+                    label for="technician_id" { (d.technician) }
                     select #technician_id name="technician_id" required {
-                        option value="" { (t.desk.technician_pick) }
-                        @for (id, name) in techs {
-                            option value=(id) selected[c.technician_id == Some(*id)] { (name) }
+                        option value="" { (d.technician_pick) }
+                        @let (local, other): (Vec<&TechChoice>, Vec<&TechChoice>) = techs.iter().partition(|tc| tc.local);
+                        @if !local.is_empty() {
+                            optgroup label=(d.tech_covers) { @for tc in &local { (option(tc)) } }
+                        }
+                        @if !other.is_empty() {
+                            optgroup label=(d.tech_elsewhere) { @for tc in &other { (option(tc)) } }
                         }
                     }
                 }
                 div.field {
-                    label for="eta_minutes" { (t.desk.eta) }
+                    label for="eta_minutes" { (d.eta) }
                     select #eta_minutes name="eta_minutes" {
-                        option value="" { (t.desk.eta_none) }
+                        @if let Some(eta) = promised {
+                            option value="keep" selected { ((d.eta_keep)(&ui::datetime(eta, tz))) }
+                        }
+                        option value="" { (d.eta_none) }
                         @for m in ETA_MINUTES {
-                            option value=(m) selected[m == 60] { ((t.desk.eta_in)(m)) }
+                            option value=(m) selected[promised.is_none() && m == 60] { ((d.eta_in)(m)) }
                         }
                     }
                 }
                 button.btn.btn-primary.btn-block type="submit" {
-                    @if c.technician_id.is_some() { (t.desk.redispatch) } @else { (t.desk.dispatch) }
+                    @if c.technician_id.is_some() { (d.redispatch) } @else { (d.dispatch) }
                 }
             }
         }
@@ -280,18 +355,9 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
     let entries = timeline::list(&s.db, c.id, true).await?;
     let escal = escalations(&s.db, c.id).await?;
     let names = Names::load(&s, &ctx).await?;
-    let techs: Vec<(i64, String)> = technicians::list(&s.db)
-        .await?
-        .into_iter()
-        .map(|p| {
-            (
-                p.user_id,
-                format!("{} · {}", p.name, p.countries.join(", ")),
-            )
-        })
-        .collect();
     let building = hoistway_store::buildings::get(&s.db, &ctx.caller.scope, c.building_id).await?;
     let tz = ui::zone(&building.timezone);
+    let techs = tech_choices(&s, &building.country, tz, s.clock.now()).await?;
     let t = ctx.t;
     let d = &t.desk;
     let now = s.clock.now();
@@ -357,7 +423,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
                 }
             }
             aside.case-side {
-                @if c.status().is_open() { (dispatch_box(&ctx, &c, &techs, now)) }
+                @if c.status().is_open() { (dispatch_box(&ctx, &c, &techs, now, tz)) }
                 (status_box(&ctx, &c))
                 (priority_box(&ctx, &c))
             }
@@ -411,11 +477,18 @@ pub async fn assign(
             t.desk.technician_missing,
         ));
     };
-    let eta = posted
-        .get("eta_minutes")
-        .and_then(|v| v.parse::<i64>().ok())
-        .filter(|m| ETA_MINUTES.contains(m))
-        .map(|m| s.clock.now() + chrono::Duration::minutes(m));
+    let now = s.clock.now();
+    let eta = match posted.get("eta_minutes") {
+        // The ETA already promised stands (a redispatch does not move it).
+        Some("keep") => cases::get(&s.db, &posted.ctx.caller.scope, &number)
+            .await?
+            .eta
+            .filter(|eta| *eta > now),
+        v => v
+            .and_then(|v| v.parse::<i64>().ok())
+            .filter(|m| ETA_MINUTES.contains(m))
+            .map(|m| now + chrono::Duration::minutes(m)),
+    };
     match api::dispatch(
         &s,
         &posted.ctx.caller,
@@ -473,6 +546,16 @@ pub async fn note(
     }
 }
 
+/// Where an acknowledgement returns: the escalation board when it was made
+/// there (a fixed path, never a URL from the form), else the case page.
+fn return_to(posted: &Posted, number: &str) -> String {
+    if posted.get("from") == Some("board") {
+        super::board::PATH.to_string()
+    } else {
+        back(number)
+    }
+}
+
 /// `POST /desk/cases/{number}/acknowledge`.
 pub async fn acknowledge(
     State(s): State<AppState>,
@@ -483,14 +566,10 @@ pub async fn acknowledge(
     let a = Acknowledgement {
         kind: posted.get("kind").unwrap_or_default().to_string(),
     };
+    let to = return_to(&posted, &number);
     match api::acknowledge_escalation(&s, &posted.ctx.caller, &number, a).await {
-        Ok(_) => Ok(redirect_with(
-            &s,
-            &back(&number),
-            true,
-            posted.ctx.t.desk.acknowledged,
-        )),
-        Err(e) => refused(&s, &back(&number), e),
+        Ok(_) => Ok(redirect_with(&s, &to, true, posted.ctx.t.desk.acknowledged)),
+        Err(e) => refused(&s, &to, e),
     }
 }
 
@@ -502,14 +581,15 @@ pub async fn escalation_ack(
     posted: Posted,
 ) -> PageResult {
     posted.ctx.require_area(Area::Desk)?;
+    let to = return_to(&posted, &number);
     match api::acknowledge_escalation_request(&s, &posted.ctx.caller, &number).await {
         Ok(_) => Ok(redirect_with(
             &s,
-            &back(&number),
+            &to,
             true,
             posted.ctx.t.desk.ask_acknowledged,
         )),
-        Err(e) => refused(&s, &back(&number), e),
+        Err(e) => refused(&s, &to, e),
     }
 }
 

@@ -120,6 +120,108 @@ fn check(name: &str, value: &str, label: &str, hint: Option<&str>, checked: bool
     }
 }
 
+/// Most units a search shows.
+const MATCHES: usize = 20;
+
+/// A unit the search found, with its building.
+pub struct Match {
+    pub unit: hoistway_store::units::Unit,
+    pub building: String,
+}
+
+/// The units matching every word of `q` (equipment number, name, place in
+/// the building, building name, street or city), the chosen unit first
+/// even when it no longer matches. The store narrows by the longest word;
+/// the other words filter what it returns.
+async fn find_units(
+    s: &AppState,
+    ctx: &Ctx,
+    q: &str,
+    chosen: &str,
+) -> Result<Vec<Match>, crate::page::PortalError> {
+    let words: Vec<String> = q.split_whitespace().map(str::to_lowercase).collect();
+    let mut out: Vec<hoistway_store::units::Unit> = Vec::new();
+    if let Ok(id) = chosen.parse::<i64>() {
+        // Only a unit the caller may see can be shown as chosen.
+        if let Ok(u) = hoistway_store::units::get(&s.db, &ctx.caller.scope, id).await {
+            out.push(u);
+        }
+    }
+    let buildings: std::collections::HashMap<i64, hoistway_store::buildings::Building> =
+        fleet::buildings(s, &ctx.caller)
+            .await?
+            .into_iter()
+            .map(|b| (b.id, b))
+            .collect();
+    if let Some(longest) = words.iter().max_by_key(|w| w.len()) {
+        let f = ListFilter {
+            q: Some(longest.clone()),
+            limit: Some(500),
+            ..ListFilter::default()
+        };
+        let page = hoistway_store::units::list(&s.db, &ctx.caller.scope, &f).await?;
+        for u in page.items {
+            if out.iter().any(|o| o.id == u.id) {
+                continue;
+            }
+            let b = buildings.get(&u.building_id);
+            let text = format!(
+                "{} {} {} {}",
+                fleet::unit_name(&u),
+                u.location.as_deref().unwrap_or(""),
+                b.map(|b| b.name.as_str()).unwrap_or(""),
+                b.map(|b| b.address.as_str()).unwrap_or("")
+            )
+            .to_lowercase();
+            if words.iter().all(|w| text.contains(w.as_str())) {
+                out.push(u);
+            }
+            if out.len() > MATCHES {
+                break;
+            }
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|u| Match {
+            building: buildings
+                .get(&u.building_id)
+                .map(|b| format!("{} · {}", b.name, b.address))
+                .unwrap_or_default(),
+            unit: u,
+        })
+        .collect())
+}
+
+/// The search's answer: one radio per unit (the chosen one checked), or a
+/// hint when nothing matches.
+fn unit_results(
+    d: &crate::strings::desk::Desk,
+    found: &[Match],
+    chosen: &str,
+    searched: bool,
+) -> Markup {
+    let shown = &found[..found.len().min(MATCHES)];
+    html! {
+        @if shown.is_empty() {
+            @if searched { p.hint { (d.unit_no_match) } }
+        } @else {
+            fieldset.unit-matches {
+                legend.small.muted {
+                    @if searched { ((d.unit_matches)(shown.len())) } @else { (d.unit_chosen) }
+                }
+                @for m in shown {
+                    @let id = format!("unit-{}", m.unit.id);
+                    label.unit-pick for=(id) {
+                        input #(id) type="radio" name="unit_id" value=(m.unit.id) checked[chosen == m.unit.id.to_string()];
+                        span { strong { (fleet::unit_name(&m.unit)) } span.sub.block { (m.building) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
 async fn form_page(
     s: &AppState,
     ctx: &Ctx,
@@ -129,8 +231,8 @@ async fn form_page(
     let t: &Strings = ctx.t;
     let d = &t.desk;
     let buildings = fleet::buildings(s, &ctx.caller).await?;
-    let units = fleet::units(s, &ctx.caller, &ListFilter::default()).await?;
     let v = |n: &str| first(pairs, n).unwrap_or("").to_string();
+    let found = find_units(s, ctx, &v("unit_q"), &v("unit_id")).await?;
     let has = |n: &str, val: &str| pairs.iter().any(|(k, x)| k == n && x == val);
     let unit_sel = v("unit_id");
     let building_sel = v("building_id");
@@ -156,6 +258,7 @@ async fn form_page(
                                 (radio("trapped", "yes", d.yes, trapped == "yes"))
                                 (radio("trapped", "no", d.no, trapped == "no"))
                             }
+                            @if let Some(m) = field_error(err, "trapped") { p.field-error { (m) } }
                         }
                         div.field.narrow {
                             label for="trapped_count" { (d.q_trapped_count) }
@@ -191,16 +294,13 @@ async fn form_page(
                     fieldset.card {
                         legend { (d.where_legend) }
                         div.field {
-                            label for="unit_id" { (d.unit) }
-                            select #unit_id name="unit_id" aria-invalid=[field_error(err, "unit_id").map(|_| "true")] {
-                                option value="" { (d.unit_pick) }
-                                @for b in &buildings {
-                                    optgroup label=(format!("{} · {}", b.name, b.address)) {
-                                        @for u in units.iter().filter(|u| u.building_id == b.id) {
-                                            option value=(u.id) selected[unit_sel == u.id.to_string()] { (fleet::unit_name(u)) }
-                                        }
-                                    }
-                                }
+                            label for="unit_q" { (d.unit_search) }
+                            div.search-row {
+                                input #unit_q type="search" name="unit_q" value=(v("unit_q")) placeholder=(d.unit_search_hint) autocomplete="off" maxlength="100" aria-describedby="unit-results";
+                                button.btn type="submit" formmethod="get" formaction="/desk/intake" formnovalidate { (d.unit_find) }
+                            }
+                            div #unit-results data-unit-results="/desk/intake/units" aria-live="polite" {
+                                (unit_results(d, &found, &unit_sel, !v("unit_q").is_empty()))
                             }
                             @if let Some(m) = field_error(err, "unit_id") { p.field-error { (m) } }
                         }
@@ -285,20 +385,51 @@ async fn form_page(
     Ok(layout::page(ctx, d.intake_title, body))
 }
 
-/// `GET /desk/intake`.
-pub async fn show(State(s): State<AppState>, ctx: Ctx) -> PageResult {
+fn pairs_of(raw: Option<&str>) -> Vec<(String, String)> {
+    serde_urlencoded::from_str(raw.unwrap_or("")).unwrap_or_default()
+}
+
+/// `GET /desk/intake`: the form, filled in with what the query carries
+/// (the unit search's "Find" without script sends the whole form here).
+pub async fn show(State(s): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> PageResult {
     ctx.require_area(Area::Desk)?;
     ctx.require(Resource::Cases, Action::Write)?;
-    Ok(form_page(&s, &ctx, &[], None).await?.into_response())
+    let mut pairs = pairs_of(raw.as_deref());
+    pairs.retain(|(k, _)| k != "_csrf");
+    Ok(form_page(&s, &ctx, &pairs, None).await?.into_response())
+}
+
+/// `GET /desk/intake/units?unit_q=…&unit_id=…`: the unit search's answer
+/// as the HTML the form shows (app.js asks as the operator types).
+pub async fn units(State(s): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> PageResult {
+    ctx.require_area(Area::Desk)?;
+    let pairs = pairs_of(raw.as_deref());
+    let q = first(&pairs, "unit_q").unwrap_or("");
+    let chosen = first(&pairs, "unit_id").unwrap_or("");
+    let found = find_units(&s, &ctx, q, chosen).await?;
+    let markup = unit_results(&ctx.t.desk, &found, chosen, !q.is_empty());
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        markup.into_string(),
+    )
+        .into_response())
 }
 
 /// `GET /desk/intake/preview?…`: what triage would decide (JSON).
 pub async fn preview(State(s): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> PageResult {
     ctx.require_area(Area::Desk)?;
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default();
+    let pairs = pairs_of(raw.as_deref());
     let input = input_of(&pairs);
     let d = &ctx.t.desk;
+    if yes_no(first(&pairs, "trapped")).is_none() {
+        // Not asked yet is not "no": the rules cannot judge without it.
+        return Ok(Json(serde_json::json!({
+            "priority": null,
+            "label": d.unanswered,
+            "rationale": d.ask_trapped_first,
+        }))
+        .into_response());
+    }
     let json = match intake::preview(&s.db, &ctx.caller.scope, &input).await {
         Ok(tr) => serde_json::json!({
             "priority": tr.priority.as_str(),
@@ -320,6 +451,15 @@ pub async fn preview(State(s): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuer
 pub async fn submit(State(s): State<AppState>, posted: Posted) -> PageResult {
     let ctx = &posted.ctx;
     ctx.require_area(Area::Desk)?;
+    if yes_no(first(&posted.pairs, "trapped")).is_none() {
+        let msg = format!(
+            "{}: {}",
+            (ctx.t.desk.field_name)("trapped"),
+            ctx.t.desk.ask_trapped_first
+        );
+        let page = form_page(&s, ctx, &posted.pairs, Some(("trapped", &msg))).await?;
+        return Ok((StatusCode::BAD_REQUEST, page).into_response());
+    }
     let input = input_of(&posted.pairs);
     match open(&s, &ctx.caller, input, "phone").await {
         Ok(case) => {

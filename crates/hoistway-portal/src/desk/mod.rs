@@ -2,12 +2,14 @@
 //! [`queue`] (`/desk`, open cases by SLA urgency with live countdowns),
 //! [`intake`] (`/desk/intake`, a phone call whose safety checklist drives
 //! triage as it is filled in), [`case`] (`/desk/cases/{number}`: timeline,
-//! status moves, dispatch, priority override, notes, escalations).
+//! status moves, dispatch, priority override, notes, escalations),
+//! [`board`] (`/desk/escalations`: the duty manager's escalation board).
 //!
 //! Every change goes through the API's own functions in
 //! [`hoistway_api::cases`] (same role checks, same store calls, same live
 //! notice); a refusal comes back as a flash message on the page.
 
+pub mod board;
 pub mod case;
 pub mod intake;
 pub mod queue;

@@ -94,32 +94,46 @@ async fn load(
 ) -> Result<Vec<Case>, crate::page::PortalError> {
     ctx.require_area(Area::Desk)?;
     ctx.require(Resource::Cases, Action::Read)?;
-    let status = blank_none(&q.status).unwrap_or_else(|| "open".into());
-    let f = CaseFilter {
-        status: Some(status),
+    let asked = CaseFilter {
+        status: Some(blank_none(&q.status).unwrap_or_else(|| "open".into())),
         priority: blank_none(&q.priority),
         q: blank_none(&q.q),
         sort: Some("sla".into()),
         limit: Some(200),
         ..Default::default()
     };
-    match cases::list(&s.db, &ctx.caller.scope, &f).await {
-        Ok(p) => Ok(p.items),
+    let (f, mut list) = match cases::list(&s.db, &ctx.caller.scope, &asked).await {
+        Ok(page) => (asked, page.items),
         // A hand-edited filter value: show the whole queue instead of an error.
-        Err(hoistway_store::StoreError::Invalid(_)) => Ok(cases::list(
-            &s.db,
-            &ctx.caller.scope,
-            &CaseFilter {
+        Err(hoistway_store::StoreError::Invalid(_)) => {
+            let whole = CaseFilter {
                 status: Some("open".into()),
                 sort: Some("sla".into()),
                 limit: Some(200),
                 ..Default::default()
+            };
+            let items = cases::list(&s.db, &ctx.caller.scope, &whole).await?.items;
+            (whole, items)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if f.priority.is_none() {
+        // Emergencies stay on top, however many other cases fall due first
+        // (a flood of machine cases must not push one off the page).
+        let emergencies = cases::list(
+            &s.db,
+            &ctx.caller.scope,
+            &CaseFilter {
+                priority: Some("emergency".into()),
+                ..f.clone()
             },
         )
         .await?
-        .items),
-        Err(e) => Err(e.into()),
+        .items;
+        list.retain(|c| c.priority != "emergency");
+        list.splice(0..0, emergencies);
     }
+    Ok(list)
 }
 
 fn rows(t: &Strings, list: &[Case], names: &Names, now: DateTime<Utc>) -> Markup {
@@ -203,6 +217,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<QueueQuer
         .count();
     let body = html! {
         (ui::page_header(t.desk.queue_title, Some(t.desk.queue_lead), html! {
+            a.btn.btn-ghost href=(super::board::PATH) { (t.desk.board_link) }
             a.btn.btn-primary href="/desk/intake" { (t.desk.new_intake) }
         }))
         div.tiles {

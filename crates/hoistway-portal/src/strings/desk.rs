@@ -144,6 +144,33 @@ pub struct Desk {
     pub callback_mark_done: &'static str,
     pub ask_acknowledged: &'static str,
     pub callback_marked: &'static str,
+    /// The duty manager's escalation board.
+    pub board_link: &'static str,
+    pub board_title: &'static str,
+    pub board_lead: &'static str,
+    pub board_empty: &'static str,
+    pub board_sla_heading: &'static str,
+    pub board_asks_heading: &'static str,
+    pub board_asks_empty: &'static str,
+    pub col_escalation: &'static str,
+    pub col_waiting: &'static str,
+    pub waiting_for: fn(&str) -> String,
+    /// Technician availability at dispatch.
+    pub tech_load: fn(i64, i64, bool) -> String,
+    pub tech_covers: &'static str,
+    pub tech_elsewhere: &'static str,
+    pub eta_keep: fn(&str) -> String,
+    pub eta_at: fn(&str) -> String,
+    /// The intake's unit search.
+    pub unit_search: &'static str,
+    pub unit_search_hint: &'static str,
+    pub unit_find: &'static str,
+    pub unit_matches: fn(usize) -> String,
+    pub unit_no_match: &'static str,
+    pub unit_chosen: &'static str,
+    /// The intake's questions nobody has answered yet.
+    pub unanswered: &'static str,
+    pub ask_trapped_first: &'static str,
 }
 
 pub const EN_DESK: Desk = Desk {
@@ -241,6 +268,7 @@ pub const EN_DESK: Desk = Desk {
     opened: |n, p, b| format!("Case {n} opened: {p}, {b}."),
     field_name: |f| match f {
         "unit_id" => "Unit",
+        "trapped" => "Trapped passengers",
         "building_id" => "Building",
         "symptoms" => "What is wrong",
         "po_number" => "Purchase order number",
@@ -368,6 +396,49 @@ pub const EN_DESK: Desk = Desk {
     callback_mark_done: "Mark callback done",
     ask_acknowledged: "Request for escalation acknowledged.",
     callback_marked: "Callback marked done.",
+    board_link: "Escalations",
+    board_title: "Escalation board",
+    board_lead: "Escalations nobody has acknowledged yet, the longest waiting first.",
+    board_empty: "No escalation is waiting for acknowledgement.",
+    board_sla_heading: "Promises at risk or broken",
+    board_asks_heading: "Customers asking for escalation",
+    board_asks_empty: "No customer is waiting for an answer to an escalation request.",
+    col_escalation: "Escalation",
+    col_waiting: "Waiting",
+    waiting_for: |span| format!("for {span}"),
+    tech_load: |open, visits, on_site| {
+        let cases = match open {
+            0 => "no open cases".to_string(),
+            1 => "1 open case".to_string(),
+            n => format!("{n} open cases"),
+        };
+        let visits = match visits {
+            0 => "no visits today".to_string(),
+            1 => "1 visit today".to_string(),
+            n => format!("{n} visits today"),
+        };
+        if on_site {
+            format!("on site now · {cases} · {visits}")
+        } else {
+            format!("{cases} · {visits}")
+        }
+    },
+    tech_covers: "Covers this country",
+    tech_elsewhere: "Other territories",
+    eta_keep: |at| format!("Keep the promised {at}"),
+    eta_at: |at| format!("promised for {at}"),
+    unit_search: "Find the unit",
+    unit_search_hint: "Equipment number, unit name, building, street or city",
+    unit_find: "Find",
+    unit_matches: |n| match n {
+        1 => "1 unit matches".to_string(),
+        n => format!("{n} units match"),
+    },
+    unit_no_match:
+        "No unit matches. Try the equipment number on the unit's label, or pick the building below.",
+    unit_chosen: "Unit",
+    unanswered: "Unanswered",
+    ask_trapped_first: "Ask first: is anyone trapped in the car?",
 };
 
 /// The technician's phone view.

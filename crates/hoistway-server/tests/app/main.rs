@@ -14,6 +14,7 @@ mod cases_over_time;
 mod connected;
 mod demo_feed;
 mod demo_history;
+mod desk_console;
 mod desk_day;
 mod hardening_authz;
 mod hardening_connections;

@@ -356,21 +356,69 @@ pub async fn escalations(db: &Db, case_id: i64) -> Result<Vec<EscalationRow>> {
     sql.fetch_all(&db.pool)
         .await?
         .iter()
+        .map(escalation_of)
+        .collect()
+}
+
+fn escalation_of(r: &sqlx::any::AnyRow) -> Result<EscalationRow> {
+    Ok(EscalationRow {
+        kind: r.text("kind")?,
+        due_at: r.instant("due_at")?,
+        repeat: r.int("repeat_no")?,
+        sent_at: r.instant("sent_at")?,
+        reason: r.text("reason")?,
+        target_roles: r
+            .text("target_roles")?
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        acknowledged_by: r.opt_int("acknowledged_by")?,
+        acknowledged_at: r.opt_int("acknowledged_at")?.map(crate::row::from_millis),
+    })
+}
+
+/// An escalation still waiting for acknowledgement, with its open case.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenEscalation {
+    pub case_number: String,
+    pub priority: String,
+    pub status: String,
+    pub building_id: i64,
+    pub unit_id: Option<i64>,
+    pub escalation: EscalationRow,
+}
+
+/// The duty manager's board: unacknowledged escalations of open cases the
+/// scope may see, the latest of each case and kind only (a repeat replaces
+/// the one before), oldest first, at most `limit`.
+pub async fn open_escalations(
+    db: &Db,
+    scope: &hoistway_domain::Scope,
+    limit: i64,
+) -> Result<Vec<OpenEscalation>> {
+    let mut sql = Sql::new(
+        "SELECT e.*, c.number, c.priority, c.status, c.building_id, c.unit_id \
+         FROM case_escalations e JOIN cases c ON c.id = e.case_id \
+         WHERE e.acknowledged_at IS NULL \
+         AND c.status NOT IN ('resolved', 'closed', 'cancelled') \
+         AND e.id = (SELECT MAX(e2.id) FROM case_escalations e2 \
+                     WHERE e2.case_id = e.case_id AND e2.kind = e.kind)",
+    );
+    crate::scope::restrict(&mut sql, scope, "c", crate::scope::Shape::InBuilding);
+    sql.push(" ORDER BY e.sent_at, e.id LIMIT ")
+        .bind(limit.clamp(1, 500));
+    sql.fetch_all(&db.pool)
+        .await?
+        .iter()
         .map(|r| {
-            Ok(EscalationRow {
-                kind: r.text("kind")?,
-                due_at: r.instant("due_at")?,
-                repeat: r.int("repeat_no")?,
-                sent_at: r.instant("sent_at")?,
-                reason: r.text("reason")?,
-                target_roles: r
-                    .text("target_roles")?
-                    .split(',')
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-                acknowledged_by: r.opt_int("acknowledged_by")?,
-                acknowledged_at: r.opt_int("acknowledged_at")?.map(crate::row::from_millis),
+            Ok(OpenEscalation {
+                case_number: r.text("number")?,
+                priority: r.text("priority")?,
+                status: r.text("status")?,
+                building_id: r.int("building_id")?,
+                unit_id: r.opt_int("unit_id")?,
+                escalation: escalation_of(r)?,
             })
         })
         .collect()

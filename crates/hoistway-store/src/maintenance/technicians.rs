@@ -203,3 +203,48 @@ pub(crate) async fn load_for_scheduler(tx: &mut Tx<'_>) -> Result<Vec<Technician
         })
         .collect()
 }
+
+/// What a technician has on now, for the dispatcher choosing who goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Workload {
+    /// Open service cases assigned to them.
+    pub open_cases: i64,
+    /// One of those with the technician on site now.
+    pub on_site: bool,
+    /// Maintenance visits planned or under way in `[from, to)`.
+    pub visits: i64,
+}
+
+/// Every technician's workload: open cases now and visits planned in
+/// `[from, to)` (the dispatcher's day), keyed by user id.
+pub async fn workloads(
+    db: &Db,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<std::collections::HashMap<i64, Workload>> {
+    let mut out: std::collections::HashMap<i64, Workload> = std::collections::HashMap::new();
+    let cases = Sql::new(
+        "SELECT technician_id, COUNT(*) AS n, \
+         SUM(CASE WHEN status = 'on_site' THEN 1 ELSE 0 END) AS here \
+         FROM cases WHERE technician_id IS NOT NULL \
+         AND status NOT IN ('resolved', 'closed', 'cancelled') GROUP BY technician_id",
+    );
+    for r in cases.fetch_all(&db.pool).await? {
+        let w = out.entry(r.int("technician_id")?).or_default();
+        w.open_cases = r.int("n")?;
+        w.on_site = r.int("here")? > 0;
+    }
+    let mut visits = Sql::new(
+        "SELECT technician_id, COUNT(*) AS n FROM visits WHERE technician_id IS NOT NULL \
+         AND status IN ('planned', 'in_progress') AND planned_for >= ",
+    );
+    visits
+        .bind(from.timestamp_millis())
+        .push(" AND planned_for < ")
+        .bind(to.timestamp_millis())
+        .push(" GROUP BY technician_id");
+    for r in visits.fetch_all(&db.pool).await? {
+        out.entry(r.int("technician_id")?).or_default().visits = r.int("n")?;
+    }
+    Ok(out)
+}
