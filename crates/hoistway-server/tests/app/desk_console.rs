@@ -16,10 +16,17 @@ const OPERATOR: &str = "operator@hoistway.example";
 const DUTY: &str = "duty.manager@hoistway.example";
 const CUSTOMER: &str = "customer.admin@nordictowers.example";
 
-async fn demo() -> TestApp {
-    let app = TestApp::sqlite().await;
-    app.seed_demo().await;
-    app
+/// Runs `body` on the demo data, on SQLite and PostgreSQL.
+async fn on_both<F, Fut>(body: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for t in hoistway_store::testing::TestDb::all().await {
+        let app = TestApp::on(t).await;
+        app.seed_demo().await;
+        body(app).await;
+    }
 }
 
 async fn signed_in(app: &TestApp, email: &str) -> Browser {
@@ -52,7 +59,12 @@ async fn a_unit(app: &TestApp, token: &str) -> (i64, String, String) {
 
 #[tokio::test]
 async fn intake_finds_units_by_words_and_will_not_take_an_unanswered_trapped_for_no() {
-    let app = demo().await;
+    on_both(intake_finds_units_by_words_and_will_not_take_an_unanswered_trapped_for_no_on).await;
+}
+
+async fn intake_finds_units_by_words_and_will_not_take_an_unanswered_trapped_for_no_on(
+    app: TestApp,
+) {
     let token = app.login(OPERATOR, DEMO_PASSWORD).await;
     let (unit, number, building) = a_unit(&app, &token).await;
     let mut op = signed_in(&app, OPERATOR).await;
@@ -133,7 +145,13 @@ async fn intake_finds_units_by_words_and_will_not_take_an_unanswered_trapped_for
 
 #[tokio::test]
 async fn dispatch_shows_workloads_keeps_the_promised_eta_and_emergencies_lead_the_queue() {
-    let app = demo().await;
+    on_both(dispatch_shows_workloads_keeps_the_promised_eta_and_emergencies_lead_the_queue_on)
+        .await;
+}
+
+async fn dispatch_shows_workloads_keeps_the_promised_eta_and_emergencies_lead_the_queue_on(
+    app: TestApp,
+) {
     let token = app.login(OPERATOR, DEMO_PASSWORD).await;
     let (unit, _, _) = a_unit(&app, &token).await;
     let open = |trapped: bool| {
@@ -246,7 +264,10 @@ async fn dispatch_shows_workloads_keeps_the_promised_eta_and_emergencies_lead_th
 
 #[tokio::test]
 async fn the_duty_manager_acknowledges_escalations_from_the_board() {
-    let app = demo().await;
+    on_both(the_duty_manager_acknowledges_escalations_from_the_board_on).await;
+}
+
+async fn the_duty_manager_acknowledges_escalations_from_the_board_on(app: TestApp) {
     let token = app.login(OPERATOR, DEMO_PASSWORD).await;
     let (unit, _, _) = a_unit(&app, &token).await;
     let c = app
