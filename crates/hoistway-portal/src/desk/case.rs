@@ -143,6 +143,8 @@ fn asks_box(ctx: &Ctx, c: &Case, tz: chrono_tz::Tz) -> Markup {
 pub struct TechChoice {
     pub id: i64,
     pub name: String,
+    /// The countries they cover, as `FI, SE`.
+    pub countries: String,
     /// Covers the case's country.
     pub local: bool,
     pub load: technicians::Workload,
@@ -166,6 +168,7 @@ async fn tech_choices(
             id: p.user_id,
             local: p.countries.iter().any(|c| c.eq_ignore_ascii_case(country)),
             load: loads.get(&p.user_id).copied().unwrap_or_default(),
+            countries: p.countries.join(", "),
             name: p.name,
         })
         .collect();
@@ -202,7 +205,7 @@ fn dispatch_box(
     let option = |tc: &TechChoice| {
         html! {
             option value=(tc.id) selected[c.technician_id == Some(tc.id)] {
-                (tc.name) " — " ((d.tech_load)(tc.load.open_cases, tc.load.visits, tc.load.on_site))
+                (tc.name) " · " (tc.countries) " — " ((d.tech_load)(tc.load.open_cases, tc.load.visits, tc.load.on_site))
             }
         }
     };
