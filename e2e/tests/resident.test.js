@@ -120,6 +120,26 @@ test('the call page fits a desktop too', async () => {
   assert.deepEqual(page.errors, []);
 });
 
+test('a refusal by the building is said in plain words (phone)', async () => {
+  const page = await newPage(browser, PHONE);
+  await signIn(page, 'resident');
+  await page.getByRole('heading', { level: 1, name: 'Call a lift' }).waitFor();
+  // The building's answer for a call it cannot serve, as the API gives it.
+  await page.route('**/api/v1/buildings/*/calls', (route) => route.fulfill({
+    status: 201, contentType: 'application/json',
+    body: JSON.stringify({ id: null, state: 'cancelled', reason: 'not_served', kind: 'destination' }),
+  }));
+  await page.getByRole('button', { name: 'Floor 2' }).click();
+  const alert = page.locator('[data-rc-error]');
+  await alert.waitFor();
+  assert.equal(await alert.textContent(), 'No lift goes between those two floors.');
+  assert.equal(await page.locator('[data-rc-live]').isVisible(), false, 'no call to follow');
+  assert.ok(await page.getByRole('button', { name: 'Floor 2' }).isEnabled(), 'the resident can try again');
+  await assertNoHorizontalScroll(page);
+  await shot(page, 'resident-refused');
+  assert.deepEqual(page.errors, []);
+});
+
 test('a resident signed out mid-way is told so, not shown an error code', async () => {
   const page = await newPage(browser, PHONE);
   await signIn(page, 'resident');

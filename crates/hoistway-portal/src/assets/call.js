@@ -116,7 +116,7 @@
   }
 
   function follow(p, building, c, call) {
-    current = { p: p, building: building, id: c.id, kind: c.kind, call: call, ended: false, es: null };
+    current = { p: p, building: building, id: c.id, kind: c.kind, call: call, ended: false, es: null, rank: 0 };
     pick.hidden = true;
     live.hidden = false;
     steps.hidden = c.kind !== 'destination';
@@ -126,7 +126,8 @@
     cancelBtn.textContent = cancelLabel;
     againBtn.hidden = true;
     render(c);
-    live.scrollIntoView({ block: 'start' });
+    // The picker is hidden now: the call sits right under the heading.
+    window.scrollTo(0, 0);
     if (!window.EventSource || !c.events || current.ended) return;
     var me = current;
     var es = new EventSource(c.events);
@@ -156,9 +157,22 @@
     }
   }
 
+  // How far a call has got: the stream replays every step from the start
+  // (and again after a reconnect), so an older step never overwrites a
+  // newer one the page already shows.
+  var RANK = { wait_for_car: 1, enter_car: 2, stay_in_car: 3, exit_car: 4 };
+  function rank(c) {
+    if (c.state === 'served' || c.state === 'cancelled') return 5;
+    if (c.guidance && RANK[c.guidance.action]) return RANK[c.guidance.action];
+    return c.state === 'approved' ? 1 : 0;
+  }
+
   // One state of the call (the POST answer or an event) into words.
   function render(c) {
     var me = current;
+    var r = rank(c);
+    if (r < (me.rank || 0)) return;
+    me.rank = r;
     var p = me.p;
     var g = c.guidance || null;
     var lift = c.lift || (g && g.lift) || null;
@@ -201,8 +215,10 @@
     if (me.es) me.es.close();
     // Arrived: the next ride starts where this one ended.
     if (c.state === 'served' && me.kind === 'destination') store('from.' + me.building, me.call.toArea);
+    if (c.state === 'cancelled') steps.hidden = true;
     cancelBtn.hidden = true;
     againBtn.hidden = false;
+    againBtn.focus();
   }
 
   if (cancelBtn) cancelBtn.addEventListener('click', function () {

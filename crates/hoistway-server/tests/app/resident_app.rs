@@ -99,7 +99,7 @@ async fn the_page_offers_the_granted_floors_and_the_api_holds_them_with_csrf() {
         );
         // The script gets the session's CSRF token, as forms do.
         let csrf = b.cookies["hoistway_csrf"].clone();
-        assert_eq!(attr_values(body, "data-csrf"), [csrf.clone()], "{label}");
+        assert_eq!(attr_values(body, "data-csrf"), vec![csrf.as_str()], "{label}");
 
         let calls = format!("/api/v1/buildings/{}/calls", w.building);
         let to5 = json!({"from_area": 2000, "to_area": 7000});
