@@ -72,6 +72,8 @@ async fn the_page_offers_the_granted_floors_and_the_api_holds_them_with_csrf() {
         // floors -1..=8: 2000 the entrance (E), 2010 its rear door, 3000
         // floor 1, 7000 floor 5; floor 8 (10000) is not granted.
         grant(&app, ca, w.building, r1, Some(vec![2000, 2010, 3000, 7000])).await;
+        // A grant on a building whose lifts have no topology yet.
+        grant(&app, ca, w.bare_building, r1, None).await;
 
         let mut b = Browser::new(app.app.clone());
         let landed = b.sign_in("r1.app@remote.example", PASSWORD).await;
@@ -87,6 +89,14 @@ async fn the_page_offers_the_granted_floors_and_the_api_holds_them_with_csrf() {
             !body.contains("elsewhere"),
             "{label}: another customer shows"
         );
+        assert!(
+            body.contains(&(EN.resident.not_set_up)("Annex app")),
+            "{label}: the building without remote call is named, not offered"
+        );
+        assert!(
+            !body.contains("id=\"rc-building\""),
+            "{label}: one building, no picker"
+        );
         // Only the granted areas, as destinations and as start floors.
         let mut offered = attr_values(body, "data-area");
         offered.sort();
@@ -99,7 +109,11 @@ async fn the_page_offers_the_granted_floors_and_the_api_holds_them_with_csrf() {
         );
         // The script gets the session's CSRF token, as forms do.
         let csrf = b.cookies["hoistway_csrf"].clone();
-        assert_eq!(attr_values(body, "data-csrf"), vec![csrf.as_str()], "{label}");
+        assert_eq!(
+            attr_values(body, "data-csrf"),
+            vec![csrf.as_str()],
+            "{label}"
+        );
 
         let calls = format!("/api/v1/buildings/{}/calls", w.building);
         let to5 = json!({"from_area": 2000, "to_area": 7000});
@@ -183,6 +197,7 @@ async fn the_page_offers_the_granted_floors_and_the_api_holds_them_with_csrf() {
         let (status, j) = with_cookies(&app, &b, "DELETE", &cancel, Some(&csrf), None).await;
         assert_eq!(status, StatusCode::OK, "{label}: {j}");
         assert_eq!(j["reason"], "by_caller");
+        app.t.cleanup().await;
     }
 }
 
@@ -254,11 +269,36 @@ async fn residents_without_access_and_other_roles_get_no_call_page() {
         assert!(page.body.contains(EN.resident.no_access_title), "{label}");
         assert!(!page.body.contains("data-area="), "{label}");
 
+        // Two buildings with remote call: the resident picks one.
+        let r = app
+            .call(
+                "PUT",
+                &format!("/api/v1/buildings/{}/topology", w.bare_building),
+                Some(&admin),
+                Some(crate::remote_common::residential()),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.json);
+        grant(&app, ca, w.building, r1, Some(vec![2000, 7000])).await;
+        grant(&app, ca, w.bare_building, r1, Some(vec![2000, 4000])).await;
+        let page = b.get("/").await;
+        assert!(page.body.contains("id=\"rc-building\""), "{label}");
+        assert_eq!(
+            attr_values(&page.body, "data-building"),
+            // By name: "Annex …" before "Residence …".
+            [w.bare_building.to_string(), w.building.to_string()],
+            "{label}"
+        );
+        let mut offered = attr_values(&page.body, "data-area");
+        offered.sort();
+        assert_eq!(offered, ["2000", "2000", "4000", "7000"], "{label}");
+
         // Facility users keep their overview.
         let mut b = Browser::new(app.app.clone());
         b.sign_in("pm.none@remote.example", PASSWORD).await;
         let page = b.get("/").await;
         assert_eq!(page.status, StatusCode::OK, "{label}");
         assert!(!page.body.contains(EN.resident.title), "{label}");
+        app.t.cleanup().await;
     }
 }
