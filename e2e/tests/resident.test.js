@@ -111,6 +111,23 @@ test('the resident calls a lift, follows it to the floor and cancels the next ca
   assert.deepEqual(page.errors, []);
 });
 
+test('a landing call brings a lift to the floor the resident is on (phone)', async () => {
+  const page = await newPage(browser, PHONE);
+  await signIn(page, 'resident');
+  await page.getByRole('heading', { level: 1, name: 'Call a lift' }).waitFor();
+  await recordStates(page);
+  await page.getByRole('button', { name: 'Going up' }).click();
+  await page.locator('[data-rc-live]').waitFor();
+  assert.equal(await page.locator('[data-rc-steps]').isVisible(), false, 'no ride steps for a landing call');
+  await stateIs(page, 'served', 120000);
+  const lift = (await page.locator('[data-rc-lift]').textContent()).replace('Lift ', '');
+  assert.equal(await page.locator('[data-rc-say]').textContent(), `Lift ${lift} is here at Lobby.`);
+  const seen = await page.evaluate(() => window.rcStates);
+  assert.equal(seen[seen.length - 1], 'served', `${seen}`);
+  await shot(page, 'resident-landing');
+  assert.deepEqual(page.errors, []);
+});
+
 test('the call page fits a desktop too', async () => {
   const page = await newPage(browser, DESKTOP);
   await signIn(page, 'resident');
