@@ -20,6 +20,8 @@ const LOGINS = {
   front_desk: 'front.desk@nordictowers.example',
   finance: 'finance@nordictowers.example',
   other_customer_admin: 'customer.admin@rhein-immo.example',
+  // Remote call (resident tests): holds a grant on five floors of the first building.
+  resident: 'resident@nordictowers.example',
   // Care center and field (desk tests).
   technician: 'technician@hoistway.example',
   technician_de: 'technician.de@hoistway.example',

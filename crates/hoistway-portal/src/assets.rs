@@ -31,6 +31,21 @@ const ASSETS: &[(&str, Asset)] = &[
             content_type: "text/javascript; charset=utf-8",
         },
     ),
+    // The residents' remote-call page only (resident.rs).
+    (
+        "call.css",
+        Asset {
+            body: include_bytes!("assets/call.css"),
+            content_type: "text/css; charset=utf-8",
+        },
+    ),
+    (
+        "call.js",
+        Asset {
+            body: include_bytes!("assets/call.js"),
+            content_type: "text/javascript; charset=utf-8",
+        },
+    ),
     (
         "icon.svg",
         Asset {

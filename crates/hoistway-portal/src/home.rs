@@ -1,12 +1,13 @@
 //! `/`: the customer's overview. Units by state, open service requests
 //! with live status, the next planned visits and overdue invoices; every
 //! tile leads to its detail. Staff and technicians are sent on to their
-//! own start pages; front desk sees the requests part only.
+//! own start pages; front desk sees the requests part only; a resident
+//! gets the remote-call app ([`super::resident`]).
 
 use super::fleet::{self, UnitState};
 use super::layout::{self, Area};
 use super::page::{Ctx, PageResult};
-use super::placeholders;
+use super::resident;
 use super::ui::{self, Tone};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
@@ -34,7 +35,7 @@ fn tile(href: &str, tone: Tone, n: usize, label: &str) -> Markup {
 pub async fn show(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     let role = ctx.caller.user.role;
     if role == Role::Resident {
-        return placeholders::resident(&ctx);
+        return resident::show(&s, &ctx).await;
     }
     if !layout::areas(role).contains(&Area::Home) {
         return Ok(Redirect::to(layout::landing(role)).into_response());

@@ -18,13 +18,13 @@
 //! - [`charts`]: server-side SVG charts.
 //! - [`assets`]: stylesheet, script, service worker, manifest, icon.
 //! - [`signin`]: sign-in and sign-out.
-//! - [`placeholders`]: pages other parts of the portal will replace.
 //! - [`printed`]: what the PDF routes share (the download answer, the
 //!   document frame, time on site); documents are drawn by
 //!   `hoistway-documents`.
 //! - [`fleet`]: the viewer's units, cases and each unit's state.
 //! - customer pages: [`home`], [`equipment`], [`requests`], [`services`],
 //!   [`reports`], [`documents`] (with [`invoice`] and [`contract`]), [`setup`].
+//! - [`resident`]: a resident's start page, the remote-call app.
 
 pub mod areas;
 pub mod assets;
@@ -41,10 +41,10 @@ pub mod invite;
 pub mod invoice;
 pub mod layout;
 pub mod page;
-pub mod placeholders;
 pub mod printed;
 pub mod reports;
 pub mod requests;
+pub mod resident;
 pub mod security;
 pub mod services;
 pub mod setup;

@@ -11,11 +11,13 @@ pub mod customer;
 pub mod desk;
 pub mod places;
 pub mod printed;
+pub mod resident;
 
 pub use customer::{Documents, Equipment, Home, Reports, Requests, Services, Setup};
 pub use desk::{Desk, Security, Tech};
 pub use places::Places;
 pub use printed::Printed;
+pub use resident::Resident;
 
 /// All strings of one language.
 pub struct Strings {
@@ -26,7 +28,6 @@ pub struct Strings {
     pub signin: SignIn,
     pub errors: Errors,
     pub labels: Labels,
-    pub placeholders: Placeholders,
     pub home: Home,
     pub equipment: Equipment,
     pub requests: Requests,
@@ -41,6 +42,8 @@ pub struct Strings {
     pub desk: Desk,
     pub tech: Tech,
     pub security: Security,
+    /// The residents' remote-call page (strings/resident.rs).
+    pub resident: Resident,
 }
 
 pub struct Common {
@@ -131,16 +134,6 @@ pub struct Labels {
     pub repeatable: fn(&str) -> &'static str,
     /// When a customer wants the callback: as_soon_as_possible, morning, afternoon.
     pub callback_window: fn(&str) -> &'static str,
-}
-
-/// Pages another part of the portal will fill (care center, technician).
-pub struct Placeholders {
-    pub desk_title: &'static str,
-    pub desk_body: &'static str,
-    pub tech_title: &'static str,
-    pub tech_body: &'static str,
-    pub resident_title: &'static str,
-    pub resident_body: &'static str,
 }
 
 /// English.
@@ -302,14 +295,6 @@ pub static EN: Strings = Strings {
             _ => "any time",
         },
     },
-    placeholders: Placeholders {
-        desk_title: "Care center",
-        desk_body: "The care-center console is being built. Use the API meanwhile.",
-        tech_title: "My work",
-        tech_body: "The technician view is being built. Use the API meanwhile.",
-        resident_title: "Nothing to show here",
-        resident_body: "Residents call lifts in the mobile app; the portal is for facility teams.",
-    },
     home: customer::EN_HOME,
     equipment: customer::EN_EQUIPMENT,
     requests: customer::EN_REQUESTS,
@@ -322,6 +307,7 @@ pub static EN: Strings = Strings {
     desk: desk::EN_DESK,
     tech: desk::EN_TECH,
     security: desk::EN_SECURITY,
+    resident: resident::EN_RESIDENT,
 };
 
 #[cfg(test)]
@@ -358,6 +344,16 @@ mod tests {
             hoistway_desk::Priority::Routine,
         ] {
             assert_ne!((EN.labels.priority)(p.as_str()), "Unknown", "{p:?}");
+        }
+    }
+
+    #[test]
+    fn every_call_end_has_plain_words() {
+        let fallback = (EN.resident.reason)("");
+        for r in hoistway_lift::CancelReason::ALL {
+            let text = (EN.resident.reason)(r.as_str());
+            assert_ne!(text, fallback, "{r:?}");
+            assert!(!text.contains('_'), "no wire names shown: {text}");
         }
     }
 

@@ -39,5 +39,6 @@ mod portal_speed;
 mod remote_access;
 mod remote_calls;
 mod request_journeys;
+mod resident_app;
 mod tenancy;
 mod triage_flags;
