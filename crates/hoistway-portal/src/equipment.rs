@@ -54,7 +54,17 @@ pub async fn list(
         Some(k) => Some(UnitKind::parse(&k)?.as_str().to_string()),
         None => None,
     };
-    let want_state = text_of(&q.status).and_then(|s| UnitState::parse(&s));
+    // A hand-edited state is refused like a hand-edited kind, not ignored.
+    let want_state = match text_of(&q.status) {
+        Some(v) => Some(UnitState::parse(&v).ok_or_else(|| {
+            let known: Vec<&str> = UnitState::ALL.iter().map(|u| u.as_str()).collect();
+            hoistway_domain::Invalid::new(
+                "status",
+                format!("'{v}' is not a unit state; one of {}", known.join(", ")),
+            )
+        })?),
+        None => None,
+    };
     let f = ListFilter {
         building_id: id_of(&q.building_id),
         contract_id: id_of(&q.contract_id),
