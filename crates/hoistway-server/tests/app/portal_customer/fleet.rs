@@ -125,7 +125,11 @@ async fn unit_states_follow_live_telemetry_within_the_tenant() {
     // A hand-edited state is a 400 naming the field, not a silent "all".
     let bogus = b.get("/equipment?status=bogus").await;
     assert_eq!(bogus.status, axum::http::StatusCode::BAD_REQUEST);
-    assert!(bogus.body.contains("status") && bogus.body.contains("in_service"), "{}", bogus.body);
+    assert!(
+        bogus.body.contains("status") && bogus.body.contains("in_service"),
+        "{}",
+        bogus.body
+    );
 }
 
 /// The home tile counts every visit planned in the next 90 days, not only
