@@ -9,11 +9,13 @@
 
 pub mod customer;
 pub mod desk;
+pub mod notices;
 pub mod places;
 pub mod printed;
 
 pub use customer::{Documents, Equipment, Home, Reports, Requests, Services, Setup};
 pub use desk::{Desk, Security, Tech};
+pub use notices::Notices;
 pub use places::Places;
 pub use printed::Printed;
 
@@ -41,6 +43,8 @@ pub struct Strings {
     pub desk: Desk,
     pub tech: Tech,
     pub security: Security,
+    /// The bell, the notification list, push on this device (strings/notices.rs).
+    pub notices: Notices,
 }
 
 pub struct Common {
@@ -322,6 +326,7 @@ pub static EN: Strings = Strings {
     desk: desk::EN_DESK,
     tech: desk::EN_TECH,
     security: desk::EN_SECURITY,
+    notices: notices::EN_NOTICES,
 };
 
 #[cfg(test)]
