@@ -105,7 +105,7 @@ fn item(ctx: &Ctx, e: &Entry) -> Markup {
                     }
                 }
                 div.sub {
-                    @if let Some(a) = &about { span { (a) } " · " }
+                    @if let Some(a) = &about { span.notice-about { (a) } " · " }
                     time datetime=(e.created_at.to_rfc3339()) { (ui::datetime(e.created_at, tz)) }
                 }
                 @if !detail.is_empty() { div.notice-detail { (detail) } }

@@ -184,3 +184,84 @@ pub async fn mark_all_read(
     tx.commit().await?;
     Ok(changed)
 }
+
+/// Fills the list of a user who arrives after the fact (the demo's people
+/// are created after their buildings' past): the latest `limit` things
+/// that happened to cases in the buildings they may see — opened, a
+/// technician on site, resolved — among the events their preferences ask
+/// for, each dated when it happened; the newest `unread` stay unread, the
+/// others count as read an hour later. Returns how many were written.
+pub async fn catch_up(
+    db: &Db,
+    user_id: i64,
+    prefs: &hoistway_desk::Preferences,
+    limit: usize,
+    unread: usize,
+) -> Result<u64> {
+    use hoistway_desk::Event;
+    let mut sql = Sql::new(
+        "SELECT c.id, c.number, c.customer_id, c.symptoms, c.created_at, c.first_on_site_at, c.resolved_at FROM cases c JOIN users u ON u.id = ",
+    );
+    sql.bind(user_id).push(
+        " WHERE c.customer_id = u.customer_id AND (NOT EXISTS (SELECT 1 FROM user_portfolios up WHERE up.user_id = u.id) OR EXISTS (SELECT 1 FROM user_portfolios up JOIN portfolio_buildings pb ON pb.portfolio_id = up.portfolio_id WHERE up.user_id = u.id AND pb.building_id = c.building_id)) ORDER BY c.created_at DESC LIMIT ",
+    );
+    sql.bind((limit * 3) as i64);
+    let mut events = Vec::new();
+    for r in sql.fetch_all(&db.pool).await? {
+        let number = r.text("number")?;
+        let steps = [
+            (Event::CaseCreated, "created", Some(r.int("created_at")?)),
+            (Event::OnSite, "on_site", r.opt_int("first_on_site_at")?),
+            (Event::Resolved, "resolved", r.opt_int("resolved_at")?),
+        ];
+        for (event, what, at) in steps {
+            let Some(at) = at else { continue };
+            if prefs.channels(event).is_empty() {
+                continue;
+            }
+            events.push((
+                at,
+                event,
+                format!("{number}:{what}"),
+                r.int("id")?,
+                r.int("customer_id")?,
+                format!("{number}: {}", r.text("symptoms")?),
+            ));
+        }
+    }
+    events.sort_by_key(|e| std::cmp::Reverse(e.0));
+    events.truncate(limit);
+    let mut tx = db.begin().await?;
+    let mut written = 0;
+    // Oldest first, so ids grow with time as for live notices.
+    for (i, (at, event, key, case_id, customer_id, body)) in events.into_iter().enumerate().rev() {
+        let when = crate::row::from_millis(at);
+        let name = crate::notifications::event_name(event);
+        written += add(
+            &mut tx,
+            when,
+            NewEntry {
+                key: &key,
+                event: name,
+                user_id,
+                customer_id: Some(customer_id),
+                case_id: Some(case_id),
+                invoice_id: None,
+                subject: &key,
+                body: &body,
+            },
+        )
+        .await?;
+        if i >= unread {
+            let mut read = Sql::new("UPDATE inbox SET read_at = ");
+            read.bind(at + 3_600_000)
+                .push(" WHERE user_id = ")
+                .bind(user_id)
+                .push(" AND event_key = ")
+                .bind(key);
+            read.execute(&mut *tx).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(written)
+}
