@@ -62,6 +62,8 @@ struct NewSubscription {
     endpoint: String,
     /// When the push service will end the subscription (epoch ms), if it says.
     #[serde(rename = "expirationTime")]
+    // Accepted since browsers send it, not kept: an ended subscription
+    // shows as 404/410 at the next push and is removed then.
     #[allow(dead_code)]
     expiration_time: Option<f64>,
     keys: SubscriptionKeys,
