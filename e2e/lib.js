@@ -75,4 +75,13 @@ async function assertNoHorizontalScroll(page) {
   assert.ok(over <= 1, `page is ${over}px wider than the viewport at ${page.url()}`);
 }
 
-module.exports = { BASE, PASSWORD, LOGINS, DESKTOP, PHONE, launch, newPage, signIn, shot, assertNoHorizontalScroll };
+// The unread count the top bar's bell announces ("Notifications, 3 unread").
+async function bellCount(page) {
+  const label = await page.locator('header [data-bell]').getAttribute('aria-label');
+  const m = /(\d+) unread/.exec(label || '');
+  if (m) return Number(m[1]);
+  assert.match(label || '', /none unread/, `bell label: ${label}`);
+  return 0;
+}
+
+module.exports = { BASE, PASSWORD, LOGINS, DESKTOP, PHONE, launch, newPage, signIn, shot, assertNoHorizontalScroll, bellCount };

@@ -26,6 +26,7 @@ pub mod invoices;
 pub mod kpis;
 pub mod maintenance;
 pub mod notifications;
+pub mod push;
 pub mod registry;
 pub mod technicians;
 pub mod telemetry;
@@ -49,6 +50,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(cases::router())
         .merge(kpis::router())
         .merge(notifications::router())
+        .merge(push::router())
         .merge(maintenance::router())
         .merge(visit_work::router())
         .merge(checklists::router())

@@ -20,6 +20,8 @@
 //! - [`listen`]: connection timeouts and limits of both listeners.
 //! - [`transport`]: trusted proxies, `Secure` cookies and HSTS.
 //! - [`fuzz`]: the case count of the fuzz targets.
+//! - [`web_push`]: the server's VAPID key and the checks on a browser's
+//!   push subscription.
 
 pub mod auth;
 pub mod csv_cells;
@@ -36,3 +38,4 @@ pub mod second_factor;
 pub mod state;
 pub mod throttle;
 pub mod transport;
+pub mod web_push;

@@ -1,5 +1,6 @@
-//! Absolute links to our own pages, for what leaves the browser: calendar
-//! feed URLs, invitation letters.
+//! Links to our own pages: absolute ones for what leaves the browser
+//! (calendar feed URLs, invitation letters), and the page a notification
+//! is about, for the portal's list and for a push's click.
 
 use crate::state::AppState;
 use axum::http::{header, HeaderMap};
@@ -21,4 +22,61 @@ pub fn absolute(s: &AppState, headers: &HeaderMap, path: &str) -> String {
         "http"
     };
     format!("{scheme}://{host}{path}")
+}
+
+/// The portal page a notice is about, for the viewer's role: a case on
+/// the customer's request page, the desk's case page or the technician's
+/// work order; an invoice on its document page. `None` when the role has
+/// no page for it (finance has no case pages, the desk no invoice pages).
+pub fn notice_page(
+    role: hoistway_domain::Role,
+    case_number: Option<&str>,
+    invoice_id: Option<i64>,
+) -> Option<String> {
+    use hoistway_domain::Role::*;
+    if let Some(n) = case_number {
+        let base = match role {
+            CustomerAdmin | PropertyManager | FrontDesk => "/requests/",
+            Operator | DutyManager | ProviderAdmin => "/desk/cases/",
+            Technician => "/tech/cases/",
+            Finance | Resident => return None,
+        };
+        return Some(format!("{base}{n}"));
+    }
+    match (invoice_id, role) {
+        (Some(id), CustomerAdmin | PropertyManager | Finance) => {
+            Some(format!("/documents/invoices/{id}"))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::notice_page;
+    use hoistway_domain::Role;
+
+    #[test]
+    fn each_role_is_sent_to_its_own_page() {
+        let case = Some("SO-2026-000001");
+        assert_eq!(
+            notice_page(Role::PropertyManager, case, None).as_deref(),
+            Some("/requests/SO-2026-000001")
+        );
+        assert_eq!(
+            notice_page(Role::Operator, case, None).as_deref(),
+            Some("/desk/cases/SO-2026-000001")
+        );
+        assert_eq!(
+            notice_page(Role::Technician, case, None).as_deref(),
+            Some("/tech/cases/SO-2026-000001")
+        );
+        assert_eq!(notice_page(Role::Finance, case, None), None);
+        assert_eq!(
+            notice_page(Role::Finance, None, Some(7)).as_deref(),
+            Some("/documents/invoices/7")
+        );
+        assert_eq!(notice_page(Role::Operator, None, Some(7)), None);
+        assert_eq!(notice_page(Role::CustomerAdmin, None, None), None);
+    }
 }

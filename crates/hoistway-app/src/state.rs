@@ -42,6 +42,8 @@ pub struct Settings {
     pub ws_max_lifetime: std::time::Duration,
     /// Header and body read timeouts, open connections per listener.
     pub limits: crate::listen::Limits,
+    /// Web Push: the VAPID key and contact, which endpoints are accepted.
+    pub web_push: crate::web_push::WebPushSettings,
 }
 
 impl Default for Settings {
@@ -58,6 +60,7 @@ impl Default for Settings {
             ws_idle_timeout: std::time::Duration::from_secs(60),
             ws_max_lifetime: std::time::Duration::from_secs(2 * 60 * 60),
             limits: crate::listen::Limits::default(),
+            web_push: crate::web_push::WebPushSettings::default(),
         }
     }
 }

@@ -353,7 +353,7 @@ pub async fn seed_with(db: &Db, actor: Actor, history: bool) -> Result<Vec<DemoL
             } else {
                 Vec::new()
             };
-            add_user(
+            let id = add_user(
                 db,
                 actor,
                 &login,
@@ -363,6 +363,9 @@ pub async fn seed_with(db: &Db, actor: Actor, history: bool) -> Result<Vec<DemoL
                 portfolios,
             )
             .await?;
+            if history {
+                notices_of_the_past(db, id, role).await?;
+            }
             logins.push(DemoLogin {
                 email: login,
                 role,
@@ -387,6 +390,16 @@ pub async fn seed_with(db: &Db, actor: Actor, history: bool) -> Result<Vec<DemoL
     }
     hoistway_remote::demo::seed(db, actor).await?;
     Ok(logins)
+}
+
+/// A customer's user joins after their buildings' past: their bell shows
+/// the latest few things that happened to their requests (what their
+/// role's preferences ask for), the newest three unread, as if they had
+/// been told.
+async fn notices_of_the_past(db: &Db, user_id: i64, role: Role) -> Result<(), StoreError> {
+    let prefs = hoistway_store::notifications::preferences_of(&db.pool, user_id, role).await?;
+    hoistway_store::inbox::catch_up(db, user_id, &prefs, 8, 3).await?;
+    Ok(())
 }
 
 fn demo_unit(building_id: i64, serial: u64, site: usize, index: usize, country: &str) -> UnitInput {
@@ -524,7 +537,7 @@ async fn add_user(
     customer_id: Option<i64>,
     hash: &str,
     portfolio_ids: Vec<i64>,
-) -> Result<(), StoreError> {
+) -> Result<i64, StoreError> {
     let name = email.split('@').next().unwrap_or(email).replace('.', " ");
     let user = NewUser {
         email: hoistway_domain::text::Email::parse(email)?,
@@ -535,6 +548,5 @@ async fn add_user(
         password_hash: hash.to_string(),
         portfolio_ids,
     };
-    users::create(db, &Scope::All, actor, user).await?;
-    Ok(())
+    Ok(users::create(db, &Scope::All, actor, user).await?.id)
 }

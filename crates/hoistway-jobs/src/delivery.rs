@@ -4,10 +4,11 @@
 //!   dedupe key so a mail client shows a redelivered message once;
 //! - SMS through a provider webhook: a JSON POST carrying the dedupe key as
 //!   `Idempotency-Key`, so the provider drops a repeat;
-//! - push: into the portal's live stream of that user (Web Push over VAPID
-//!   is not implemented; push rows are delivered in-portal). A push counts
-//!   as delivered only when an open stream of its user took it; otherwise
-//!   the attempt is recorded as failed and retried with backoff.
+//! - push: Web Push (VAPID, `aes128gcm`; [`crate::web_push`]) to every
+//!   browser the user subscribed, and into the portal's live stream of
+//!   that user. A push counts as delivered when a push service took it or
+//!   an open stream did; otherwise the attempt is recorded as failed and
+//!   retried with backoff.
 //!
 //! A channel with no driver configured keeps its rows pending; a driver
 //! that fails schedules a retry with backoff. Nothing is dropped.
@@ -38,6 +39,9 @@ pub struct Drivers {
     from: lettre::message::Mailbox,
     sms_url: Option<String>,
     http: reqwest::Client,
+    /// For push services: follows no redirect, so a stored endpoint cannot
+    /// bounce the server to another address.
+    push_http: reqwest::Client,
 }
 
 /// What one delivery round did.
@@ -84,11 +88,17 @@ impl Drivers {
             .timeout(std::time::Duration::from_secs(10))
             .build()
             .map_err(|e| e.to_string())?;
+        let push_http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| e.to_string())?;
         Ok(Self {
             smtp,
             from,
             sms_url: settings.sms_webhook_url.clone(),
             http,
+            push_http,
         })
     }
 
@@ -140,15 +150,17 @@ impl Drivers {
     }
 }
 
-/// What a push attempt records when its user has no open stream here.
-pub const NO_OPEN_STREAM: &str = "no open live stream of the user on this node";
+/// What a push attempt records when its user has no subscribed browser and
+/// no open stream here.
+pub const NO_OPEN_STREAM: &str =
+    "no push subscription and no open live stream of the user on this node";
 
-/// Hands a push row to the open live streams of its user (published in the
-/// user's own tenant, addressed to them alone). A push that no stream took
-/// is not delivered: it counts as a failed attempt and is retried with the
-/// usual backoff, so it arrives once its user has the portal open (the
-/// inbox shows it meanwhile).
-fn push(state: &AppState, n: &Notification) -> Result<bool, String> {
+/// Pushes a row to the user's subscribed browsers (Web Push) and hands it
+/// to the user's open live streams (published in the user's own tenant,
+/// addressed to them alone). Delivered if either took it; a push that
+/// neither took is a failed attempt retried with the usual backoff (the
+/// in-portal list shows it meanwhile).
+async fn push(state: &AppState, drivers: &Drivers, n: &Notification) -> Result<bool, String> {
     let event = LiveEvent::personal(
         "notification",
         n.user_id,
@@ -157,10 +169,24 @@ fn push(state: &AppState, n: &Notification) -> Result<bool, String> {
             "id": n.id, "event": n.event, "subject": n.subject, "body": n.body, "case_id": n.case_id,
         }),
     );
-    if state.live.deliver(event) {
+    let streamed = state.live.deliver(event);
+    let sent = crate::web_push::send(state, &drivers.push_http, n).await;
+    if sent.gone > 0 {
+        tracing::info!(
+            id = n.id,
+            gone = sent.gone,
+            "push subscriptions gone; removed"
+        );
+    }
+    if sent.accepted > 0 || streamed {
+        if !sent.errors.is_empty() {
+            tracing::warn!(id = n.id, errors = ?sent.errors, "some browsers got no push");
+        }
         Ok(true)
-    } else {
+    } else if sent.errors.is_empty() {
         Err(NO_OPEN_STREAM.to_string())
+    } else {
+        Err(sent.errors.join("; "))
     }
 }
 
@@ -181,7 +207,7 @@ pub async fn deliver_due(state: &AppState, drivers: &Drivers) -> DeliveryRun {
             let outcome = match channel {
                 "email" => drivers.email(&n).await,
                 "sms" => drivers.sms(&n).await,
-                _ => push(state, &n),
+                _ => push(state, drivers, &n).await,
             };
             let labels = vec![("channel".to_string(), channel.to_string())];
             let now = state.clock.now();

@@ -1,5 +1,5 @@
 //! Background work of a server node: the notification drivers (e-mail,
-//! SMS, push: [`delivery`]), SLA timers and the delivery loop ([`desk`]), the daily maintenance scheduler ([`maintenance`]) and
+//! SMS, push: [`delivery`], Web Push itself in [`web_push`]), SLA timers and the delivery loop ([`desk`]), the daily maintenance scheduler ([`maintenance`]) and
 //! hourly invoicing from contracts ([`invoicing`]).
 //!
 //! Every node runs these loops. Work is claimed through the database (row
@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod desk;
 pub mod invoicing;
 pub mod maintenance;
+pub mod web_push;
 
 pub use desk::spawn;
 pub use maintenance::spawn_maintenance_scheduler;

@@ -115,7 +115,8 @@ pub async fn service_worker() -> Response {
     let version = versions().values().cloned().collect::<Vec<_>>().join("");
     let body = SERVICE_WORKER
         .replace("__ASSETS__", &list)
-        .replace("__VERSION__", &hex::encode(&Sha256::digest(version)[..6]));
+        .replace("__VERSION__", &hex::encode(&Sha256::digest(version)[..6]))
+        .replace("__ICON__", &url("icon.svg"));
     (
         [
             (

@@ -1,5 +1,5 @@
 //! The page shell: head (stylesheet, script, manifest), the top bar with
-//! the signed-in user and sign-out, the navigation of the viewer's role
+//! the signed-in user, the notification bell and sign-out, the navigation of the viewer's role
 //! (a tab bar at the bottom on phones), flash messages and the footer.
 //!
 //! Which tabs a role has is decided here ([`areas`]); pages check it with
@@ -74,6 +74,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                             strong { (user.name) }
                             span.role { ((t.labels.role)(user.role.as_str())) }
                         }
+                        (bell(ctx))
                         a.btn.btn-ghost href="/account/security" { (t.security.nav) }
                         form.signout method="post" action="/signout" {
                             (csrf_field(ctx))
@@ -109,6 +110,22 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                     (body)
                 }
                 footer.foot { (t.common.app_name) " · " (t.common.tagline) }
+            }
+        }
+    }
+}
+
+/// The bell of the top bar: a link to the notification list with the
+/// unread count (on phones too; the top bar stays).
+fn bell(ctx: &Ctx) -> Markup {
+    let t = ctx.t;
+    let n = ctx.unread;
+    html! {
+        a.bell href="/notifications" aria-label=((t.notices.bell)(n)) title=((t.notices.bell)(n))
+            aria-current=[ctx.path.starts_with("/notifications").then_some("page")] data-bell {
+            (icon("M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9M10.3 21a1.94 1.94 0 0 0 3.4 0"))
+            @if n > 0 {
+                span.bell-count aria-hidden="true" data-bell-count { @if n > 99 { "99+" } @else { (n) } }
             }
         }
     }

@@ -22,6 +22,8 @@
 //!   document frame, time on site); documents are drawn by
 //!   `hoistway-documents`.
 //! - [`fleet`]: the viewer's units, cases and each unit's state.
+//! - [`notices`]: the notification list behind the bell (every role) and
+//!   the Web Push switch for this device.
 //! - customer pages: [`home`], [`equipment`], [`requests`], [`services`],
 //!   [`reports`], [`documents`] (with [`invoice`] and [`contract`]), [`setup`].
 //! - [`resident`]: a resident's start page, the remote-call app.
@@ -40,6 +42,7 @@ pub mod home;
 pub mod invite;
 pub mod invoice;
 pub mod layout;
+pub mod notices;
 pub mod page;
 pub mod printed;
 pub mod reports;
@@ -97,6 +100,9 @@ pub fn router() -> Router<AppState> {
         .route("/documents/invoices/{id}/pdf", get(invoice::pdf))
         .route("/contracts/{id}", get(contract::show))
         .route("/buildings/{id}", get(building::show))
+        .route("/notifications", get(notices::list))
+        .route("/notifications/read-all", post(notices::mark_all_read))
+        .route("/notifications/{id}/read", post(notices::mark_read))
         .route("/setup", get(setup::me))
         .route("/setup/me", post(setup::save_me))
         .route(

@@ -79,6 +79,8 @@ pub struct Ctx {
     pub flash: Option<Flash>,
     /// Path of the page, for the navigation's current item.
     pub path: String,
+    /// The viewer's unread notifications (the bell's number).
+    pub unread: i64,
 }
 
 impl Ctx {
@@ -136,12 +138,14 @@ impl FromRequestParts<AppState> for Ctx {
             return Err(PortalError::SignIn { next });
         };
         let flash = flash_of(parts);
+        let unread = hoistway_store::inbox::unread_count(&state.db, caller.user.id).await?;
         Ok(Ctx {
             caller,
             csrf,
             t: &EN,
             flash,
             path,
+            unread,
         })
     }
 }

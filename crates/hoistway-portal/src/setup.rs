@@ -116,6 +116,8 @@ pub async fn notifications_page(State(s): State<AppState>, ctx: Ctx) -> PageResu
     let t = ctx.t;
     let prefs =
         notifications::preferences_of(&s.db.pool, ctx.caller.user.id, ctx.caller.user.role).await?;
+    // Choosing "Push" needs this browser's subscription too: the switch.
+    let panel = super::notices::push_panel(&s, &ctx).await;
     let body = html! {
         section.card aria-labelledby="n-h" {
             h2 #n-h { (t.setup.notifications) }
@@ -146,6 +148,7 @@ pub async fn notifications_page(State(s): State<AppState>, ctx: Ctx) -> PageResu
                 button.btn.btn-primary type="submit" { (t.common.save) }
             }
         }
+        (panel)
     };
     Ok(shell(&ctx, t.setup.notifications, body))
 }

@@ -112,6 +112,7 @@ async fn notify(
             event,
             key: format!("{}:{what}", invoice.number),
             case_id: None,
+            invoice_id: Some(invoice.id),
             customer_id: Some(invoice.customer_id),
             body: format!(
                 "Invoice {} for {} to {}: {:.2} {}, due {}.",

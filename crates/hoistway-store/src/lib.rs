@@ -21,7 +21,9 @@
 //!   [`units`], [`contracts`], [`invoices`], [`users`], [`sessions`],
 //!   [`idempotency`].
 //! - [`cases`]: the service desk's cases, timeline and SLA timers;
-//!   [`notifications`]: the outbox and notification preferences.
+//!   [`notifications`]: the outbox and notification preferences;
+//!   [`inbox`]: the in-portal notification list and its read state;
+//!   [`push`]: Web Push subscriptions and the server's VAPID key.
 //! - [`maintenance`]: plans, visits, checklists, reports, certificates,
 //!   technician profiles and the scheduler's edge (its own module map).
 //! - [`leases`]: named leases so one node runs a periodic job at a time.
@@ -47,6 +49,7 @@ pub mod error;
 pub mod findings;
 pub mod grants;
 pub mod idempotency;
+pub mod inbox;
 pub mod invitations;
 pub mod invoices;
 pub mod invoicing;
@@ -58,6 +61,7 @@ pub mod page;
 pub mod patch;
 mod pg_array;
 pub mod portfolios;
+pub mod push;
 pub mod rollups;
 mod row;
 pub mod scope;

@@ -42,6 +42,8 @@ pub(crate) struct Notice<'a> {
     /// Unique per occurrence, e.g. `SO-2026-000001:on_site:1`.
     pub key: String,
     pub case_id: Option<i64>,
+    /// The invoice it is about (its page is the notice's link).
+    pub invoice_id: Option<i64>,
     pub customer_id: Option<i64>,
     pub subject: String,
     pub body: String,
@@ -165,12 +167,32 @@ pub(crate) async fn enqueue(tx: &mut Tx<'_>, at: DateTime<Utc>, notice: Notice<'
             continue;
         }
         let prefs = preferences_of(&mut **tx, person.id, person.role).await?;
+        // The list under the portal's bell holds what the user chose to
+        // hear about, whichever channels carry it (an SMS-only choice
+        // without a phone number still shows there).
+        if !prefs.channels(notice.event).is_empty() {
+            crate::inbox::add(
+                tx,
+                at,
+                crate::inbox::NewEntry {
+                    key: &notice.key,
+                    event: event_name(notice.event),
+                    user_id: person.id,
+                    customer_id: notice.customer_id,
+                    case_id: notice.case_id,
+                    invoice_id: notice.invoice_id,
+                    subject: &notice.subject,
+                    body: &notice.body,
+                },
+            )
+            .await?;
+        }
         for channel in prefs.channels(notice.event) {
             if *channel == Channel::Sms && !person.has_phone {
                 continue;
             }
             let mut sql = Sql::new(
-                "INSERT INTO outbox (event_key, event, user_id, channel, customer_id, case_id, subject, body, created_at, next_attempt_at) VALUES (",
+                "INSERT INTO outbox (event_key, event, user_id, channel, customer_id, case_id, invoice_id, subject, body, created_at, next_attempt_at) VALUES (",
             );
             sql.bind(notice.key.clone())
                 .push(", ")
@@ -182,7 +204,9 @@ pub(crate) async fn enqueue(tx: &mut Tx<'_>, at: DateTime<Utc>, notice: Notice<'
                 .push(", ")
                 .bind(notice.customer_id)
                 .push(", ")
-                .bind(notice.case_id);
+                .bind(notice.case_id)
+                .push(", ")
+                .bind(notice.invoice_id);
             sql.push(", ")
                 .bind(notice.subject.clone())
                 .push(", ")
@@ -283,6 +307,15 @@ pub struct Notification {
     pub last_error: Option<String>,
     /// Stable per (event, user, channel): receivers use it to drop repeats.
     pub dedupe_key: String,
+    /// The user's role (where a link for them leads).
+    #[serde(skip)]
+    pub user_role: Option<Role>,
+    /// The case's number, when it is about a case.
+    #[serde(skip)]
+    pub case_number: Option<String>,
+    /// The invoice it is about.
+    #[serde(skip)]
+    pub invoice_id: Option<i64>,
 }
 
 fn from_row(r: &sqlx::any::AnyRow) -> Result<Notification> {
@@ -304,6 +337,9 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Notification> {
         attempts: r.int("attempts")?,
         delivered_at: r.opt_int("delivered_at")?.map(crate::row::from_millis),
         last_error: r.opt_text("last_error")?,
+        user_role: r.opt_text("user_role")?.and_then(|v| Role::parse(&v).ok()),
+        case_number: r.opt_text("case_number")?,
+        invoice_id: r.opt_int("invoice_id")?,
     })
 }
 
@@ -342,7 +378,7 @@ pub async fn claim(
             .push(")");
         if up.execute(&db.pool).await?.rows_affected() == 1 {
             let mut get = Sql::new(
-                "SELECT o.*, CASE WHEN o.channel = 'sms' THEN u.phone ELSE u.email END AS address, u.customer_id AS user_customer_id FROM outbox o JOIN users u ON u.id = o.user_id WHERE o.id = ",
+                "SELECT o.*, CASE WHEN o.channel = 'sms' THEN u.phone ELSE u.email END AS address, u.customer_id AS user_customer_id, u.role AS user_role, c.number AS case_number FROM outbox o JOIN users u ON u.id = o.user_id LEFT JOIN cases c ON c.id = o.case_id WHERE o.id = ",
             );
             get.bind(id);
             claimed.push(from_row(&get.fetch_one(&db.pool).await?)?);
@@ -382,7 +418,7 @@ pub async fn for_user(
     after_id: i64,
     limit: i64,
 ) -> Result<Vec<Notification>> {
-    let mut sql = Sql::new("SELECT o.*, NULL AS address, u.customer_id AS user_customer_id FROM outbox o JOIN users u ON u.id = o.user_id WHERE o.user_id = ");
+    let mut sql = Sql::new("SELECT o.*, NULL AS address, u.customer_id AS user_customer_id, u.role AS user_role, NULL AS case_number FROM outbox o JOIN users u ON u.id = o.user_id WHERE o.user_id = ");
     sql.bind(user_id)
         .push(" AND o.id > ")
         .bind(after_id)
@@ -410,5 +446,11 @@ pub async fn release(db: &Db, id: i64) -> Result<()> {
 pub async fn settle_before(db: &Db, before: DateTime<Utc>) -> Result<u64> {
     let mut sql = Sql::new("UPDATE outbox SET delivered_at = created_at, attempts = 1 WHERE delivered_at IS NULL AND created_at < ");
     sql.bind(before.timestamp_millis());
-    Ok(sql.execute(&db.pool).await?.rows_affected())
+    let settled = sql.execute(&db.pool).await?.rows_affected();
+    // ... and were read then: nobody's bell counts two years of notices.
+    let mut read =
+        Sql::new("UPDATE inbox SET read_at = created_at WHERE read_at IS NULL AND created_at < ");
+    read.bind(before.timestamp_millis());
+    read.execute(&db.pool).await?;
+    Ok(settled)
 }

@@ -1,7 +1,7 @@
 // Hoistway portal: progressive enhancement only; every page works without
 // this file. It keeps status badges current from the server-sent events of
 // /api/v1/events, refreshes live unit status, confirms destructive
-// buttons, and registers the service worker.
+// buttons, registers the service worker and turns Web Push on or off.
 (function () {
   'use strict';
   var body = document.body;
@@ -93,8 +93,106 @@
     autos[j].addEventListener('change', function (ev) { ev.target.form.submit(); });
   }
 
+  var swReady = null;
   if ('serviceWorker' in navigator && window.isSecureContext) {
-    navigator.serviceWorker.register('/sw.js').catch(function () {});
+    swReady = navigator.serviceWorker.register('/sw.js').then(function () { return navigator.serviceWorker.ready; });
+    swReady.catch(function () {});
+  }
+
+  // ===== Web Push: the switch on /notifications and the settings page =====
+  // The browser subscribes at its push service with the server's VAPID key
+  // and the subscription is stored for the signed-in user; the page says
+  // in plain words what happened (headless or offline browsers cannot
+  // reach a push service and are told so).
+  // The session's CSRF token, from the hidden field every signed-in page's
+  // forms carry (the sign-out form at least).
+  function csrfToken() {
+    var f = document.querySelector('input[name="_csrf"]');
+    return f ? f.value : '';
+  }
+  function sendSubscription(method, payload) {
+    return fetch('/api/v1/me/push-subscriptions', {
+      method: method, credentials: 'same-origin', keepalive: true,
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken() },
+      body: JSON.stringify(payload)
+    });
+  }
+  function keyBytes(b64) {
+    var s = (b64 + '===='.slice((b64.length + 3) % 4)).replace(/-/g, '+').replace(/_/g, '/');
+    var raw = window.atob(s);
+    var out = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+    return out;
+  }
+  var pushPanel = document.querySelector('[data-push-panel]');
+  if (pushPanel) {
+    var pushStatus = pushPanel.querySelector('[data-push-status]');
+    var onBtn = pushPanel.querySelector('[data-push-on]');
+    var offBtn = pushPanel.querySelector('[data-push-off]');
+    var say = function (what) {
+      pushStatus.textContent = pushPanel.getAttribute('data-msg-' + what) || '';
+      pushPanel.setAttribute('data-push-state', what);
+    };
+    var show = function (subscribed) {
+      onBtn.hidden = subscribed; offBtn.hidden = !subscribed;
+      onBtn.disabled = false; offBtn.disabled = false;
+    };
+    var vapidKey = pushPanel.getAttribute('data-vapid-key');
+    if (!swReady || !('PushManager' in window) || !('Notification' in window) || !vapidKey) {
+      say('unsupported');
+    } else {
+      say('checking');
+      swReady.then(function (reg) { return reg.pushManager.getSubscription(); })
+        .then(function (sub) { say(sub ? 'on' : 'off'); show(!!sub); })
+        .catch(function () { say('unsupported'); });
+      onBtn.addEventListener('click', function () {
+        onBtn.disabled = true;
+        say('working');
+        Notification.requestPermission().then(function (perm) {
+          if (perm !== 'granted') { say('denied'); show(false); return null; }
+          return swReady.then(function (reg) {
+            return reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(vapidKey) });
+          }).then(function (sub) {
+            return sendSubscription('POST', sub.toJSON()).then(function (r) {
+              if (r.ok) { say('on'); show(true); return; }
+              // Not stored: drop the browser's side too, so both agree.
+              return sub.unsubscribe().then(function () { say('not-saved'); show(false); });
+            });
+          }, function () { say('failed'); show(false); });
+        }).catch(function () { say('failed'); show(false); });
+      });
+      offBtn.addEventListener('click', function () {
+        offBtn.disabled = true;
+        swReady.then(function (reg) { return reg.pushManager.getSubscription(); })
+          .then(function (sub) {
+            if (!sub) return null;
+            return sendSubscription('DELETE', { endpoint: sub.endpoint })
+              .catch(function () {})
+              .then(function () { return sub.unsubscribe(); });
+          })
+          .then(function () { say('off'); show(false); }, function () { say('off'); show(false); });
+      });
+    }
+  }
+
+  // Signing out ends this browser's push subscription first: the next
+  // person on this device must not receive the previous one's messages.
+  var signout = document.querySelector('form.signout');
+  if (signout && swReady && 'PushManager' in window) {
+    signout.addEventListener('submit', function (ev) {
+      if (signout.getAttribute('data-push-checked') === '1') return;
+      ev.preventDefault();
+      var go = function () { signout.setAttribute('data-push-checked', '1'); signout.submit(); };
+      var timer = setTimeout(go, 1500);
+      swReady.then(function (reg) { return reg.pushManager.getSubscription(); })
+        .then(function (sub) {
+          if (!sub) return null;
+          return sendSubscription('DELETE', { endpoint: sub.endpoint })
+            .catch(function () {})
+            .then(function () { return sub.unsubscribe(); });
+        })
+        .then(function () { clearTimeout(timer); go(); }, function () { clearTimeout(timer); go(); });
+    });
   }
 
   // ===== Care center and technician view (desk) =====

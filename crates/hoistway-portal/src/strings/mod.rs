@@ -9,12 +9,14 @@
 
 pub mod customer;
 pub mod desk;
+pub mod notices;
 pub mod places;
 pub mod printed;
 pub mod resident;
 
 pub use customer::{Documents, Equipment, Home, Reports, Requests, Services, Setup};
 pub use desk::{Desk, Security, Tech};
+pub use notices::Notices;
 pub use places::Places;
 pub use printed::Printed;
 pub use resident::Resident;
@@ -44,6 +46,8 @@ pub struct Strings {
     pub security: Security,
     /// The residents' remote-call page (strings/resident.rs).
     pub resident: Resident,
+    /// The bell, the notification list, push on this device (strings/notices.rs).
+    pub notices: Notices,
 }
 
 pub struct Common {
@@ -308,6 +312,7 @@ pub static EN: Strings = Strings {
     tech: desk::EN_TECH,
     security: desk::EN_SECURITY,
     resident: resident::EN_RESIDENT,
+    notices: notices::EN_NOTICES,
 };
 
 #[cfg(test)]

@@ -255,6 +255,7 @@ async fn notify_created(tx: &mut Tx<'_>, case: &Case, actor: Actor) -> Result<()
             event,
             key: format!("{}:created", case.number),
             case_id: Some(case.id),
+            invoice_id: None,
             customer_id: Some(case.customer_id),
             subject: format!("{} case {} opened", case.priority, case.number),
             body: format!("{}\n{}", case.symptoms, case.triage_rationale),

@@ -130,6 +130,7 @@ pub(super) async fn finish(
                 event: t.event,
                 key: t.key,
                 case_id: Some(after.id),
+                invoice_id: None,
                 customer_id: Some(after.customer_id),
                 subject: t.subject,
                 body: format!("{}: {}", after.number, after.symptoms),

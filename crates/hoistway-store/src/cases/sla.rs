@@ -220,6 +220,7 @@ pub(crate) async fn evaluate(
                         e.due_at.timestamp()
                     ),
                     case_id: Some(case_id),
+                    invoice_id: None,
                     customer_id: Some(case.customer_id),
                     subject: format!("{} {} escalated: {}", case.priority, case.number, e.kind),
                     body: message,

@@ -98,7 +98,21 @@ pub fn with_ws_limits(kone: &KoneArgs, settings: Settings) -> anyhow::Result<Set
     };
     let secure_cookies = std::env::var("HOISTWAY_SECURE_COOKIES")
         .is_ok_and(|v| matches!(v.as_str(), "1" | "true" | "yes"));
+    // Web Push: a fixed VAPID key keeps browsers subscribed across a
+    // database restore; unset, the key is made once and kept in the database.
+    let web_push = hoistway_app::web_push::WebPushSettings {
+        vapid_private_key: std::env::var("HOISTWAY_VAPID_PRIVATE_KEY")
+            .ok()
+            .filter(|s| !s.is_empty()),
+        subject: std::env::var("HOISTWAY_VAPID_SUBJECT").unwrap_or_default(),
+        ..settings.web_push.clone()
+    };
+    if let Some(key) = &web_push.vapid_private_key {
+        hoistway_app::web_push::VapidKey::from_private(key)
+            .map_err(|e| anyhow::anyhow!("HOISTWAY_VAPID_PRIVATE_KEY: {e}"))?;
+    }
     Ok(Settings {
+        web_push,
         ws_idle_timeout: seconds(kone.ws_idle_timeout, "--ws-idle-timeout")?,
         ws_max_lifetime: seconds(kone.ws_max_lifetime, "--ws-max-lifetime")?,
         trusted_proxies,
