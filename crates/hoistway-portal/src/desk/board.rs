@@ -37,9 +37,25 @@ fn waiting(
     }
 }
 
-fn sla_rows(
+/// One row of a board list, whatever is waiting.
+struct Row<'a> {
+    since: chrono::DateTime<chrono::Utc>,
+    number: &'a str,
+    priority: &'a str,
+    building_id: i64,
+    unit_id: Option<i64>,
+    urgent: bool,
+    what: Markup,
+    /// The acknowledging form's action and its extra fields.
+    action: String,
+    fields: Vec<(&'static str, &'a str)>,
+    button: &'static str,
+}
+
+fn rows(
     ctx: &Ctx,
-    list: &[OpenEscalation],
+    list: &[Row],
+    empty: &str,
     names: &Names,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Markup {
@@ -47,31 +63,28 @@ fn sla_rows(
     let d = &t.desk;
     html! {
         @if list.is_empty() {
-            tr { td colspan="5" { (ui::empty(d.board_empty)) } }
+            tr { td colspan="5" { (ui::empty(empty)) } }
         }
-        @for o in list {
-            @let e = &o.escalation;
-            tr class=(if e.kind == "entrapment" { "row-emergency" } else { "" }) {
-                td data-label=(d.col_waiting) { (waiting(ctx, e.sent_at, now)) }
+        @for r in list {
+            tr class=(if r.urgent { "row-emergency" } else { "" }) {
+                td data-label=(d.col_waiting) { (waiting(ctx, r.since, now)) }
                 td data-label=(d.col_case) {
-                    a.case-link href=(format!("/desk/cases/{}", o.case_number)) { (o.case_number) }
-                    " " (priority_badge(t, &o.priority))
+                    a.case-link href=(format!("/desk/cases/{}", r.number)) { (r.number) }
+                    " " (priority_badge(t, r.priority))
                 }
-                td data-label=(d.col_escalation) {
-                    strong { ((d.escalation_kind)(&e.kind)) }
-                    @if e.repeat > 0 { " " span.muted { ((d.repeat)(e.repeat)) } }
-                    span.sub.block { (e.reason) }
-                }
+                td data-label=(d.col_escalation) { (r.what) }
                 td data-label=(d.col_where) {
-                    span.block { (names.building(o.building_id)) }
-                    span.sub { (names.unit(t, o.unit_id)) }
+                    span.block { (names.building(r.building_id)) }
+                    span.sub { (names.unit(t, r.unit_id)) }
                 }
                 td {
-                    form method="post" action=(format!("/desk/cases/{}/acknowledge", o.case_number)) {
+                    form method="post" action=(r.action) {
                         (csrf_field(ctx))
-                        input type="hidden" name="kind" value=(e.kind);
+                        @for (name, value) in &r.fields {
+                            input type="hidden" name=(name) value=(value);
+                        }
                         input type="hidden" name="from" value="board";
-                        button.btn.btn-primary.btn-sm type="submit" { (d.acknowledge) }
+                        button.btn.btn-primary.btn-sm type="submit" { (r.button) }
                     }
                 }
             }
@@ -79,42 +92,42 @@ fn sla_rows(
     }
 }
 
-fn ask_rows(
-    ctx: &Ctx,
-    list: &[&Case],
-    names: &Names,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Markup {
-    let t = ctx.t;
-    let d = &t.desk;
-    html! {
-        @if list.is_empty() {
-            tr { td colspan="5" { (ui::empty(d.board_asks_empty)) } }
-        }
-        @for c in list {
-            @if let Some(ask) = &c.escalation_request {
-                tr {
-                    td data-label=(d.col_waiting) { (waiting(ctx, ask.requested_at, now)) }
-                    td data-label=(d.col_case) {
-                        a.case-link href=(format!("/desk/cases/{}", c.number)) { (c.number) }
-                        " " (priority_badge(t, &c.priority))
-                    }
-                    td data-label=(d.col_escalation) { ((d.escalation_asked)(&ask.reason)) }
-                    td data-label=(d.col_where) {
-                        span.block { (names.building(c.building_id)) }
-                        span.sub { (names.unit(t, c.unit_id)) }
-                    }
-                    td {
-                        form method="post" action=(format!("/desk/cases/{}/escalation-ack", c.number)) {
-                            (csrf_field(ctx))
-                            input type="hidden" name="from" value="board";
-                            button.btn.btn-primary.btn-sm type="submit" { (d.acknowledge_ask) }
-                        }
-                    }
-                }
-            }
-        }
+fn sla_row<'a>(ctx: &Ctx, o: &'a OpenEscalation) -> Row<'a> {
+    let d = &ctx.t.desk;
+    let e = &o.escalation;
+    Row {
+        since: e.sent_at,
+        number: &o.case_number,
+        priority: &o.priority,
+        building_id: o.building_id,
+        unit_id: o.unit_id,
+        urgent: e.kind == "entrapment",
+        what: html! {
+            strong { ((d.escalation_kind)(&e.kind)) }
+            @if e.repeat > 0 { " " span.muted { ((d.repeat)(e.repeat)) } }
+            span.sub.block { (e.reason) }
+        },
+        action: format!("/desk/cases/{}/acknowledge", o.case_number),
+        fields: vec![("kind", e.kind.as_str())],
+        button: d.acknowledge,
     }
+}
+
+fn ask_row<'a>(ctx: &Ctx, c: &'a Case) -> Option<Row<'a>> {
+    let d = &ctx.t.desk;
+    let ask = c.escalation_request.as_ref()?;
+    Some(Row {
+        since: ask.requested_at,
+        number: &c.number,
+        priority: &c.priority,
+        building_id: c.building_id,
+        unit_id: c.unit_id,
+        urgent: false,
+        what: html! { ((d.escalation_asked)(&ask.reason)) },
+        action: format!("/desk/cases/{}/escalation-ack", c.number),
+        fields: Vec::new(),
+        button: d.acknowledge_ask,
+    })
 }
 
 fn table(ctx: &Ctx, heading: &str, rows: Markup) -> Markup {
@@ -163,6 +176,8 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     let names = Names::load(&s, &ctx).await?;
     let now = s.clock.now();
     let d = &ctx.t.desk;
+    let sla_rows: Vec<Row> = sla.iter().map(|o| sla_row(&ctx, o)).collect();
+    let ask_rows: Vec<Row> = asks.iter().filter_map(|c| ask_row(&ctx, c)).collect();
     let body = html! {
         (ui::page_header(d.board_title, Some(d.board_lead), html! {
             a.btn.btn-ghost href="/desk" { (d.back_to_queue) }
@@ -171,8 +186,8 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> PageResult {
             div.tile.(if sla.is_empty() { "tile-ok" } else { "tile-bad" }) { span.n { (sla.len()) } span.l { (d.board_sla_heading) } }
             div.tile.(if asks.is_empty() { "tile-ok" } else { "tile-warn" }) { span.n { (asks.len()) } span.l { (d.board_asks_heading) } }
         }
-        (table(&ctx, d.board_sla_heading, sla_rows(&ctx, &sla, &names, now)))
-        (table(&ctx, d.board_asks_heading, ask_rows(&ctx, &asks, &names, now)))
+        (table(&ctx, d.board_sla_heading, rows(&ctx, &sla_rows, d.board_empty, &names, now)))
+        (table(&ctx, d.board_asks_heading, rows(&ctx, &ask_rows, d.board_asks_empty, &names, now)))
     };
     Ok(layout::page(&ctx, d.board_title, body).into_response())
 }
