@@ -201,28 +201,34 @@ async fn dispatch_shows_workloads_keeps_the_promised_eta_and_emergencies_lead_th
         .call("GET", "/api/v1/technicians", Some(&token), None)
         .await;
     let tech = techs.json[0]["user_id"].as_i64().unwrap().to_string();
-    let csrf = page.csrf();
-    let r = op
-        .post(
-            &format!("{page_path}/assign"),
-            &[
-                ("_csrf", &csrf),
-                ("technician_id", &tech),
-                ("eta_minutes", "30"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let promised = app
-        .call(
-            "GET",
-            &format!("/api/v1/cases/{}", routine[0]),
-            Some(&token),
-            None,
-        )
-        .await
-        .json["eta"]
-        .clone();
+    // Dispatches from the case page with an ETA choice; returns the stored ETA.
+    async fn dispatch(
+        app: &TestApp,
+        op: &mut Browser,
+        token: &str,
+        number: &str,
+        tech: &str,
+        eta: &str,
+    ) -> serde_json::Value {
+        let page_path = format!("/desk/cases/{number}");
+        let csrf = op.csrf_of(&page_path).await;
+        let r = op
+            .post(
+                &format!("{page_path}/assign"),
+                &[
+                    ("_csrf", &csrf),
+                    ("technician_id", tech),
+                    ("eta_minutes", eta),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        app.call("GET", &format!("/api/v1/cases/{number}"), Some(token), None)
+            .await
+            .json["eta"]
+            .clone()
+    }
+    let promised = dispatch(&app, &mut op, &token, &routine[0], &tech, "30").await;
     assert!(promised.is_string(), "{promised}");
 
     // The page offers the promised ETA, chosen; a redispatch keeps it.
@@ -237,28 +243,7 @@ async fn dispatch_shows_workloads_keeps_the_promised_eta_and_emergencies_lead_th
         page.body.contains("1 open case"),
         "the technician's load counts it"
     );
-    let csrf = page.csrf();
-    let r = op
-        .post(
-            &format!("{page_path}/assign"),
-            &[
-                ("_csrf", &csrf),
-                ("technician_id", &tech),
-                ("eta_minutes", "keep"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let after = app
-        .call(
-            "GET",
-            &format!("/api/v1/cases/{}", routine[0]),
-            Some(&token),
-            None,
-        )
-        .await
-        .json["eta"]
-        .clone();
+    let after = dispatch(&app, &mut op, &token, &routine[0], &tech, "keep").await;
     assert_eq!(after, promised, "a redispatch kept the promise");
 }
 
