@@ -165,6 +165,19 @@ const SITES: [&[Site]; 3] = [
     ],
 ];
 
+/// A building that keeps its own business hours rather than Mon–Fri
+/// 08:00–17:00: the retail link at Marina Bay opens six days a week.
+fn own_hours(site: &str) -> Option<hoistway_store::business_hours::BusinessHours> {
+    (site == "Marina Bay Link").then(|| hoistway_store::business_hours::BusinessHours {
+        working_days: ["mon", "tue", "wed", "thu", "fri", "sat"]
+            .map(String::from)
+            .to_vec(),
+        opens: "07:00".into(),
+        closes: "22:00".into(),
+        closed_dates: Vec::new(),
+    })
+}
+
 /// Whether the database already holds data (then the demo does not seed).
 pub async fn is_seeded(db: &Db) -> Result<bool, StoreError> {
     let page = customers::list(
@@ -240,6 +253,7 @@ pub async fn seed_with(db: &Db, actor: Actor, history: bool) -> Result<Vec<DemoL
                     latitude: Some(site.lat),
                     longitude: Some(site.lon),
                     hospital: Some(site.name.contains("Hospital") || site.name.contains("Medical")),
+                    business_calendar: own_hours(site.name),
                 },
             )
             .await?;

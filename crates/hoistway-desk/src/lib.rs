@@ -33,7 +33,7 @@ pub mod sla;
 pub mod status;
 pub mod triage;
 
-pub use calendar::{BusinessCalendar, CalendarConfig, CalendarError, Country, OpeningHours};
+pub use calendar::{BusinessCalendar, CalendarError, Country, OpeningHours};
 pub use case_number::{CaseNumber, CaseNumberError};
 pub use escalation::{
     due_escalations, evaluate, Escalation, EscalationAck, EscalationKind, EscalationPolicy,

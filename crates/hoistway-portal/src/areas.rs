@@ -15,6 +15,7 @@ pub enum Area {
     Setup,
     Desk,
     Tech,
+    Admin,
 }
 
 impl Area {
@@ -29,6 +30,7 @@ impl Area {
             Area::Setup => "/setup",
             Area::Desk => "/desk",
             Area::Tech => "/tech",
+            Area::Admin => "/admin",
         }
     }
 
@@ -43,6 +45,7 @@ impl Area {
             Area::Setup => t.nav.setup,
             Area::Desk => t.nav.desk,
             Area::Tech => t.nav.tech,
+            Area::Admin => t.nav.admin,
         }
     }
 
@@ -52,6 +55,7 @@ impl Area {
             Area::Requests => t.nav.requests_short,
             Area::Setup => t.nav.setup_short,
             Area::Documents => t.nav.documents_short,
+            Area::Admin => t.nav.admin_short,
             other => other.label(t),
         }
     }
@@ -79,6 +83,7 @@ impl Area {
             Area::Setup => "M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8zM12 2v3M12 19v3M2 12h3M19 12h3M5 5l2 2M17 17l2 2M5 19l2-2M17 7l2-2",
             Area::Desk => "M4 14v-2a8 8 0 0 1 16 0v2M4 14h3v5H4zM17 14h3v5h-3z",
             Area::Tech => "M14 6l4 4-9 9H5v-4zM13 7l4 4",
+            Area::Admin => "M4 21V8l8-5 8 5v13M9 21v-6h6v6M8 10h2M14 10h2",
         }
     }
 }
@@ -94,7 +99,9 @@ pub fn areas(role: Role) -> &'static [Area] {
         Role::FrontDesk => &[Home, Requests, Setup],
         // Finance: contracts and invoices only.
         Role::Finance => &[Documents, Setup],
-        Role::Operator | Role::DutyManager | Role::ProviderAdmin => &[Desk],
+        Role::Operator | Role::DutyManager => &[Desk],
+        // The provider admin also keeps the register behind every page.
+        Role::ProviderAdmin => &[Desk, Admin],
         Role::Technician => &[Tech],
         Role::Resident => &[Home],
     }

@@ -27,7 +27,11 @@
 //! - customer pages: [`home`], [`equipment`], [`requests`], [`services`],
 //!   [`reports`], [`documents`] (with [`invoice`] and [`contract`]), [`setup`].
 //! - [`resident`]: a resident's start page, the remote-call app.
+//! - [`admin`]: the provider admin's register: customers, buildings (flags,
+//!   business hours, topology), units (device credentials), people, API
+//!   applications.
 
+pub mod admin;
 pub mod areas;
 pub mod assets;
 pub mod building;
@@ -115,6 +119,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/setup/portfolios/{id}", post(setup::update_portfolio))
         .route("/setup/team", get(setup::team_page).post(setup::add_member))
+        .route("/setup/team/{id}", post(setup::change_member))
         .route("/setup/team/{id}/remove", post(setup::remove_member))
         // Care center, technician view, sign-in security (desk/, tech/, security/).
         .route("/desk", get(desk::queue::show))
@@ -151,6 +156,59 @@ pub fn router() -> Router<AppState> {
             post(tech::order::file_report),
         )
         .route("/tech/cases/{number}/command", post(tech::order::command))
+        // The provider admin's register (admin/).
+        .route("/admin", get(admin::customers::list))
+        .route("/admin/customers", post(admin::customers::create))
+        .route(
+            "/admin/customers/{id}",
+            get(admin::customers::show).post(admin::customers::update),
+        )
+        .route(
+            "/admin/customers/{id}/buildings",
+            post(admin::buildings::create),
+        )
+        .route(
+            "/admin/buildings/{id}",
+            get(admin::buildings::show).post(admin::buildings::update),
+        )
+        .route(
+            "/admin/buildings/{id}/hours",
+            post(admin::buildings::set_hours),
+        )
+        .route(
+            "/admin/buildings/{id}/units",
+            post(admin::buildings::create_unit),
+        )
+        .route(
+            "/admin/buildings/{id}/topology",
+            post(admin::buildings::set_topology),
+        )
+        .route(
+            "/admin/units/{id}",
+            get(admin::units::show).post(admin::units::update),
+        )
+        .route(
+            "/admin/units/{id}/devices",
+            post(admin::units::issue_device),
+        )
+        .route(
+            "/admin/units/{id}/devices/{device_id}/revoke",
+            post(admin::units::revoke_device),
+        )
+        .route(
+            "/admin/users",
+            get(admin::people::list).post(admin::people::invite),
+        )
+        .route("/admin/users/{id}/role", post(admin::people::change_role))
+        .route("/admin/users/{id}/access", post(admin::people::set_access))
+        .route(
+            "/admin/api-clients",
+            get(admin::api_clients::list).post(admin::api_clients::create),
+        )
+        .route(
+            "/admin/api-clients/{id}/revoke",
+            post(admin::api_clients::revoke),
+        )
         .route("/signin/code", post(security::second_step::submit))
         .route("/account/security", get(security::enrol::show))
         .route("/account/security/start", post(security::enrol::start))

@@ -1,7 +1,8 @@
 //! `/setup`, "1-2-3 Setup": My settings (contact details) and "My action
 //! is needed" (the notification matrix, event × e-mail/SMS/push) for every
 //! user; Portfolios (create, rename, pick buildings) and Team (users of
-//! the customer with their roles; add, remove) for customer admins.
+//! the customer with their roles; add, change role and portfolios, remove)
+//! for customer admins.
 //! Writes go through the API's own functions (`routes::auth::change_me`,
 //! `routes::invitations::send`, `routes::users::change_user`) or the same
 //! store calls. People join a team by invitation: they choose their own
@@ -362,6 +363,33 @@ pub async fn team_page(State(s): State<AppState>, ctx: Ctx) -> PageResult {
                         @if may_write {
                             td data-label=(t.setup.actions) {
                                 @if u.id != ctx.caller.user.id {
+                                    details.member-edit {
+                                        summary { (t.setup.change) span.sr-only { " " (u.name) } }
+                                        form.stack method="post" action=(format!("/setup/team/{}", u.id)) {
+                                            (csrf_field(&ctx))
+                                            div.field {
+                                                label for=(format!("mr-{}", u.id)) { (t.setup.role) }
+                                                select id=(format!("mr-{}", u.id)) name="role" {
+                                                    @for r in CUSTOMER_ROLES { option value=(r.as_str()) selected[r == u.role] { ((t.labels.role)(r.as_str())) } }
+                                                }
+                                            }
+                                            @if !portfolio_list.is_empty() {
+                                                fieldset {
+                                                    legend { (t.setup.portfolios) }
+                                                    p.small.muted { (t.setup.portfolios_hint) }
+                                                    div.checks {
+                                                        @for p in &portfolio_list {
+                                                            label.check {
+                                                                input type="checkbox" name="portfolio_id" value=(p.id) checked[u.portfolio_ids.contains(&p.id)];
+                                                                span { (p.name) }
+                                                            }
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                            button.btn.btn-primary.btn-sm type="submit" { (t.common.save) }
+                                        }
+                                    }
                                     form method="post" action=(format!("/setup/team/{}/remove", u.id)) {
                                         (csrf_field(&ctx))
                                         button.btn.btn-danger.btn-sm type="submit" data-confirm=((t.setup.remove_confirm)(&u.name)) { (t.setup.remove) span.sr-only { " " (u.name) } }
@@ -418,14 +446,7 @@ pub async fn add_member(
 ) -> PageResult {
     let ctx = &posted.ctx;
     ctx.require_area(Area::Setup)?;
-    let portfolio_ids = posted
-        .all("portfolio_id")
-        .iter()
-        .map(|v| {
-            v.parse()
-                .map_err(|_| PortalError::BadRequest(format!("{v:?} is not a portfolio")))
-        })
-        .collect::<Result<Vec<i64>, _>>()?;
+    let portfolio_ids = portfolio_ids(&posted)?;
     let input = InvitationInput {
         email: posted.get("email").unwrap_or("").to_string(),
         name: posted.get("name").unwrap_or("").to_string(),
@@ -445,6 +466,41 @@ pub async fn add_member(
         )),
         Err(e) => back_with(&s, "/setup/team", e),
     }
+}
+
+/// `POST /setup/team/{id}`: a member's role and portfolios (none ticked:
+/// the whole customer).
+pub async fn change_member(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    posted: Posted,
+) -> PageResult {
+    let ctx = &posted.ctx;
+    ctx.require_area(Area::Setup)?;
+    if id == ctx.caller.user.id {
+        return Err(PortalError::BadRequest(ctx.t.setup.not_yourself.into()));
+    }
+    let patch = UserPatch {
+        role: posted.get("role").map(str::to_string),
+        portfolio_ids: Some(portfolio_ids(&posted)?),
+        ..Default::default()
+    };
+    match change_user(&s, &ctx.caller, id, patch).await {
+        Ok(_) => Ok(redirect_with(&s, "/setup/team", true, ctx.t.common.saved)),
+        Err(e) => back_with(&s, "/setup/team", e),
+    }
+}
+
+/// The ticked portfolios of a team form.
+fn portfolio_ids(posted: &Posted) -> Result<Vec<i64>, PortalError> {
+    posted
+        .all("portfolio_id")
+        .iter()
+        .map(|v| {
+            v.parse()
+                .map_err(|_| PortalError::BadRequest(format!("{v:?} is not a portfolio")))
+        })
+        .collect()
 }
 
 /// `POST /setup/team/{id}/remove`: disables the account (signs it out).

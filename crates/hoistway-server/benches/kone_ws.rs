@@ -73,6 +73,7 @@ async fn run(t: TestDb, connections: usize, calls: usize) {
             latitude: None,
             longitude: None,
             hospital: None,
+            business_calendar: None,
         },
     )
     .await

@@ -2,6 +2,7 @@
 //! business hours and holidays follow.
 
 use crate::audit::{self, Actor};
+use crate::business_hours::BusinessHours;
 use crate::error::{Result, StoreError};
 use crate::page::{finish, paginate, ListFilter, Page};
 use crate::row::RowExt;
@@ -29,6 +30,9 @@ pub struct Building {
     pub longitude: Option<f64>,
     /// A hospital: any unit down here is urgent.
     pub hospital: bool,
+    /// The hours business-time SLA targets count; `null` is Mon–Fri
+    /// 08:00–17:00. Public holidays of `country` are always closed.
+    pub business_calendar: Option<BusinessHours>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -48,6 +52,9 @@ pub struct BuildingInput {
     /// A hospital: any unit down here is urgent (default false).
     #[serde(default)]
     pub hospital: Option<bool>,
+    /// Business hours (default `null`: Mon–Fri 08:00–17:00).
+    #[serde(default)]
+    pub business_calendar: Option<BusinessHours>,
 }
 
 impl BuildingInput {
@@ -68,6 +75,7 @@ impl BuildingInput {
             latitude: in_range("latitude", self.latitude, 90.0)?,
             longitude: in_range("longitude", self.longitude, 180.0)?,
             hospital: Some(self.hospital.unwrap_or(false)),
+            business_calendar: self.business_calendar.map(|h| h.validated()).transpose()?,
         })
     }
 }
@@ -83,8 +91,14 @@ impl From<&Building> for BuildingInput {
             latitude: b.latitude,
             longitude: b.longitude,
             hospital: Some(b.hospital),
+            business_calendar: b.business_calendar.clone(),
         }
     }
+}
+
+/// Business hours as the `business_calendar` column keeps them (JSON).
+fn stored_hours(h: &Option<BusinessHours>) -> Option<String> {
+    h.as_ref().and_then(|h| serde_json::to_string(h).ok())
 }
 
 fn from_row(r: &AnyRow) -> Result<Building, sqlx::Error> {
@@ -98,6 +112,9 @@ fn from_row(r: &AnyRow) -> Result<Building, sqlx::Error> {
         latitude: r.opt_float("latitude")?,
         longitude: r.opt_float("longitude")?,
         hospital: r.int("hospital")? != 0,
+        business_calendar: r
+            .opt_text("business_calendar")?
+            .and_then(|t| serde_json::from_str(&t).ok()),
         created_at: r.instant("created_at")?,
         updated_at: r.instant("updated_at")?,
     })
@@ -115,7 +132,7 @@ pub async fn create(
     // The customer must exist and be visible, or it is "not found".
     customers::fetch(&mut *tx, scope, b.customer_id).await?;
     let mut sql = Sql::new(
-        "INSERT INTO buildings (customer_id, name, address, country, timezone, latitude, longitude, hospital, created_at, updated_at) VALUES (",
+        "INSERT INTO buildings (customer_id, name, address, country, timezone, latitude, longitude, hospital, business_calendar, created_at, updated_at) VALUES (",
     );
     sql.bind(b.customer_id)
         .push(", ")
@@ -131,7 +148,9 @@ pub async fn create(
         .push(", ")
         .bind_opt_f64(b.longitude)
         .push(", ")
-        .bind(i64::from(b.hospital.unwrap_or(false)));
+        .bind(i64::from(b.hospital.unwrap_or(false)))
+        .push(", ")
+        .bind(stored_hours(&b.business_calendar));
     sql.push(", ")
         .bind(now)
         .push(", ")
@@ -261,6 +280,8 @@ pub async fn update(
         .bind_opt_f64(b.longitude)
         .push(", hospital = ")
         .bind(i64::from(b.hospital.unwrap_or(false)))
+        .push(", business_calendar = ")
+        .bind(stored_hours(&b.business_calendar))
         .push(", updated_at = ")
         .bind(actor.at.timestamp_millis());
     sql.push(" WHERE id = ").bind(id);

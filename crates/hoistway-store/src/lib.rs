@@ -17,7 +17,8 @@
 //! - [`scope`]: turning a tenancy scope into SQL.
 //! - [`page`]: cursor pagination and list filters.
 //! - [`audit`]: the audit log, written in the same transaction as the change.
-//! - one module per entity: [`customers`], [`buildings`], [`portfolios`],
+//! - one module per entity: [`customers`], [`buildings`] (with their
+//!   [`business_hours`]), [`portfolios`],
 //!   [`units`], [`contracts`], [`invoices`], [`users`], [`sessions`],
 //!   [`idempotency`].
 //! - [`cases`]: the service desk's cases, timeline and SLA timers;
@@ -38,6 +39,7 @@
 pub mod api_clients;
 pub mod audit;
 pub mod buildings;
+pub mod business_hours;
 pub mod call_counters;
 pub mod cases;
 pub mod commands;

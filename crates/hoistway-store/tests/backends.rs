@@ -425,6 +425,7 @@ async fn optional_floats_after_nulls_on_every_backend() {
                     latitude: lat,
                     longitude: lon,
                     hospital: None,
+                    business_calendar: None,
                 },
             )
             .await

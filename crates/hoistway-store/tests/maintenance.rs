@@ -68,6 +68,7 @@ async fn fleet(db: &Db, c: &ManualClock, kinds: &[&str]) -> Fleet {
             latitude: None,
             longitude: None,
             hospital: None,
+            business_calendar: None,
         },
     )
     .await

@@ -78,31 +78,12 @@ impl From<OpeningHours> for OpeningHoursRaw {
 /// Why a calendar cannot be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
-    #[error("unknown IANA time zone {0:?}")]
-    TimeZone(String),
     #[error(transparent)]
     Country(#[from] super::holidays::UnknownCountry),
     #[error("opening hours must open before they close (got {opens}–{closes})")]
     Hours { opens: NaiveTime, closes: NaiveTime },
     #[error("a calendar needs at least one working weekday")]
     NoWorkingDays,
-}
-
-/// The stored form of a building's calendar (what the server keeps per building).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CalendarConfig {
-    /// IANA name such as `Europe/Helsinki`.
-    pub timezone: String,
-    /// ISO alpha-2; `None` or a country without rules → only extra closed dates.
-    #[serde(default)]
-    pub country: Option<String>,
-    #[serde(default = "default_working_days")]
-    pub working_days: Vec<Weekday>,
-    #[serde(default)]
-    pub hours: OpeningHours,
-    /// The building's own closed dates (regional holidays, shutdowns).
-    #[serde(default)]
-    pub extra_closed_dates: Vec<NaiveDate>,
 }
 
 fn default_working_days() -> Vec<Weekday> {
@@ -171,24 +152,6 @@ impl BusinessCalendar {
             &[],
         )
         .expect("standard calendar is valid")
-    }
-
-    /// Builds from the stored form. A country without holiday rules is an
-    /// error here so that a typo does not silently drop every holiday; use
-    /// `country: None` and extra dates for countries without rules.
-    pub fn from_config(cfg: &CalendarConfig) -> Result<Self, CalendarError> {
-        let tz: Tz = cfg
-            .timezone
-            .parse()
-            .map_err(|_| CalendarError::TimeZone(cfg.timezone.clone()))?;
-        let country = cfg.country.as_deref().map(Country::parse).transpose()?;
-        Self::new(
-            tz,
-            country,
-            &cfg.working_days,
-            cfg.hours,
-            &cfg.extra_closed_dates,
-        )
     }
 
     pub fn timezone(&self) -> Tz {
@@ -475,12 +438,20 @@ mod tests {
     }
 
     #[test]
-    fn extra_closed_dates_and_config() {
-        let cfg: CalendarConfig = serde_json::from_str(
-            r#"{"timezone":"Europe/Berlin","country":"DE","hours":{"opens":"07:00:00","closes":"15:30:00"},"extra_closed_dates":["2026-11-02"]}"#,
+    fn extra_closed_dates() {
+        let hours = OpeningHours::new(
+            NaiveTime::from_hms_opt(7, 0, 0).unwrap(),
+            NaiveTime::from_hms_opt(15, 30, 0).unwrap(),
         )
         .unwrap();
-        let c = BusinessCalendar::from_config(&cfg).unwrap();
+        let c = BusinessCalendar::new(
+            chrono_tz::Europe::Berlin,
+            Some(Country::De),
+            &default_working_days(),
+            hours,
+            &[NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()],
+        )
+        .unwrap();
         assert!(!c.is_business_day(NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()));
         assert!(!c.is_business_day(NaiveDate::from_ymd_opt(2026, 10, 3).unwrap()));
         assert!(c.is_business_day(NaiveDate::from_ymd_opt(2026, 11, 3).unwrap()));
@@ -488,17 +459,8 @@ mod tests {
             !c.is_business_day(NaiveDate::from_ymd_opt(2050, 12, 25).unwrap()),
             "computed on demand"
         );
-        let bad = |j: &str| BusinessCalendar::from_config(&serde_json::from_str(j).unwrap());
         assert!(matches!(
-            bad(r#"{"timezone":"Mars/Base"}"#),
-            Err(CalendarError::TimeZone(_))
-        ));
-        assert!(matches!(
-            bad(r#"{"timezone":"UTC","country":"XX"}"#),
-            Err(CalendarError::Country(_))
-        ));
-        assert!(matches!(
-            bad(r#"{"timezone":"UTC","working_days":[]}"#),
+            BusinessCalendar::new(chrono_tz::UTC, None, &[], hours, &[]),
             Err(CalendarError::NoWorkingDays)
         ));
         assert!(serde_json::from_str::<OpeningHours>(

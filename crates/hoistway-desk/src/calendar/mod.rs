@@ -10,5 +10,5 @@ pub mod business;
 pub mod holidays;
 pub mod local;
 
-pub use business::{BusinessCalendar, CalendarConfig, CalendarError, OpeningHours};
+pub use business::{BusinessCalendar, CalendarError, OpeningHours};
 pub use holidays::{public_holidays, Country, Holiday, HolidayCoverage};

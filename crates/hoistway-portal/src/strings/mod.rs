@@ -7,6 +7,7 @@
 //! customer pages' sections live in [`customer`]; other areas add a file
 //! beside it the same way.
 
+pub mod admin;
 pub mod customer;
 pub mod desk;
 pub mod notices;
@@ -14,6 +15,7 @@ pub mod places;
 pub mod printed;
 pub mod resident;
 
+pub use admin::Admin;
 pub use customer::{Documents, Equipment, Home, Reports, Requests, Services, Setup};
 pub use desk::{Desk, Security, Tech};
 pub use notices::Notices;
@@ -48,6 +50,8 @@ pub struct Strings {
     pub resident: Resident,
     /// The bell, the notification list, push on this device (strings/notices.rs).
     pub notices: Notices,
+    /// The provider admin's screens (strings/admin.rs).
+    pub admin: Admin,
 }
 
 pub struct Common {
@@ -86,6 +90,8 @@ pub struct Nav {
     pub documents_short: &'static str,
     pub desk: &'static str,
     pub tech: &'static str,
+    pub admin: &'static str,
+    pub admin_short: &'static str,
 }
 
 pub struct SignIn {
@@ -178,6 +184,8 @@ pub static EN: Strings = Strings {
         documents_short: "Docs",
         desk: "Care center",
         tech: "My work",
+        admin: "Administration",
+        admin_short: "Admin",
     },
     signin: SignIn {
         title: "Sign in",
@@ -313,6 +321,7 @@ pub static EN: Strings = Strings {
     security: desk::EN_SECURITY,
     resident: resident::EN_RESIDENT,
     notices: notices::EN_NOTICES,
+    admin: admin::EN_ADMIN,
 };
 
 #[cfg(test)]

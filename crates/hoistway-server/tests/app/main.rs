@@ -8,6 +8,7 @@ mod kone_common;
 mod portal_common;
 mod remote_common;
 
+mod admin_screens;
 mod api;
 mod cases;
 mod cases_over_time;

@@ -10,6 +10,7 @@
 use super::model::Case;
 use super::timeline::{self, Entry};
 use crate::audit::Actor;
+use crate::business_hours::BusinessHours;
 use crate::error::Result;
 use crate::notifications::{self, Audience, Notice};
 use crate::row::RowExt;
@@ -17,9 +18,8 @@ use crate::sql::Sql;
 use crate::{Db, Tx};
 use chrono::{DateTime, Utc};
 use hoistway_desk::{
-    BusinessCalendar, CalendarConfig, ContractTier, Country, EscalationAck, EscalationKind,
-    EscalationPolicy, Event, HoldInterval, HoldKind, SentEscalation, SlaCase, SlaPolicies,
-    SlaState,
+    BusinessCalendar, ContractTier, Country, EscalationAck, EscalationKind, EscalationPolicy,
+    Event, HoldInterval, HoldKind, SentEscalation, SlaCase, SlaPolicies, SlaState,
 };
 use hoistway_domain::Role;
 use serde::{Deserialize, Serialize};
@@ -56,28 +56,20 @@ fn kind_from(s: &str) -> Option<EscalationKind> {
     serde_json::from_value(serde_json::Value::String(s.into())).ok()
 }
 
-/// The business calendar of a building: its stored configuration, or
-/// Mon–Fri 08:00–17:00 in its time zone with its country's holidays.
+/// The business calendar of a building: its own business hours, or
+/// Mon–Fri 08:00–17:00; always in its time zone with its country's holidays.
 pub(crate) async fn calendar(tx: &mut Tx<'_>, building_id: i64) -> Result<BusinessCalendar> {
     let mut sql =
         Sql::new("SELECT timezone, country, business_calendar FROM buildings WHERE id = ");
     sql.bind(building_id);
     let r = sql.fetch_one(&mut **tx).await?;
-    let tz_name = r.text("timezone")?;
-    let country = r.text("country")?;
-    if let Some(cfg) = r
+    let tz = r.text("timezone")?.parse().unwrap_or(chrono_tz::UTC);
+    let country = Country::parse(&r.text("country")?).ok();
+    let own = r
         .opt_text("business_calendar")?
-        .and_then(|t| serde_json::from_str::<CalendarConfig>(&t).ok())
-    {
-        if let Ok(cal) = BusinessCalendar::from_config(&cfg) {
-            return Ok(cal);
-        }
-    }
-    let tz = tz_name.parse().unwrap_or(chrono_tz::UTC);
-    Ok(BusinessCalendar::standard(
-        tz,
-        Country::parse(&country).ok(),
-    ))
+        .and_then(|t| serde_json::from_str::<BusinessHours>(&t).ok())
+        .and_then(|h| h.calendar(tz, country).ok());
+    Ok(own.unwrap_or_else(|| BusinessCalendar::standard(tz, country)))
 }
 
 async fn holds(tx: &mut Tx<'_>, case_id: i64) -> Result<Vec<HoldInterval>> {

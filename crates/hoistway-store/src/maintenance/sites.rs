@@ -6,11 +6,12 @@
 use super::{scheduler, split_list};
 use crate::audit::{self, Actor};
 use crate::buildings;
+use crate::business_hours::{parse_time, weekdays, DAY_NAMES};
 use crate::error::Result;
 use crate::row::RowExt;
 use crate::sql::Sql;
 use crate::{Db, Tx};
-use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono::NaiveDate;
 use hoistway_desk::{BusinessCalendar, Country, OpeningHours};
 use hoistway_domain::text::{optional_text, parse_date};
 use hoistway_domain::{Invalid, Scope};
@@ -42,8 +43,6 @@ pub struct WindowInput {
     pub region: Option<String>,
 }
 
-const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-
 fn default_window(building_id: i64) -> MaintenanceWindow {
     MaintenanceWindow {
         building_id,
@@ -53,21 +52,6 @@ fn default_window(building_id: i64) -> MaintenanceWindow {
         blackout_dates: vec![],
         region: None,
     }
-}
-
-fn parse_time(field: &'static str, raw: &str) -> Result<NaiveTime, Invalid> {
-    NaiveTime::parse_from_str(raw.trim(), "%H:%M")
-        .map_err(|_| Invalid::new(field, format!("'{raw}' is not a time like 08:00")))
-}
-
-fn weekdays(days: &[String]) -> Result<Vec<Weekday>, Invalid> {
-    days.iter()
-        .map(|d| {
-            d.trim().parse::<Weekday>().map_err(|_| {
-                Invalid::new("working_days", format!("'{d}' is not a weekday like mon"))
-            })
-        })
-        .collect()
 }
 
 impl MaintenanceWindow {
@@ -89,7 +73,7 @@ impl MaintenanceWindow {
         BusinessCalendar::new(
             tz,
             Country::parse(country).ok(),
-            &weekdays(&self.working_days)?,
+            &weekdays("working_days", &self.working_days)?,
             hours,
             &blackout,
         )
@@ -136,7 +120,7 @@ pub async fn set(
     let before = stored(&mut tx, building_id).await?;
     let mut w = before.clone();
     if let Some(days) = input.working_days {
-        let mut parsed = weekdays(&days)?;
+        let mut parsed = weekdays("working_days", &days)?;
         parsed.sort_by_key(|d| d.num_days_from_monday());
         parsed.dedup();
         w.working_days = parsed

@@ -50,6 +50,7 @@ pub async fn customer_with_building(
             latitude: None,
             longitude: None,
             hospital: None,
+            business_calendar: None,
         },
     )
     .await

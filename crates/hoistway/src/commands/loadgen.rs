@@ -96,6 +96,7 @@ async fn fleet(db: &Db, n: usize, with_tokens: bool) -> anyhow::Result<Vec<Targe
                     latitude: None,
                     longitude: None,
                     hospital: None,
+                    business_calendar: None,
                 },
             )
             .await?

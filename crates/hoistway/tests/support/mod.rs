@@ -146,6 +146,7 @@ pub async fn two_units(db: &Db) -> (Vec<i64>, Vec<String>) {
             latitude: None,
             longitude: None,
             hospital: None,
+            business_calendar: None,
         },
     )
     .await

@@ -174,6 +174,65 @@ async fn setup_saves_settings_matrix_portfolios_and_team() {
         .unwrap()
         .0
         .id;
+    // Her role and portfolios change from the Team tab: as a property
+    // manager of "Helsinki" she sees that portfolio's building only.
+    let team = b.get("/setup/team").await;
+    assert!(team
+        .body
+        .contains(&format!("action=\"/setup/team/{nina_id}\"")));
+    let r = b
+        .post(
+            &format!("/setup/team/{nina_id}"),
+            &[
+                ("_csrf", &csrf),
+                ("role", "property_manager"),
+                ("portfolio_id", &id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let u = app
+        .call(
+            "GET",
+            &format!("/api/v1/users/{nina_id}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(u.json["role"], "property_manager", "{}", u.json);
+    assert_eq!(u.json["portfolio_ids"], serde_json::json!([id]));
+    let nina_token = app
+        .login("nina@nordictowers.example", "a long enough password")
+        .await;
+    let seen = app
+        .call("GET", "/api/v1/buildings", Some(&nina_token), None)
+        .await;
+    let seen: Vec<String> = seen.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].to_string())
+        .collect();
+    assert_eq!(seen, vec![b1.clone()], "narrowed to the portfolio");
+    let r = b
+        .post(
+            &format!("/setup/team/{nina_id}"),
+            &[("_csrf", &csrf), ("role", "operator")],
+        )
+        .await;
+    let refused = r.status == StatusCode::FORBIDDEN
+        || (r.status == StatusCode::SEE_OTHER
+            && b.get(r.location()).await.body.contains("flash-error"));
+    assert!(refused, "no provider roles: {}", r.status);
+    let u = app
+        .call(
+            "GET",
+            &format!("/api/v1/users/{nina_id}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(u.json["role"], "property_manager");
     let r = b
         .post(
             &format!("/setup/team/{nina_id}/remove"),
@@ -195,6 +254,13 @@ async fn setup_saves_settings_matrix_portfolios_and_team() {
         .id;
     let r = b
         .post(&format!("/setup/team/{other}/remove"), &[("_csrf", &csrf)])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = b
+        .post(
+            &format!("/setup/team/{other}"),
+            &[("_csrf", &csrf), ("role", "finance")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
