@@ -511,6 +511,81 @@ async fn business_hours_through_the_api_are_checked_and_kept() {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{label}");
         assert_eq!(r.json["business_calendar"], Value::Null, "{label}");
+        // The SLA clock counts in them: a routine case's response is due at
+        // a business day's close, 21:00 here and 17:00 in a building with
+        // the standard hours.
+        let mall = b.json["id"].clone();
+        let hours = json!({"business_calendar": {"working_days": ["mon", "tue", "wed", "thu", "fri", "sat"],
+                                                 "opens": "09:00", "closes": "21:00"}});
+        let r = app.call("PATCH", &path, Some(&token), Some(hours)).await;
+        assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.json);
+        let plain = app
+            .call(
+                "POST",
+                "/api/v1/buildings",
+                Some(&token),
+                Some(
+                    json!({"customer_id": c.json["id"], "name": "Office", "address": "Via Po 2",
+                            "country": "IT", "timezone": "Europe/Rome"}),
+                ),
+            )
+            .await;
+        let mut units = Vec::new();
+        for (building, number) in [
+            (mall, "ken:49100001"),
+            (plain.json["id"].clone(), "ken:49100002"),
+        ] {
+            let u = app
+                .call(
+                    "POST",
+                    "/api/v1/units",
+                    Some(&token),
+                    Some(json!({"building_id": building, "kind": "elevator", "equipment_number": number})),
+                )
+                .await;
+            units.push(u.json["id"].clone());
+        }
+        let today = app.clock.now().date_naive().to_string();
+        let contract = app
+            .call(
+                "POST",
+                "/api/v1/contracts",
+                Some(&token),
+                Some(json!({"customer_id": c.json["id"], "tier": "standard", "billing_interval": "annual",
+                            "start_date": today, "unit_ids": units})),
+            )
+            .await;
+        assert_eq!(
+            contract.status,
+            StatusCode::CREATED,
+            "{label}: {}",
+            contract.json
+        );
+        for (unit, closes) in [(&units[0], 21), (&units[1], 17)] {
+            let case = app
+                .call(
+                    "POST",
+                    "/api/v1/cases",
+                    Some(&token),
+                    Some(
+                        json!({"unit_id": unit, "symptoms": "Light in the car flickers",
+                                "passengers_trapped": false}),
+                    ),
+                )
+                .await;
+            assert_eq!(case.status, StatusCode::CREATED, "{label}: {}", case.json);
+            assert_ne!(case.json["priority"], "emergency", "{label}: {}", case.json);
+            let due: chrono::DateTime<chrono::Utc> =
+                serde_json::from_value(case.json["sla"]["response_due"].clone())
+                    .unwrap_or_else(|e| panic!("{label}: {e}: {}", case.json));
+            let local = due.with_timezone(&chrono_tz::Europe::Rome);
+            assert_eq!(
+                chrono::Timelike::hour(&local),
+                closes,
+                "{label}: unit {unit} due {local} ({})",
+                case.json["priority"]
+            );
+        }
         let doc = serde_json::to_value(hoistway_server::openapi()).unwrap();
         assert!(
             doc["components"]["schemas"]["BusinessHours"].is_object(),
