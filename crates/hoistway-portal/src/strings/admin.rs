@@ -239,7 +239,10 @@ pub const EN_ADMIN: Admin = Admin {
     api_apps_count: |n| match n { 1 => "1 API application".into(), n => format!("{n} API applications") },
     hours_summary: |days, o, c| format!("{days}, {o}–{c}."),
     weekday: |i| ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"].get(i).copied().unwrap_or(""),
-    topology_summary: |f, g, l| format!("{f} floors, {g} lift groups, {l} lifts."),
+    topology_summary: |f, g, l| {
+        let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+        format!("{}, {}, {}.", n(f, "floor", "floors"), n(g, "lift group", "lift groups"), n(l, "lift", "lifts"))
+    },
     issued_on: |d| format!("issued {d}"),
     revoke_confirm: |n| format!("Revoke {n}? It stops working at once."),
     revoked_one: |n| format!("{n} revoked."),
