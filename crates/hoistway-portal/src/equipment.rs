@@ -20,6 +20,7 @@ use hoistway_domain::fleet::UnitKind;
 use hoistway_domain::{Action, Resource};
 use hoistway_maintenance::VisitStatus;
 use hoistway_store::cases::CaseFilter;
+use hoistway_store::maintenance::certificates::{self, CertificateFilter};
 use hoistway_store::maintenance::visits::{self, VisitFilter};
 use hoistway_store::{buildings, rollups, units, ListFilter};
 use maud::html;
@@ -240,6 +241,21 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
     } else {
         Vec::new()
     };
+    // The unit's current inspection certificate: the one that expires last.
+    let certificate = if ctx.may(Resource::Certificates, Action::Read) {
+        let f = CertificateFilter {
+            unit_id: Some(id),
+            limit: Some(50),
+            ..Default::default()
+        };
+        certificates::list(&s.db, &caller.scope, &f, today)
+            .await?
+            .items
+            .into_iter()
+            .max_by(|a, b| a.expires_on.cmp(&b.expires_on))
+    } else {
+        None
+    };
     let on_site = visit_list
         .iter()
         .any(|v| v.status == VisitStatus::InProgress);
@@ -314,6 +330,14 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
                     (t.equipment.installed, unit.install_date.as_deref().map(ui::date).unwrap_or_else(|| t.common.dash.into())),
                     (t.equipment.floors, unit.floors_served.map(|f| f.to_string()).unwrap_or_else(|| t.common.dash.into())),
                 ]))
+                @if let Some(c) = &certificate {
+                    p data-unit-certificate {
+                        strong { (t.services.certificates) ": " }
+                        (t.services.cert_expires) " " (ui::date(&c.expires_on)) " "
+                        (crate::certificates::state_badge(t, c)) " "
+                        a href="/services/certificates" { (t.common.view_all) }
+                    }
+                }
             }
         }
         section.card aria-labelledby="perf-h" {

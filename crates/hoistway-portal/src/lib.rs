@@ -25,7 +25,8 @@
 //! - [`notices`]: the notification list behind the bell (every role) and
 //!   the Web Push switch for this device.
 //! - customer pages: [`home`], [`equipment`], [`requests`], [`services`],
-//!   [`reports`], [`documents`] (with [`invoice`] and [`contract`]), [`setup`].
+//!   [`reports`], [`documents`] (with [`invoice`] and [`contract`]),
+//!   [`certificates`] (inspection certificates, under Services), [`setup`].
 //! - [`resident`]: a resident's start page, the remote-call app.
 //! - [`admin`]: the provider admin's register: customers, buildings (flags,
 //!   business hours, topology), units (device credentials), people, API
@@ -35,6 +36,7 @@ pub mod admin;
 pub mod areas;
 pub mod assets;
 pub mod building;
+pub mod certificates;
 pub mod charts;
 pub mod contract;
 pub mod desk;
@@ -93,6 +95,8 @@ pub fn router() -> Router<AppState> {
         .route("/requests/{number}/callback", post(requests::callback))
         .route("/requests/{number}/report/pdf", get(requests::report_pdf))
         .route("/services", get(services::show))
+        .route("/services/certificates", get(certificates::list))
+        .route("/services/certificates/{id}/file", get(certificates::file))
         .route("/services/calendar", post(services::create_feed))
         .route("/services/calendar/revoke", post(services::revoke_feeds))
         .route("/reports", get(reports::form))

@@ -18,6 +18,12 @@ use hoistway_store::cases::timeline::TimelineEntry;
 
 /// A PDF download. `name` becomes the file name (kept to safe characters).
 pub fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
+    download(bytes, "application/pdf".into(), &format!("{name}.pdf"))
+}
+
+/// A file as a download (never shown inline), its name kept to safe
+/// characters.
+pub fn download(bytes: Vec<u8>, content_type: String, name: &str) -> Response {
     let safe: String = name
         .chars()
         .map(|c| {
@@ -30,10 +36,10 @@ pub fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
         .collect();
     (
         [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_TYPE, content_type),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{safe}.pdf\""),
+                format!("attachment; filename=\"{safe}\""),
             ),
         ],
         bytes,

@@ -132,6 +132,9 @@ async fn render(
     let month_label = first.format("%B %Y").to_string();
     let body = html! {
         (ui::page_header(t.services.title, Some(t.services.lead), html! {
+            @if ctx.may(Resource::Certificates, Action::Read) {
+                a.btn href="/services/certificates" { (t.services.certificates) }
+            }
             nav.seg aria-label=(t.services.view) {
                 a href=(link("calendar", first)) aria-current=[calendar_view.then_some("page")] { (t.services.calendar) }
                 a href=(link("list", first)) aria-current=[(!calendar_view).then_some("page")] { (t.services.list) }

@@ -295,6 +295,20 @@ pub struct Services {
     pub ical_revoke: &'static str,
     pub ical_revoke_confirm: &'static str,
     pub ical_revoked: fn(u64) -> String,
+    pub certificates: &'static str,
+    pub certificates_lead: &'static str,
+    pub no_certificates: &'static str,
+    pub cert_unit: &'static str,
+    pub cert_authority: &'static str,
+    pub cert_expires: &'static str,
+    pub cert_state: &'static str,
+    pub cert_document: &'static str,
+    pub cert_download: &'static str,
+    pub cert_expired: &'static str,
+    pub cert_valid: &'static str,
+    pub cert_expires_in: fn(i64) -> String,
+    pub cert_due_count: fn(usize) -> String,
+    pub cert_uncovered: fn(usize) -> String,
 }
 
 pub const EN_SERVICES: Services = Services {
@@ -320,6 +334,30 @@ pub const EN_SERVICES: Services = Services {
         0 => "You had no active calendar links.".to_string(),
         1 => "1 calendar link revoked.".to_string(),
         n => format!("{n} calendar links revoked."),
+    },
+    certificates: "Inspection certificates",
+    certificates_lead: "The authorities' inspection of each unit: when it expires, and the document to show an inspector or insurer.",
+    no_certificates: "No inspection certificates on file yet.",
+    cert_unit: "Unit",
+    cert_authority: "Inspected by",
+    cert_expires: "Valid until",
+    cert_state: "State",
+    cert_document: "Document",
+    cert_download: "Download",
+    cert_expired: "Expired",
+    cert_valid: "Valid",
+    cert_expires_in: |d| match d {
+        0 => "Expires today".into(),
+        1 => "Expires tomorrow".into(),
+        d => format!("Expires in {d} days"),
+    },
+    cert_due_count: |n| match n {
+        1 => "1 needs renewing".into(),
+        n => format!("{n} need renewing"),
+    },
+    cert_uncovered: |n| match n {
+        1 => "1 unit has no certificate on file.".into(),
+        n => format!("{n} units have no certificate on file."),
     },
 };
 

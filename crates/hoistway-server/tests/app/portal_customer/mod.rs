@@ -4,8 +4,10 @@
 //! [`setup`] (calendar feed, notification matrix, settings, portfolios and
 //! team), [`documents_pdf`] (the invoice page, the invoice, service report
 //! and report PDFs and who may open them) and [`fleet`] (unit charts, live
-//! states, planned visits). This module holds their shared fixture.
+//! states, planned visits), [`certificates`] (inspection certificates).
+//! This module holds their shared fixture.
 
+mod certificates;
 mod documents_pdf;
 mod fleet;
 mod pages;
