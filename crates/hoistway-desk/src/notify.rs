@@ -22,10 +22,12 @@ pub enum Event {
     InvoiceOverdue,
     Escalation,
     PredictiveAlert,
+    /// A unit's inspection certificate comes due for renewal or expires.
+    CertificateExpiring,
 }
 
 impl Event {
-    pub const ALL: [Event; 10] = [
+    pub const ALL: [Event; 11] = [
         Event::CaseCreated,
         Event::TechnicianAssigned,
         Event::EtaChanged,
@@ -36,6 +38,7 @@ impl Event {
         Event::InvoiceOverdue,
         Event::Escalation,
         Event::PredictiveAlert,
+        Event::CertificateExpiring,
     ];
 }
 
@@ -71,7 +74,7 @@ impl Preferences {
         use Channel::*;
         use Event::*;
         let rows: &[(Event, &[Channel])] = match role {
-            Role::ProviderAdmin => &[(Escalation, &[Email])],
+            Role::ProviderAdmin => &[(Escalation, &[Email]), (CertificateExpiring, &[Email])],
             Role::Operator => &[
                 (CaseCreated, &[Push]),
                 (EtaChanged, &[Push]),
@@ -80,7 +83,11 @@ impl Preferences {
             ],
             Role::DutyManager => &[(Escalation, &[Sms, Push, Email])],
             Role::Technician => &[(TechnicianAssigned, &[Push, Sms]), (Escalation, &[Push])],
-            Role::CustomerAdmin => &[(InvoiceOverdue, &[Email]), (Escalation, &[Email])],
+            Role::CustomerAdmin => &[
+                (InvoiceOverdue, &[Email]),
+                (Escalation, &[Email]),
+                (CertificateExpiring, &[Email]),
+            ],
             Role::PropertyManager => &[
                 (CaseCreated, &[Email]),
                 (TechnicianAssigned, &[Email, Push]),
@@ -90,6 +97,7 @@ impl Preferences {
                 (ReportPosted, &[Email]),
                 (Escalation, &[Email, Sms]),
                 (PredictiveAlert, &[Email]),
+                (CertificateExpiring, &[Email, Push]),
             ],
             Role::FrontDesk => &[
                 (CaseCreated, &[Push]),

@@ -1,11 +1,14 @@
-//! The maintenance scheduler, run at start-up and then daily at 02:00 UTC.
+//! The maintenance scheduler, run at start-up and then daily at 02:00 UTC,
+//! followed by the inspection certificates' renewal notices.
 //! A named database lease lets one node run it at a time; the run itself is
 //! idempotent besides.
 
 use chrono::{Duration, Utc};
 use hoistway_app::state::AppState;
 use hoistway_store::leases::try_acquire;
+use hoistway_store::maintenance::certificates::notify_expiring;
 use hoistway_store::maintenance::scheduler::run_scheduler;
+use hoistway_store::Actor;
 
 /// How far ahead visits are planned: 13 months.
 pub const MAINTENANCE_HORIZON_DAYS: i64 = 396;
@@ -48,6 +51,15 @@ pub fn spawn_maintenance_scheduler(state: AppState) -> tokio::task::JoinHandle<(
                     {
                         Ok(summary) => tracing::info!(?summary, "maintenance scheduler run"),
                         Err(e) => tracing::error!(error = %e, "maintenance scheduler failed"),
+                    }
+                    let now = state.clock.now();
+                    let actor = Actor {
+                        user_id: None,
+                        at: now,
+                    };
+                    match notify_expiring(&state.db, actor, now.date_naive()).await {
+                        Ok(n) => tracing::info!(notices = n, "certificate renewal notices"),
+                        Err(e) => tracing::error!(error = %e, "certificate notices failed"),
                     }
                 }
                 Ok(false) => tracing::debug!("maintenance scheduler runs on another node"),

@@ -273,6 +273,7 @@ pub fn event_name(e: Event) -> &'static str {
         Event::InvoiceOverdue => "invoice_overdue",
         Event::Escalation => "escalation",
         Event::PredictiveAlert => "predictive_alert",
+        Event::CertificateExpiring => "certificate_expiring",
     }
 }
 

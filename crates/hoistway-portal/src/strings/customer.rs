@@ -549,6 +549,7 @@ pub const EN_SETUP: Setup = Setup {
         Event::InvoiceOverdue => "An invoice is overdue",
         Event::Escalation => "A request is escalated",
         Event::PredictiveAlert => "A predictive alert is raised",
+        Event::CertificateExpiring => "An inspection certificate needs renewing",
     },
     channel: |c| match c {
         Channel::Email => "E-mail",

@@ -66,6 +66,7 @@ pub const EN_NOTICES: Notices = Notices {
         "invoice_overdue" => "Invoice overdue",
         "escalation" => "Request escalated",
         "predictive_alert" => "Possible fault found by monitoring",
+        "certificate_expiring" => "Inspection certificate due",
         _ => "Notification",
     },
     about_request: |n| format!("Request {n}"),

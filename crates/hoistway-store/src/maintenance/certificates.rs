@@ -252,3 +252,88 @@ pub async fn create(
     tx.commit().await?;
     Ok(created)
 }
+
+/// Days before expiry a certificate's renewal is announced.
+pub const RENEWAL_NOTICE_DAYS: i64 = 60;
+
+/// Queues the notices of certificates that need renewing: once when a
+/// unit's current certificate comes within [`RENEWAL_NOTICE_DAYS`] of
+/// expiry, once more when it has expired (the outbox key makes repeats
+/// no-ops, so a daily run is safe). A certificate replaced by a newer one
+/// is not announced. Returns the outbox rows written.
+pub async fn notify_expiring(db: &Db, actor: Actor, today: NaiveDate) -> Result<u64> {
+    let mut due = Vec::new();
+    let mut cursor = None;
+    loop {
+        let f = CertificateFilter {
+            cursor,
+            limit: Some(500),
+            expiring_within_days: Some(RENEWAL_NOTICE_DAYS),
+            ..Default::default()
+        };
+        let page = list(db, &Scope::All, &f, today).await?;
+        due.extend(page.items);
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    let mut written = 0;
+    for c in due {
+        let unit = units::get(db, &Scope::All, c.unit_id).await?;
+        let name = match &unit.name {
+            Some(n) => format!("{n} ({})", unit.equipment_number),
+            None => unit.equipment_number.clone(),
+        };
+        let (stage, subject, body) = if c.days_to_expiry < 0 {
+            (
+                "expired",
+                format!("Inspection certificate of {name} has expired"),
+                format!(
+                    "The inspection certificate of {name} by {} expired on {}. Book the inspection; \
+                     the unit may not be used without a valid certificate where the authority requires one.",
+                    c.authority, c.expires_on
+                ),
+            )
+        } else {
+            (
+                "expiring",
+                format!(
+                    "Inspection certificate of {name} expires on {}",
+                    c.expires_on
+                ),
+                format!(
+                    "The inspection certificate of {name} by {} is valid until {}. Book the \
+                     renewal inspection in time.",
+                    c.authority, c.expires_on
+                ),
+            )
+        };
+        let mut tx = db.begin().await?;
+        written += crate::notifications::enqueue(
+            &mut tx,
+            actor.at,
+            crate::notifications::Notice {
+                event: hoistway_desk::Event::CertificateExpiring,
+                key: format!("certificate:{}:{stage}", c.id),
+                case_id: None,
+                invoice_id: None,
+                customer_id: Some(c.customer_id),
+                subject,
+                body,
+                audience: crate::notifications::Audience::Roles {
+                    roles: &[
+                        hoistway_domain::Role::CustomerAdmin,
+                        hoistway_domain::Role::PropertyManager,
+                        hoistway_domain::Role::ProviderAdmin,
+                    ],
+                    customer_id: c.customer_id,
+                    building_id: unit.building_id,
+                },
+            },
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(written)
+}
