@@ -351,7 +351,7 @@ pub async fn add_note(s: &AppState, caller: &Caller, number: &str, n: Note) -> A
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{number}/report", tag = "cases", params(("number" = String, Path)),
-    request_body(content = Object, description = "findings, cause_code, actions, parts_used [{part_number, quantity}], follow_ups [{action, requires_visit}], quote {amount_minor, currency, text, decision}, returned_to_service"),
+    request_body(content = Object, description = "findings, cause_code, actions, parts_used [{part_number, quantity}], follow_ups [{action, requires_visit}], quote {amount_minor, currency, text, decision}, returned_to_service, inspection_required (controller or safety component replaced: returned_to_service must be false, and the case closes only after an inspection certificate of the unit issued since the case opened)"),
     responses((status = 200, body = Case), (status = 400), (status = 403), (status = 404), (status = 409)))]
 async fn report(
     State(s): State<AppState>,

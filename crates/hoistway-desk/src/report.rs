@@ -124,6 +124,11 @@ pub struct ServiceReportDraft {
     #[serde(default)]
     pub quote: Option<QuoteDraft>,
     pub returned_to_service: bool,
+    /// The controller or a safety component was replaced: the authority
+    /// inspects the unit before it returns to service, and the case closes
+    /// only once that inspection is recorded.
+    #[serde(default)]
+    pub inspection_required: bool,
 }
 
 /// A validated line of parts used.
@@ -152,6 +157,9 @@ pub struct ServiceReport {
     pub follow_ups: Vec<FollowUp>,
     pub quote: Option<Quote>,
     pub returned_to_service: bool,
+    /// See [`ServiceReportDraft::inspection_required`].
+    #[serde(default)]
+    pub inspection_required: bool,
 }
 
 /// One problem in a report; `index` is the position in its list.
@@ -186,6 +194,8 @@ pub enum ReportError {
     QuoteCurrency(String),
     #[error("quote text must not be empty")]
     QuoteTextEmpty,
+    #[error("a unit whose controller or a safety component was replaced returns to service only after the authority's inspection: returned_to_service must be false")]
+    ReturnedBeforeInspection,
 }
 
 /// Every problem found in a draft.
@@ -246,6 +256,9 @@ impl ServiceReportDraft {
             .quote
             .as_ref()
             .and_then(|q| validate_quote(q, &mut errs));
+        if self.inspection_required && self.returned_to_service {
+            errs.push(ReportError::ReturnedBeforeInspection);
+        }
         match cause_code {
             Some(cause_code) if errs.is_empty() => Ok(ServiceReport {
                 findings,
@@ -255,6 +268,7 @@ impl ServiceReportDraft {
                 follow_ups: self.follow_ups.clone(),
                 quote,
                 returned_to_service: self.returned_to_service,
+                inspection_required: self.inspection_required,
             }),
             _ => Err(ReportErrors(errs)),
         }
@@ -320,7 +334,24 @@ mod tests {
                 decision: QuoteDecision::Pending,
             }),
             returned_to_service: true,
+            inspection_required: false,
         }
+    }
+
+    #[test]
+    fn a_unit_awaiting_inspection_is_not_back_in_service() {
+        let mut d = good();
+        d.inspection_required = true;
+        let errs = d.validate().unwrap_err().0;
+        assert_eq!(errs, vec![ReportError::ReturnedBeforeInspection]);
+        d.returned_to_service = false;
+        let r = d.validate().unwrap();
+        assert!(r.inspection_required && !r.returned_to_service);
+        // Reports stored before the field existed read as "not required".
+        let old = serde_json::json!({"findings": "f", "cause_code": "C", "actions": ["a"],
+            "parts_used": [], "follow_ups": [], "quote": null, "returned_to_service": true});
+        let r: ServiceReport = serde_json::from_value(old).unwrap();
+        assert!(!r.inspection_required);
     }
 
     #[test]

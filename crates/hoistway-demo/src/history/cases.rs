@@ -231,6 +231,7 @@ pub async fn play(
                             decision: QuoteDecision::Pending,
                         }),
                         returned_to_service: true,
+                        inspection_required: false,
                     };
                     lifecycle::post_report(db, &all, tech, rules, num, draft).await?;
                 }

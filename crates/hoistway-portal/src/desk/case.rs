@@ -346,6 +346,9 @@ pub fn report_view(t: &Strings, report: &serde_json::Value, decision: Option<&st
                 } }
             }
             div { dt { (t.desk.returned) } dd { (yes_no(t, report["returned_to_service"] == true)) } }
+            @if report["inspection_required"] == true {
+                div data-inspection-required { dt { (t.desk.inspection_required) } dd { (yes_no(t, true)) } }
+            }
         }
     }
 }

@@ -128,6 +128,7 @@ pub struct Desk {
     pub quote: &'static str,
     pub quote_decision: fn(&str) -> &'static str,
     pub returned: &'static str,
+    pub inspection_required: &'static str,
     pub moved: fn(&str) -> String,
     pub technician_missing: &'static str,
     pub dispatched: &'static str,
@@ -380,6 +381,7 @@ pub const EN_DESK: Desk = Desk {
         _ => "Unknown",
     },
     returned: "Returned to service",
+    inspection_required: "Authority inspection before return to service",
     moved: |s| format!("Status: {s}."),
     technician_missing: "Choose a technician to dispatch.",
     dispatched: "Technician dispatched.",
@@ -479,6 +481,7 @@ pub struct Tech {
     pub quote_currency: &'static str,
     pub quote_text: &'static str,
     pub returned: &'static str,
+    pub inspection_needed: &'static str,
     pub submit_report: &'static str,
 }
 
@@ -525,6 +528,7 @@ pub const EN_TECH: Tech = Tech {
     quote_currency: "Currency",
     quote_text: "What the quote covers",
     returned: "Unit returned to service",
+    inspection_needed: "Controller or a safety component replaced: the authority inspects before the unit returns to service",
     submit_report: "File the report",
 };
 

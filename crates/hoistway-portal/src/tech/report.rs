@@ -78,6 +78,7 @@ pub fn draft_of(p: &Posted) -> Result<ServiceReportDraft, &'static str> {
         follow_ups,
         quote,
         returned_to_service: p.get("returned_to_service").is_some(),
+        inspection_required: p.get("inspection_required").is_some(),
     })
 }
 
@@ -145,6 +146,7 @@ pub fn form(ctx: &Ctx, c: &Case) -> Markup {
                 }
             }
             label.check for="returned_to_service" { input #returned_to_service type="checkbox" name="returned_to_service" value="1" checked; span { (r.returned) } }
+            label.check for="inspection_required" { input #inspection_required type="checkbox" name="inspection_required" value="1"; span { (r.inspection_needed) } }
             button.btn.btn-primary.btn-block.btn-big type="submit" { (r.submit_report) }
         }
     }

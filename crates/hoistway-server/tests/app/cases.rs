@@ -416,3 +416,67 @@ async fn lifecycle_with_report_quote_and_private_notes() {
         .unwrap()
         .contains("Hospital visitors"));
 }
+
+#[tokio::test]
+async fn a_replaced_safety_component_keeps_the_case_open_until_the_inspection() {
+    for t in TestDb::all().await {
+        let label = t.label;
+        let d = desk(t).await;
+        let c = open(
+            &d,
+            &d.customer,
+            json!({"unit_id": d.unit, "symptoms": "Car stopped, controller fault"}),
+        )
+        .await;
+        let n = c["number"].as_str().unwrap();
+        for (action, body) in [
+            (
+                "assign",
+                json!({"technician_id": d.tech_id, "eta": "2026-11-23T09:00:00Z"}),
+            ),
+            ("status", json!({"status": "on_site"})),
+            ("status", json!({"status": "resolved"})),
+        ] {
+            let r = post(&d, &d.operator, n, action, body).await;
+            assert_eq!(r.status, StatusCode::OK, "{label}: {action}: {}", r.json);
+        }
+        let mut report = json!({"findings": "Controller CPU board failed", "cause_code": "CTRL-CPU",
+            "actions": ["Replaced the controller CPU board"], "parts_used": [{"part_number": "KM-CPU-831", "quantity": 1}],
+            "follow_ups": [], "returned_to_service": true, "inspection_required": true});
+        // Back in service before the inspection is a contradiction.
+        let r = post(&d, &d.tech, n, "report", report.clone()).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{label}: {}", r.json);
+        assert!(
+            r.json["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("inspection"),
+            "{label}: {}",
+            r.json
+        );
+        report["returned_to_service"] = json!(false);
+        let r = post(&d, &d.tech, n, "report", report).await;
+        assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.json);
+        assert_eq!(r.json["report"]["inspection_required"], true);
+
+        // The case does not close until the unit's inspection is recorded.
+        let close = json!({"status": "closed"});
+        let r = post(&d, &d.operator, n, "status", close.clone()).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{label}: {}", r.json);
+        assert!(r.json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("inspection certificate"));
+        let cert = d
+            .app
+            .call("POST", "/api/v1/certificates", Some(&d.operator), Some(json!({
+                "unit_id": d.unit, "authority": "Inspecta", "issued_on": "2026-11-23", "expires_on": "2027-11-23",
+                "file_name": "inspection.pdf", "content_type": "application/pdf", "content_base64": "JVBERi0xLjQK"})))
+            .await;
+        assert_eq!(cert.status, StatusCode::CREATED, "{label}: {}", cert.json);
+        let r = post(&d, &d.operator, n, "status", close).await;
+        assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.json);
+        assert_eq!(r.json["status"], "closed");
+        d.app.t.cleanup().await;
+    }
+}
