@@ -259,7 +259,12 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
     let on_site = visit_list
         .iter()
         .any(|v| v.status == VisitStatus::InProgress);
-    let state = fleet::classify(&status, &open, on_site);
+    let awaiting = hoistway_store::cases::inspection::units_awaiting(&s.db, &caller.scope).await?;
+    let state = if awaiting.contains(&id) {
+        UnitState::OutOfService
+    } else {
+        fleet::classify(&status, &open, on_site)
+    };
     let mut done: Vec<_> = visit_list
         .iter()
         .filter(|v| v.status == VisitStatus::Completed)

@@ -203,6 +203,7 @@ pub async fn states(
     } else {
         HashMap::new()
     };
+    let awaiting = hoistway_store::cases::inspection::units_awaiting(&s.db, &caller.scope).await?;
     let mut out = HashMap::with_capacity(units.len());
     for u in units {
         let status = if telemetry {
@@ -211,7 +212,13 @@ pub async fn states(
             unknown_status(u.id)
         };
         let cases = by_unit.get(&u.id).map(Vec::as_slice).unwrap_or(&[]);
-        let state = classify(&status, cases, on_site.contains(&u.id));
+        // A unit whose controller or safety component was replaced stays
+        // out of service until the authority's inspection is recorded.
+        let state = if awaiting.binary_search(&u.id).is_ok() {
+            UnitState::OutOfService
+        } else {
+            classify(&status, cases, on_site.contains(&u.id))
+        };
         out.insert(u.id, (status, state));
     }
     Ok(out)

@@ -459,6 +459,23 @@ async fn a_replaced_safety_component_keeps_the_case_open_until_the_inspection() 
         assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.json);
         assert_eq!(r.json["report"]["inspection_required"], true);
 
+        // The unit counts as out of service until then.
+        let awaiting = || async {
+            hoistway_store::cases::inspection::units_awaiting(
+                &d.app.t.db,
+                &hoistway_domain::Scope::All,
+            )
+            .await
+            .unwrap()
+        };
+        assert!(awaiting().await.contains(&d.unit), "{label}");
+        let mut portal = crate::portal_common::Browser::new(d.app.app.clone());
+        portal
+            .sign_in("customer.admin@nordictowers.example", DEMO_PASSWORD)
+            .await;
+        let page = portal.get(&format!("/equipment/{}", d.unit)).await;
+        assert!(page.body.contains("Out of service"), "{label}");
+
         // The case does not close until the unit's inspection is recorded.
         let close = json!({"status": "closed"});
         let r = post(&d, &d.operator, n, "status", close.clone()).await;
@@ -474,9 +491,15 @@ async fn a_replaced_safety_component_keeps_the_case_open_until_the_inspection() 
                 "file_name": "inspection.pdf", "content_type": "application/pdf", "content_base64": "JVBERi0xLjQK"})))
             .await;
         assert_eq!(cert.status, StatusCode::CREATED, "{label}: {}", cert.json);
+        assert!(!awaiting().await.contains(&d.unit), "{label}: inspected");
         let r = post(&d, &d.operator, n, "status", close).await;
         assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.json);
         assert_eq!(r.json["status"], "closed");
+        let page = portal.get(&format!("/equipment/{}", d.unit)).await;
+        assert!(
+            !page.body.contains("Out of service"),
+            "{label}: back in service"
+        );
         d.app.t.cleanup().await;
     }
 }

@@ -266,7 +266,7 @@ pub async fn change_status(
             });
         }
         Status::Closed => {
-            awaiting_inspection(&mut tx, &case).await?;
+            super::inspection::refuse_close_before_inspection(&mut tx, &case).await?;
             up.push(", closed_at = ")
                 .bind(now)
                 .push(", finding_key = NULL");
@@ -291,31 +291,6 @@ pub async fn change_status(
     let entry = Entry::new("status", message)
         .detail(serde_json::json!({"from": from.as_str(), "to": to.as_str()}));
     finish(tx, rules, actor, &case, "status", entry, tell).await
-}
-
-/// Refuses to close a case whose report says the controller or a safety
-/// component was replaced until an authority's inspection certificate of
-/// the unit, issued on or after the day the case opened, is recorded.
-async fn awaiting_inspection(tx: &mut Tx<'_>, case: &Case) -> Result<()> {
-    let required = case
-        .report
-        .as_ref()
-        .is_some_and(|r| r["inspection_required"] == true);
-    let Some(unit_id) = case.unit_id.filter(|_| required) else {
-        return Ok(());
-    };
-    let mut sql = Sql::new("SELECT 1 AS found FROM inspection_certificates WHERE unit_id = ");
-    sql.bind(unit_id)
-        .push(" AND issued_on >= ")
-        .bind(case.created_at.date_naive().to_string());
-    if sql.fetch_optional(&mut **tx).await?.is_some() {
-        return Ok(());
-    }
-    Err(StoreError::Conflict(format!(
-        "{} replaced the controller or a safety component: record the authority's inspection \
-         certificate of the unit (POST /api/v1/certificates) before closing",
-        case.number
-    )))
 }
 
 fn check_eta(eta: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), Invalid> {

@@ -11,9 +11,12 @@
 //! (escalation, a callback) until an operator answers, [`timeline`]
 //! records what happened, [`sla`] keeps SLA state and runs the persisted
 //! timers, [`kpi`] gathers KPI inputs, [`preemptive`] turns connected
-//! findings into cases, [`model`] is the row shape.
+//! findings into cases, [`inspection`] holds a case open and its unit out
+//! of service until a required inspection is recorded, [`model`] is the row
+//! shape.
 
 pub mod asks;
+pub mod inspection;
 pub mod intake;
 pub mod kpi;
 pub mod lifecycle;
