@@ -129,6 +129,9 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
         section.card aria-labelledby="bh-h" {
             h2 #bh-h { (a.business_hours) }
             p.muted { (a.business_hours_lead) }
+            @if hoistway_desk::Country::parse(&building.country).is_err() {
+                p.flash.flash-error role="note" data-no-holidays { ((a.no_holiday_rules)(&building.country)) }
+            }
             p { strong { (a.now_in_use) " " }
                 @match &hours {
                     Some(h) => { ((a.hours_summary)(&days_text(ctx.t, &h.working_days), &h.opens, &h.closes)) }

@@ -135,6 +135,31 @@ async fn the_provider_admin_keeps_the_register_from_the_portal() {
             shown.body.contains("Monday, Saturday, 07:00–19:30"),
             "{label}"
         );
+        assert!(
+            !shown.body.contains("data-no-holidays"),
+            "{label}: FI has rules"
+        );
+        let r = app
+            .call(
+                "PATCH",
+                &bpath,
+                Some(&token),
+                Some(json!({"country": "JP"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.json);
+        let shown = admin.get(&bpage).await;
+        assert!(
+            shown.body.contains("data-no-holidays"),
+            "{label}: said, not silent"
+        );
+        app.call(
+            "PATCH",
+            &bpath,
+            Some(&token),
+            Some(json!({"country": "FI"})),
+        )
+        .await;
         let r = submit(
             &mut admin,
             &bpage,

@@ -10,10 +10,18 @@
 //! that are de facto closed in the Nordics (Midsummer Eve, Christmas Eve,
 //! Swedish New Year's Eve) are included because service desks close then.
 
+pub mod at;
+pub mod be;
 pub mod de;
+pub mod dk;
+pub mod es;
 pub mod fi;
 pub mod fr;
 pub mod gb;
+pub mod it;
+pub mod nl;
+pub mod no;
+pub mod pl;
 pub mod rules;
 pub mod se;
 pub mod sg;
@@ -37,15 +45,23 @@ pub enum Country {
     Sg,
     Fr,
     Se,
+    It,
+    Es,
+    Nl,
+    No,
+    Dk,
+    At,
+    Be,
+    Pl,
 }
 
 /// An alpha-2 code this crate has no holiday rules for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("no public-holiday rules for country {0:?} (known: FI, DE, GB, US, SG, FR, SE)")]
+#[error("no public-holiday rules for country {0:?} (known: FI, DE, GB, US, SG, FR, SE, IT, ES, NL, NO, DK, AT, BE, PL)")]
 pub struct UnknownCountry(pub String);
 
 impl Country {
-    pub const ALL: [Country; 7] = [
+    pub const ALL: [Country; 15] = [
         Country::Fi,
         Country::De,
         Country::Gb,
@@ -53,6 +69,14 @@ impl Country {
         Country::Sg,
         Country::Fr,
         Country::Se,
+        Country::It,
+        Country::Es,
+        Country::Nl,
+        Country::No,
+        Country::Dk,
+        Country::At,
+        Country::Be,
+        Country::Pl,
     ];
 
     /// Parses an alpha-2 code, case-insensitively (`UK` is taken as `GB`).
@@ -65,6 +89,14 @@ impl Country {
             "SG" => Country::Sg,
             "FR" => Country::Fr,
             "SE" => Country::Se,
+            "IT" => Country::It,
+            "ES" => Country::Es,
+            "NL" => Country::Nl,
+            "NO" => Country::No,
+            "DK" => Country::Dk,
+            "AT" => Country::At,
+            "BE" => Country::Be,
+            "PL" => Country::Pl,
             _ => return Err(UnknownCountry(code.to_owned())),
         })
     }
@@ -78,6 +110,14 @@ impl Country {
             Country::Sg => "SG",
             Country::Fr => "FR",
             Country::Se => "SE",
+            Country::It => "IT",
+            Country::Es => "ES",
+            Country::Nl => "NL",
+            Country::No => "NO",
+            Country::Dk => "DK",
+            Country::At => "AT",
+            Country::Be => "BE",
+            Country::Pl => "PL",
         }
     }
 }
@@ -129,6 +169,14 @@ pub fn public_holidays(country: Country, year: i32) -> Vec<Holiday> {
         Country::Sg => sg::holidays(year),
         Country::Fr => fr::holidays(year),
         Country::Se => se::holidays(year),
+        Country::It => it::holidays(year),
+        Country::Es => es::holidays(year),
+        Country::Nl => nl::holidays(year),
+        Country::No => no::holidays(year),
+        Country::Dk => dk::holidays(year),
+        Country::At => at::holidays(year),
+        Country::Be => be::holidays(year),
+        Country::Pl => pl::holidays(year),
     };
     v.retain(|h| rules::year_of(h.date) == year);
     v.sort_by_key(|h| h.date);
@@ -194,6 +242,28 @@ mod tests {
         assert!(has(Country::Fr, d(2026, 5, 25)));
         assert!(has(Country::Fr, d(2026, 7, 14)));
         assert!(has(Country::De, d(2026, 10, 3)));
+        // The European countries' own days (issue #21: an Italian building
+        // had none).
+        assert!(has(Country::It, d(2026, 4, 6)), "Pasquetta");
+        assert!(has(Country::It, d(2026, 6, 2)));
+        assert!(has(Country::It, d(2026, 10, 4)), "San Francesco from 2026");
+        assert!(!has(Country::It, d(2025, 10, 4)));
+        assert!(has(Country::Es, d(2026, 4, 3)), "Viernes Santo");
+        assert!(has(Country::Es, d(2026, 10, 12)));
+        assert!(has(Country::Nl, d(2026, 4, 27)), "Koningsdag");
+        assert!(
+            has(Country::Nl, d(2025, 4, 26)),
+            "27 April 2025 is a Sunday"
+        );
+        assert!(has(Country::Nl, d(2025, 5, 5)) && !has(Country::Nl, d(2026, 5, 5)));
+        assert!(has(Country::No, d(2026, 5, 17)));
+        assert!(has(Country::No, d(2026, 4, 2)), "Skjærtorsdag");
+        assert!(has(Country::Dk, d(2023, 5, 5)) && !has(Country::Dk, d(2024, 4, 26)));
+        assert!(has(Country::At, d(2026, 6, 4)), "Fronleichnam");
+        assert!(has(Country::At, d(2026, 10, 26)));
+        assert!(has(Country::Be, d(2026, 7, 21)));
+        assert!(has(Country::Pl, d(2026, 12, 24)) && !has(Country::Pl, d(2024, 12, 24)));
+        assert!(has(Country::Pl, d(2026, 6, 4)), "Boże Ciało");
         // Sweden's national day, Finland's independence day.
         assert!(has(Country::Se, d(2026, 6, 6)));
         assert!(has(Country::Fi, d(2026, 12, 6)));
@@ -227,8 +297,9 @@ mod tests {
         for c in Country::ALL {
             for y in 2020..=2035 {
                 let v = public_holidays(c, y);
+                // The Netherlands has seven days off outside lustrum years.
                 let min = if coverage(c, y) == HolidayCoverage::Complete {
-                    8
+                    7
                 } else {
                     6
                 };
@@ -243,7 +314,8 @@ mod tests {
     fn country_codes_parse() {
         assert_eq!(Country::parse("fi").unwrap(), Country::Fi);
         assert_eq!(Country::parse("UK").unwrap(), Country::Gb);
-        assert!(Country::parse("NO").is_err());
+        assert_eq!(Country::parse("no").unwrap(), Country::No);
+        assert!(Country::parse("XX").is_err());
         assert_eq!(serde_json::to_string(&Country::Se).unwrap(), "\"SE\"");
     }
 
