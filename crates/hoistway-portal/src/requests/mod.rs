@@ -64,7 +64,7 @@ pub fn case_table(
                 tbody {
                     @for c in list {
                         tr {
-                            td data-label=(t.requests.number) { a href=(format!("/requests/{}", c.number)) { (c.number) } }
+                            td.case-no data-label=(t.requests.number) { a href=(format!("/requests/{}", c.number)) { (c.number) } }
                             @if let Some(names) = unit_names {
                                 td data-label=(t.requests.unit) { (c.unit_id.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| t.common.dash.into())) }
                             }
@@ -402,7 +402,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
                     (t.requests.priority, (t.labels.priority)(&case.priority).into()),
                     (t.requests.opened, ui::datetime(case.created_at, tz)),
                     (t.requests.eta, case.eta.map(|e| ui::datetime(e, tz)).unwrap_or_else(|| t.common.dash.into())),
-                    (t.requests.reporter, case.reporter_name.clone().unwrap_or_else(|| t.common.dash.into())),
+                    (t.requests.reported_by, case.reporter_name.clone().unwrap_or_else(|| t.common.dash.into())),
                     (t.requests.resolved_at, case.resolved_at.map(|e| ui::datetime(e, tz)).unwrap_or_else(|| t.common.dash.into())),
                     (t.requests.location, case.location_in_building.clone().unwrap_or_else(|| t.common.dash.into())),
                     (t.requests.repeatable, (t.labels.repeatable)(case.repeatable.map(|r| r.as_str()).unwrap_or("")).into()),
@@ -416,7 +416,11 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
                 h2 { (t.requests.timeline) }
                 ol.timeline {
                     @for e in entries.iter().rev() {
-                        li { time datetime=(e.at.to_rfc3339()) { (ui::datetime(e.at, tz)) } (timeline_text(t, e)) }
+                        li {
+                            span.tl-dot aria-hidden="true" {}
+                            time.tl-when datetime=(e.at.to_rfc3339()) { (ui::datetime(e.at, tz)) }
+                            div.tl-body { p.tl-text { (timeline_text(t, e)) } }
+                        }
                     }
                 }
             }

@@ -159,7 +159,10 @@ pub struct Requests {
     pub safety: &'static str,
     pub trapped: &'static str,
     pub out_of_service: &'static str,
+    /// The form's field: the person filling it in.
     pub reporter: &'static str,
+    /// A request's page: who reported it (any viewer reads it).
+    pub reported_by: &'static str,
     pub callback: &'static str,
     pub access: &'static str,
     pub location: &'static str,
@@ -225,6 +228,7 @@ pub const EN_REQUESTS: Requests = Requests {
     trapped: "Someone is trapped in the car",
     out_of_service: "The unit is out of service",
     reporter: "Your name",
+    reported_by: "Reported by",
     callback: "Callback phone",
     access: "Access instructions (keys, contact on site)",
     location: "Floor or zone",
@@ -288,6 +292,8 @@ pub struct Services {
     pub when: &'static str,
     pub kind: &'static str,
     pub weekdays: [&'static str; 7],
+    /// The phone's day list under the calendar (its heading).
+    pub days_with_visits: &'static str,
     pub ical_title: &'static str,
     pub ical_lead: &'static str,
     pub ical_create: &'static str,
@@ -310,6 +316,7 @@ pub const EN_SERVICES: Services = Services {
     when: "When",
     kind: "Visit",
     weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    days_with_visits: "Visits by day",
     ical_title: "Calendar subscription",
     ical_lead: "Add the planned visits to your own calendar (Outlook, Google, Apple). The link is personal: anyone who has it sees your visits, so revoke it if it leaks.",
     ical_create: "Create subscription link",
