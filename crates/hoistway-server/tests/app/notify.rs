@@ -197,7 +197,8 @@ async fn email_and_sms_arrive_once_even_when_a_driver_was_down() {
         let to_duty: Vec<&String> = mails
             .iter()
             .filter(|m| {
-                m.contains("duty.manager@hoistway.example") && m.contains("Escalation: someone is trapped")
+                m.contains("duty.manager@hoistway.example")
+                    && m.contains("Escalation: someone is trapped")
             })
             .collect();
         assert_eq!(to_duty.len(), 1, "{mails:#?}");
