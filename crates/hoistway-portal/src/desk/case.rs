@@ -58,7 +58,15 @@ pub fn timeline_list(t: &Strings, entries: &[TimelineEntry], tz: chrono_tz::Tz) 
                             span { ((t.desk.timeline_kind)(&e.kind)) }
                             @if e.internal { " " (ui::badge(ui::Tone::Muted, t.desk.internal)) }
                         }
-                        p.tl-text { (crate::requests::timeline_text(t, e)) }
+                        // Status and priority codes in words; other entries
+                        // (escalations with their arithmetic) as written.
+                        p.tl-text {
+                            @if matches!(e.kind.as_str(), "status" | "priority_override") {
+                                (crate::requests::timeline_text(t, e))
+                            } @else {
+                                (e.message)
+                            }
+                        }
                     }
                 }
             }

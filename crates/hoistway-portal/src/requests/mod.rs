@@ -93,6 +93,18 @@ pub fn timeline_text(t: &Strings, e: &timeline::TimelineEntry) -> String {
     match e.kind.as_str() {
         "status" => change(t.labels.case_status, "Status"),
         "priority_override" => change(t.labels.priority, "Priority"),
+        // "Case opened via connected": the channel in words.
+        "created" => e
+            .message
+            .strip_prefix("Case opened via ")
+            .map(|c| (t.requests.opened_via)(c).to_string()),
+        // "Escalated (response_breached): …": the kind in words, without
+        // the desk's internal arithmetic.
+        "escalation" => e
+            .detail
+            .as_ref()
+            .and_then(|d| d["kind"].as_str())
+            .map(|k| (t.requests.escalated)(k).to_string()),
         _ => None,
     }
     .unwrap_or_else(|| e.message.clone())
@@ -551,5 +563,24 @@ mod tests {
             serde_json::json!({"from": "on_site", "to": "on_hold"}),
         );
         assert_eq!(timeline_text(&EN, &hold), hold.message);
+        // How it came in and escalations: no channel or escalation codes.
+        let opened = entry(
+            "created",
+            "Case opened via connected",
+            serde_json::json!({}),
+        );
+        assert_eq!(
+            timeline_text(&EN, &opened),
+            "Request opened by the equipment's remote monitoring"
+        );
+        let esc = entry(
+            "escalation",
+            "Escalated (response_breached): response promise breached: was due 2025-06-17 14:00 UTC",
+            serde_json::json!({"kind": "response_breached"}),
+        );
+        assert_eq!(
+            timeline_text(&EN, &esc),
+            "Escalated: the technician is late"
+        );
     }
 }

@@ -163,6 +163,10 @@ pub struct Requests {
     pub reporter: &'static str,
     /// A request's page: who reported it (any viewer reads it).
     pub reported_by: &'static str,
+    /// The timeline's first entry, by the channel the request came in on.
+    pub opened_via: fn(&str) -> &'static str,
+    /// A timeline entry of an escalation, by its kind.
+    pub escalated: fn(&str) -> &'static str,
     pub callback: &'static str,
     pub access: &'static str,
     pub location: &'static str,
@@ -229,6 +233,22 @@ pub const EN_REQUESTS: Requests = Requests {
     out_of_service: "The unit is out of service",
     reporter: "Your name",
     reported_by: "Reported by",
+    opened_via: |c| match c {
+        "portal" => "Request opened in the portal",
+        "phone" => "Request opened by phone with the care center",
+        "email" => "Request opened by e-mail",
+        "connected" => "Request opened by the equipment's remote monitoring",
+        "kone_api" | "api" => "Request opened by a connected application",
+        _ => "Request opened",
+    },
+    escalated: |k| match k {
+        "entrapment" => "Escalated: someone is trapped",
+        "response_at_risk" => "Escalated: the technician may arrive late",
+        "resolution_at_risk" => "Escalated: the repair may take longer than agreed",
+        "response_breached" => "Escalated: the technician is late",
+        "resolution_breached" => "Escalated: the repair is taking longer than agreed",
+        _ => "Escalated to the care center's duty manager",
+    },
     callback: "Callback phone",
     access: "Access instructions (keys, contact on site)",
     location: "Floor or zone",
