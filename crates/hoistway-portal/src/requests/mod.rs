@@ -110,6 +110,30 @@ pub fn timeline_text(t: &Strings, e: &timeline::TimelineEntry) -> String {
     .unwrap_or_else(|| e.message.clone())
 }
 
+/// A timeline entry on the customer's page: [`timeline_text`], and times
+/// of arrival in the building's zone rather than the stored UTC text.
+pub fn customer_timeline_text(
+    t: &Strings,
+    e: &timeline::TimelineEntry,
+    tz: chrono_tz::Tz,
+) -> String {
+    let eta = || {
+        let d = e.detail.as_ref()?;
+        let at = chrono::DateTime::parse_from_rfc3339(d["eta"].as_str()?).ok()?;
+        Some(ui::datetime(at.with_timezone(&chrono::Utc), tz))
+    };
+    let plain = match e.kind.as_str() {
+        "assigned" => e
+            .message
+            .strip_prefix("Technician ")
+            .and_then(|rest| rest.split(" assigned").next())
+            .map(|name| (t.requests.assigned)(name, eta().as_deref())),
+        "eta" => eta().map(|w| (t.requests.eta_changed)(&w)),
+        _ => None,
+    };
+    plain.unwrap_or_else(|| timeline_text(t, e))
+}
+
 /// The service-request form. `units`: a unit picker (when not on a unit page).
 pub fn request_form(ctx: &Ctx, action: &str, units: Option<&[(i64, String)]>) -> Markup {
     let t = ctx.t;
@@ -431,7 +455,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
                         li {
                             span.tl-dot aria-hidden="true" {}
                             time.tl-when datetime=(e.at.to_rfc3339()) { (ui::datetime(e.at, tz)) }
-                            div.tl-body { p.tl-text { (timeline_text(t, e)) } }
+                            div.tl-body { p.tl-text { (customer_timeline_text(t, e, tz)) } }
                         }
                     }
                 }
@@ -581,6 +605,26 @@ mod tests {
         assert_eq!(
             timeline_text(&EN, &esc),
             "Escalated: the technician is late"
+        );
+        // Arrival times in the building's zone.
+        let assigned = entry(
+            "assigned",
+            "Technician Demo technician assigned, ETA 2025-06-17 14:10 UTC",
+            serde_json::json!({"technician_id": 7, "eta": "2025-06-17T14:10:00Z"}),
+        );
+        let helsinki = ui::zone("Europe/Helsinki");
+        assert_eq!(
+            customer_timeline_text(&EN, &assigned, helsinki),
+            "Technician Demo technician assigned, expected 17 Jun 2025, 17:10"
+        );
+        let eta = entry(
+            "eta",
+            "ETA 2025-06-17 15:00 UTC",
+            serde_json::json!({"eta": "2025-06-17T15:00:00Z"}),
+        );
+        assert_eq!(
+            customer_timeline_text(&EN, &eta, helsinki),
+            "Technician now expected 17 Jun 2025, 18:00"
         );
     }
 }

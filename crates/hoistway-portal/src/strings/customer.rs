@@ -167,6 +167,11 @@ pub struct Requests {
     pub opened_via: fn(&str) -> &'static str,
     /// A timeline entry of an escalation, by its kind.
     pub escalated: fn(&str) -> &'static str,
+    /// A timeline entry of an assignment: the technician, and when expected
+    /// (in the building's time).
+    pub assigned: fn(&str, Option<&str>) -> String,
+    /// A timeline entry of a new expected arrival (the building's time).
+    pub eta_changed: fn(&str) -> String,
     pub callback: &'static str,
     pub access: &'static str,
     pub location: &'static str,
@@ -249,6 +254,11 @@ pub const EN_REQUESTS: Requests = Requests {
         "resolution_breached" => "Escalated: the repair is taking longer than agreed",
         _ => "Escalated to the care center's duty manager",
     },
+    assigned: |name, when| match when {
+        Some(w) => format!("Technician {name} assigned, expected {w}"),
+        None => format!("Technician {name} assigned"),
+    },
+    eta_changed: |when| format!("Technician now expected {when}"),
     callback: "Callback phone",
     access: "Access instructions (keys, contact on site)",
     location: "Floor or zone",
