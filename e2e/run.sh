@@ -15,7 +15,7 @@ if [ ! -x "$bin" ]; then
   echo "e2e: no hoistway binary at $bin (build it first: cargo build -p hoistway)" >&2
   exit 1
 fi
-if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/ws" ] || [ ! -d "$here/node_modules/axios" ]; then
+if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/ws" ] || [ ! -d "$here/node_modules/axios" ] || [ ! -d "$here/node_modules/axe-core" ]; then
   (cd "$here" && npm ci --no-audit --no-fund)
 fi
 data="$(mktemp -d)"

@@ -81,3 +81,35 @@ for (const { viewport, tag, role } of cases) {
     await page.close();
   });
 }
+
+// The bell is live: a request opened by someone else raises the count on
+// the page already open, without a reload (app.js re-reads
+// /notifications/unread when the event stream says a case changed).
+test('the bell counts a new notification without a reload', async () => {
+  const watcher = await newPage(browser, DESKTOP);
+  await signIn(watcher, 'property_manager');
+  await watcher.goto('/equipment');
+  const href = await watcher.locator('table a[href^="/equipment/"]').first().getAttribute('href');
+  await watcher.goto('/');
+  await watcher.locator('header [data-live-indicator]').waitFor({ state: 'visible', timeout: 10000 });
+  const start = await bellCount(watcher);
+  let navigated = false;
+  watcher.on('framenavigated', (f) => { if (f === watcher.mainFrame()) navigated = true; });
+
+  const reporter = await newPage(browser, DESKTOP);
+  await signIn(reporter, 'customer_admin');
+  await reporter.goto(href);
+  await reporter.getByLabel('What is wrong?').fill('Doors reopen twice before closing on floor 2.');
+  await Promise.all([reporter.waitForURL(/\/requests\/SO-/), reporter.getByRole('button', { name: 'Send service request' }).click()]);
+
+  await watcher.waitForFunction((n) => {
+    const m = /(\d+) unread/.exec(document.querySelector('header [data-bell]').getAttribute('aria-label') || '');
+    return m && Number(m[1]) > n;
+  }, start, { timeout: 15000 });
+  assert.equal(await bellCount(watcher), start + 1);
+  assert.equal((await watcher.locator('header [data-bell-count]').textContent()).trim(), String(start + 1));
+  assert.equal(navigated, false, 'the page was not reloaded');
+  assert.deepEqual(watcher.errors, []);
+  await watcher.context().close();
+  await reporter.context().close();
+});

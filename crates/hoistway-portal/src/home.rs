@@ -139,7 +139,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> PageResult {
                         @for c in recent.iter().take(8) {
                             li {
                                 div.main {
-                                    a href=(format!("/requests/{}", c.number)) { (c.number) }
+                                    a.case-no href=(format!("/requests/{}", c.number)) { (c.number) }
                                     div.sub {
                                         (c.unit_id.and_then(|u| unit_names.get(&u).cloned()).unwrap_or_default())
                                         " · " (ui::short(&c.symptoms, 60))

@@ -66,8 +66,11 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                 header.topbar {
                     a.brand href="/" { (logo()) span { (t.common.app_name) } }
                     div.user {
-                        span.live-dot data-live-indicator hidden title=(t.common.live_connected) {
-                            span.sr-only { (t.common.live_connected) }
+                        // Shown by app.js while the event stream is open; the
+                        // word is visible on wider screens, read out on all.
+                        span.live data-live-indicator hidden title=(t.common.live_title) {
+                            span.live-dot aria-hidden="true" {}
+                            span.live-label { (t.common.live_connected) }
                         }
                         span.who {
                             span.sr-only { (t.common.signed_in_as) " " }

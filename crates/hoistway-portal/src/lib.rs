@@ -109,6 +109,7 @@ pub fn router() -> Router<AppState> {
         .route("/contracts/{id}", get(contract::show))
         .route("/buildings/{id}", get(building::show))
         .route("/notifications", get(notices::list))
+        .route("/notifications/unread", get(notices::unread))
         .route("/notifications/read-all", post(notices::mark_all_read))
         .route("/notifications/{id}/read", post(notices::mark_read))
         .route("/setup", get(setup::me))

@@ -6,13 +6,15 @@
 //!
 //! Every role has the list (the bell is in every page's top bar); rows are
 //! read by the viewer's user id, so nobody reaches another user's entries:
-//! marking someone else's id is the 404 page.
+//! marking someone else's id is the 404 page. [`unread`] gives app.js the
+//! bell's count, so the bell stays current without a reload.
 
 use super::forms::{csrf_field, Posted};
 use super::page::{redirect_with, Ctx, PageResult, PortalError};
 use super::{layout, ui};
 use axum::extract::{Query, State};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
 use hoistway_app::extract::Path;
 use hoistway_app::links::notice_page;
 use hoistway_app::state::AppState;
@@ -75,6 +77,14 @@ pub async fn list(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
         (panel)
     };
     Ok(layout::page(&ctx, t.notices.title, body).into_response())
+}
+
+/// `GET /notifications/unread`: the bell's number and its spoken label as
+/// JSON (`{"unread": 3, "label": "Notifications, 3 unread"}`), read by
+/// app.js to keep the bell current on live events and a slow poll.
+pub async fn unread(ctx: Ctx) -> Response {
+    let n = ctx.unread;
+    Json(serde_json::json!({ "unread": n, "label": (ctx.t.notices.bell)(n) })).into_response()
 }
 
 /// One entry: what happened, about what (linked), when, and its button.

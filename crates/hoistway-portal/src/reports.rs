@@ -155,6 +155,7 @@ pub async fn form(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     ctx.require_area(Area::Reports)?;
     let t = ctx.t;
     let units = fleet::units(&s, &ctx.caller, &ListFilter::default()).await?;
+    let buildings = fleet::buildings(&s, &ctx.caller).await?;
     let today = s.clock.now().date_naive();
     let body = html! {
         (ui::page_header(t.reports.title, Some(t.reports.lead), html! {}))
@@ -171,9 +172,30 @@ pub async fn form(State(s): State<AppState>, ctx: Ctx) -> PageResult {
             fieldset {
                 legend { (t.reports.step_units) }
                 p.small.muted { (t.reports.units_hint) }
-                div.checks {
-                    @for u in &units {
-                        label.check { input type="checkbox" name="unit" value=(u.id); (fleet::unit_name(u)) }
+                // Grouped by building, each unit named with its building:
+                // several buildings have a "Lift A".
+                @for b in &buildings {
+                    @let mine: Vec<&Unit> = units.iter().filter(|u| u.building_id == b.id).collect();
+                    @if !mine.is_empty() {
+                        fieldset.unit-group {
+                            legend { (b.name) }
+                            div.checks {
+                                @for u in mine {
+                                    label.check {
+                                        input type="checkbox" name="unit" value=(u.id);
+                                        span { (fleet::short_unit_name(u)) " · " (b.name) " " span.small.muted { "(" (u.equipment_number) ")" } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @let orphans: Vec<&Unit> = units.iter().filter(|u| !buildings.iter().any(|b| b.id == u.building_id)).collect();
+                @if !orphans.is_empty() {
+                    div.checks {
+                        @for u in orphans {
+                            label.check { input type="checkbox" name="unit" value=(u.id); (fleet::unit_name(u)) }
+                        }
                     }
                 }
             }

@@ -230,6 +230,36 @@ fn calendar(
                 }
             }
         }
+        // Phones: the grid is too narrow for names, so its visits are dots
+        // and the month's visits are listed by day below it.
+        @if !list.is_empty() {
+            div.cal-days {
+                h3 { (t.services.days_with_visits) }
+                ol.cal-day-list {
+                    @for day in weeks(first).iter().flatten().filter(|d| d.month() == first.month()) {
+                        @let iso = day.to_string();
+                        @let events: Vec<&Visit> = list.iter().filter(|v| v.planned_date == iso).collect();
+                        @if !events.is_empty() {
+                            li.(if *day == today { "today" } else { "" }) {
+                                time.cal-day datetime=(iso) {
+                                    (t.services.weekdays[day.weekday().num_days_from_monday() as usize]) " " (day.day())
+                                }
+                                ul {
+                                    @for v in &events {
+                                        li {
+                                            a.(if v.status == VisitStatus::Completed { "done" } else { "" }) href=(format!("/equipment/{}", v.unit_id)) {
+                                                (unit_label(names, v))
+                                            }
+                                            span.muted { " · " (v.building_name) " · " ((t.labels.visit_kind)(v.kind.as_str())) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

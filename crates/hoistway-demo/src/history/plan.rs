@@ -117,8 +117,7 @@ pub fn symptoms(fault: FaultKind, channel: &str) -> String {
     };
     match channel {
         "connected" => format!(
-            "Pre-emptive ({}): the equipment's own telemetry shows {}",
-            fault.as_str(),
+            "Found by remote monitoring: the equipment's own telemetry shows {}",
             said.to_lowercase()
         ),
         _ => said.to_string(),

@@ -45,15 +45,63 @@
       .catch(function () {});
   }
 
+  // The bell's unread count: re-read from /notifications/unread when a
+  // live event may have added a notification (a case changed, a personal
+  // notice arrived, the stream resynced or reconnected), when the tab
+  // comes back into view, and every minute (notices without a live event,
+  // e.g. invoices).
+  var bellEl = document.querySelector('[data-bell]');
+  var bellTimer = null;
+  function setBell(n, label) {
+    if (!bellEl) return;
+    bellEl.setAttribute('aria-label', label);
+    bellEl.setAttribute('title', label);
+    var count = bellEl.querySelector('[data-bell-count]');
+    if (n > 0) {
+      if (!count) {
+        count = document.createElement('span');
+        count.className = 'bell-count';
+        count.setAttribute('aria-hidden', 'true');
+        count.setAttribute('data-bell-count', '');
+        bellEl.appendChild(count);
+      }
+      var text = n > 99 ? '99+' : String(n);
+      if (count.textContent !== text) count.textContent = text;
+    } else if (count) {
+      count.parentNode.removeChild(count);
+    }
+  }
+  function refreshBell() {
+    if (!bellEl) return;
+    fetch('/notifications/unread', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (d) { if (d && typeof d.unread === 'number') setBell(d.unread, d.label || ''); })
+      .catch(function () {});
+  }
+  function bellSoon() { clearTimeout(bellTimer); bellTimer = setTimeout(refreshBell, 400); }
+  if (bellEl) {
+    setInterval(function () { if (!document.hidden) refreshBell(); }, 60000);
+    document.addEventListener('visibilitychange', function () { if (!document.hidden) bellSoon(); });
+  }
+
   var indicator = document.querySelector('[data-live-indicator]');
   if (window.EventSource && body.getAttribute('data-live') === 'on') {
     var es = new EventSource('/api/v1/events');
-    es.addEventListener('open', function () { if (indicator) indicator.hidden = false; });
+    var opened = false;
+    es.addEventListener('open', function () {
+      if (indicator) indicator.hidden = false;
+      // A reconnect may have missed notices.
+      if (opened) bellSoon();
+      opened = true;
+    });
     es.addEventListener('error', function () { if (indicator) indicator.hidden = true; });
+    es.addEventListener('notification', bellSoon);
+    es.addEventListener('resync', bellSoon);
     ['case_created', 'case_status', 'case_assigned', 'case_eta', 'case_report', 'case_priority', 'case_quote', 'case_escalation_request', 'case_escalation_ack', 'case_callback_request', 'case_callback_done'].forEach(function (kind) {
       es.addEventListener(kind, function (ev) {
         var d = {};
         try { d = JSON.parse(ev.data); } catch (e) { return; }
+        bellSoon();
         if (d.number && d.status) setCaseStatus(d.number, d.status);
         if (window.hoistwayDesk) window.hoistwayDesk.onCase(kind, d);
         if (d.unit_id != null) refreshUnit(String(d.unit_id));

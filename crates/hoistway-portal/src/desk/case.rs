@@ -52,13 +52,21 @@ pub fn timeline_list(t: &Strings, entries: &[TimelineEntry], tz: chrono_tz::Tz) 
             @for e in entries.iter().rev() {
                 li.(if e.internal { "tl-internal" } else { "" }) {
                     span.tl-dot aria-hidden="true" {}
+                    time.tl-when datetime=(e.at.to_rfc3339()) { (ui::datetime(e.at, tz)) }
                     div.tl-body {
                         div.tl-meta {
-                            time datetime=(e.at.to_rfc3339()) { (ui::datetime(e.at, tz)) }
-                            " · " span { ((t.desk.timeline_kind)(&e.kind)) }
+                            span { ((t.desk.timeline_kind)(&e.kind)) }
                             @if e.internal { " " (ui::badge(ui::Tone::Muted, t.desk.internal)) }
                         }
-                        p.tl-text { (e.message) }
+                        // Status and priority codes in words; other entries
+                        // (escalations with their arithmetic) as written.
+                        p.tl-text {
+                            @if matches!(e.kind.as_str(), "status" | "priority_override") {
+                                (crate::requests::timeline_text(t, e))
+                            } @else {
+                                (e.message)
+                            }
+                        }
                     }
                 }
             }

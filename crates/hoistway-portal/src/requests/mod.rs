@@ -64,7 +64,7 @@ pub fn case_table(
                 tbody {
                     @for c in list {
                         tr {
-                            td data-label=(t.requests.number) { a href=(format!("/requests/{}", c.number)) { (c.number) } }
+                            td.case-no data-label=(t.requests.number) { a href=(format!("/requests/{}", c.number)) { (c.number) } }
                             @if let Some(names) = unit_names {
                                 td data-label=(t.requests.unit) { (c.unit_id.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| t.common.dash.into())) }
                             }
@@ -93,9 +93,45 @@ pub fn timeline_text(t: &Strings, e: &timeline::TimelineEntry) -> String {
     match e.kind.as_str() {
         "status" => change(t.labels.case_status, "Status"),
         "priority_override" => change(t.labels.priority, "Priority"),
+        // "Case opened via connected": the channel in words.
+        "created" => e
+            .message
+            .strip_prefix("Case opened via ")
+            .map(|c| (t.requests.opened_via)(c).to_string()),
+        // "Escalated (response_breached): …": the kind in words, without
+        // the desk's internal arithmetic.
+        "escalation" => e
+            .detail
+            .as_ref()
+            .and_then(|d| d["kind"].as_str())
+            .map(|k| (t.requests.escalated)(k).to_string()),
         _ => None,
     }
     .unwrap_or_else(|| e.message.clone())
+}
+
+/// A timeline entry on the customer's page: [`timeline_text`], and times
+/// of arrival in the building's zone rather than the stored UTC text.
+pub fn customer_timeline_text(
+    t: &Strings,
+    e: &timeline::TimelineEntry,
+    tz: chrono_tz::Tz,
+) -> String {
+    let eta = || {
+        let d = e.detail.as_ref()?;
+        let at = chrono::DateTime::parse_from_rfc3339(d["eta"].as_str()?).ok()?;
+        Some(ui::datetime(at.with_timezone(&chrono::Utc), tz))
+    };
+    let plain = match e.kind.as_str() {
+        "assigned" => e
+            .message
+            .strip_prefix("Technician ")
+            .and_then(|rest| rest.split(" assigned").next())
+            .map(|name| (t.requests.assigned)(name, eta().as_deref())),
+        "eta" => eta().map(|w| (t.requests.eta_changed)(&w)),
+        _ => None,
+    };
+    plain.unwrap_or_else(|| timeline_text(t, e))
 }
 
 /// The service-request form. `units`: a unit picker (when not on a unit page).
@@ -402,7 +438,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
                     (t.requests.priority, (t.labels.priority)(&case.priority).into()),
                     (t.requests.opened, ui::datetime(case.created_at, tz)),
                     (t.requests.eta, case.eta.map(|e| ui::datetime(e, tz)).unwrap_or_else(|| t.common.dash.into())),
-                    (t.requests.reporter, case.reporter_name.clone().unwrap_or_else(|| t.common.dash.into())),
+                    (t.requests.reported_by, case.reporter_name.clone().unwrap_or_else(|| t.common.dash.into())),
                     (t.requests.resolved_at, case.resolved_at.map(|e| ui::datetime(e, tz)).unwrap_or_else(|| t.common.dash.into())),
                     (t.requests.location, case.location_in_building.clone().unwrap_or_else(|| t.common.dash.into())),
                     (t.requests.repeatable, (t.labels.repeatable)(case.repeatable.map(|r| r.as_str()).unwrap_or("")).into()),
@@ -416,7 +452,11 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
                 h2 { (t.requests.timeline) }
                 ol.timeline {
                     @for e in entries.iter().rev() {
-                        li { time datetime=(e.at.to_rfc3339()) { (ui::datetime(e.at, tz)) } (timeline_text(t, e)) }
+                        li {
+                            span.tl-dot aria-hidden="true" {}
+                            time.tl-when datetime=(e.at.to_rfc3339()) { (ui::datetime(e.at, tz)) }
+                            div.tl-body { p.tl-text { (customer_timeline_text(t, e, tz)) } }
+                        }
                     }
                 }
             }
@@ -547,5 +587,44 @@ mod tests {
             serde_json::json!({"from": "on_site", "to": "on_hold"}),
         );
         assert_eq!(timeline_text(&EN, &hold), hold.message);
+        // How it came in and escalations: no channel or escalation codes.
+        let opened = entry(
+            "created",
+            "Case opened via connected",
+            serde_json::json!({}),
+        );
+        assert_eq!(
+            timeline_text(&EN, &opened),
+            "Request opened by the equipment's remote monitoring"
+        );
+        let esc = entry(
+            "escalation",
+            "Escalated (response_breached): response promise breached: was due 2025-06-17 14:00 UTC",
+            serde_json::json!({"kind": "response_breached"}),
+        );
+        assert_eq!(
+            timeline_text(&EN, &esc),
+            "Escalated: the technician is late"
+        );
+        // Arrival times in the building's zone.
+        let assigned = entry(
+            "assigned",
+            "Technician Demo technician assigned, ETA 2025-06-17 14:10 UTC",
+            serde_json::json!({"technician_id": 7, "eta": "2025-06-17T14:10:00Z"}),
+        );
+        let helsinki = ui::zone("Europe/Helsinki");
+        assert_eq!(
+            customer_timeline_text(&EN, &assigned, helsinki),
+            "Technician Demo technician assigned, expected 17 Jun 2025, 17:10"
+        );
+        let eta = entry(
+            "eta",
+            "ETA 2025-06-17 15:00 UTC",
+            serde_json::json!({"eta": "2025-06-17T15:00:00Z"}),
+        );
+        assert_eq!(
+            customer_timeline_text(&EN, &eta, helsinki),
+            "Technician now expected 17 Jun 2025, 18:00"
+        );
     }
 }

@@ -159,7 +159,19 @@ pub struct Requests {
     pub safety: &'static str,
     pub trapped: &'static str,
     pub out_of_service: &'static str,
+    /// The form's field: the person filling it in.
     pub reporter: &'static str,
+    /// A request's page: who reported it (any viewer reads it).
+    pub reported_by: &'static str,
+    /// The timeline's first entry, by the channel the request came in on.
+    pub opened_via: fn(&str) -> &'static str,
+    /// A timeline entry of an escalation, by its kind.
+    pub escalated: fn(&str) -> &'static str,
+    /// A timeline entry of an assignment: the technician, and when expected
+    /// (in the building's time).
+    pub assigned: fn(&str, Option<&str>) -> String,
+    /// A timeline entry of a new expected arrival (the building's time).
+    pub eta_changed: fn(&str) -> String,
     pub callback: &'static str,
     pub access: &'static str,
     pub location: &'static str,
@@ -225,6 +237,28 @@ pub const EN_REQUESTS: Requests = Requests {
     trapped: "Someone is trapped in the car",
     out_of_service: "The unit is out of service",
     reporter: "Your name",
+    reported_by: "Reported by",
+    opened_via: |c| match c {
+        "portal" => "Request opened in the portal",
+        "phone" => "Request opened by phone with the care center",
+        "email" => "Request opened by e-mail",
+        "connected" => "Request opened by the equipment's remote monitoring",
+        "kone_api" | "api" => "Request opened by a connected application",
+        _ => "Request opened",
+    },
+    escalated: |k| match k {
+        "entrapment" => "Escalated: someone is trapped",
+        "response_at_risk" => "Escalated: the technician may arrive late",
+        "resolution_at_risk" => "Escalated: the repair may take longer than agreed",
+        "response_breached" => "Escalated: the technician is late",
+        "resolution_breached" => "Escalated: the repair is taking longer than agreed",
+        _ => "Escalated to the care center's duty manager",
+    },
+    assigned: |name, when| match when {
+        Some(w) => format!("Technician {name} assigned, expected {w}"),
+        None => format!("Technician {name} assigned"),
+    },
+    eta_changed: |when| format!("Technician now expected {when}"),
     callback: "Callback phone",
     access: "Access instructions (keys, contact on site)",
     location: "Floor or zone",
@@ -288,6 +322,8 @@ pub struct Services {
     pub when: &'static str,
     pub kind: &'static str,
     pub weekdays: [&'static str; 7],
+    /// The phone's day list under the calendar (its heading).
+    pub days_with_visits: &'static str,
     pub ical_title: &'static str,
     pub ical_lead: &'static str,
     pub ical_create: &'static str,
@@ -324,6 +360,7 @@ pub const EN_SERVICES: Services = Services {
     when: "When",
     kind: "Visit",
     weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    days_with_visits: "Visits by day",
     ical_title: "Calendar subscription",
     ical_lead: "Add the planned visits to your own calendar (Outlook, Google, Apple). The link is personal: anyone who has it sees your visits, so revoke it if it leaks.",
     ical_create: "Create subscription link",

@@ -72,6 +72,8 @@ pub struct Common {
     pub dash: &'static str,
     pub view_all: &'static str,
     pub live_connected: &'static str,
+    /// The live indicator's tooltip.
+    pub live_title: &'static str,
     pub live_offline: &'static str,
     pub dismiss: &'static str,
     pub saved: &'static str,
@@ -167,6 +169,7 @@ pub static EN: Strings = Strings {
         dash: "–",
         view_all: "View all",
         live_connected: "Live",
+        live_title: "Live: this page updates by itself",
         live_offline: "Offline",
         dismiss: "Dismiss",
         saved: "Saved.",

@@ -110,7 +110,11 @@ async fn entrapment_escalates_once_then_repeats_until_acknowledged() {
         let per_channel = esc
             .iter()
             .filter(|x| {
-                x["channel"] == "email" && x["subject"].as_str().unwrap().ends_with("entrapment")
+                x["channel"] == "email"
+                    && x["subject"]
+                        .as_str()
+                        .unwrap()
+                        .starts_with("Escalation: someone is trapped")
             })
             .count();
         assert_eq!(per_channel, 2, "{}", inbox.json);

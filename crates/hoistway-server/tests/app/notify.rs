@@ -197,7 +197,8 @@ async fn email_and_sms_arrive_once_even_when_a_driver_was_down() {
         let to_duty: Vec<&String> = mails
             .iter()
             .filter(|m| {
-                m.contains("duty.manager@hoistway.example") && m.contains("escalated: entrapment")
+                m.contains("duty.manager@hoistway.example")
+                    && m.contains("Escalation: someone is trapped")
             })
             .collect();
         assert_eq!(to_duty.len(), 1, "{mails:#?}");
@@ -213,7 +214,7 @@ async fn email_and_sms_arrive_once_even_when_a_driver_was_down() {
                 b["text"]
                     .as_str()
                     .unwrap()
-                    .contains("escalated: entrapment")
+                    .contains("Escalation: someone is trapped")
             })
             .collect();
         assert_eq!(entrapment.len(), 1, "{sms:#?}");

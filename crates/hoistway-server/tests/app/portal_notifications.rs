@@ -47,6 +47,65 @@ fn entry_ids(body: &str) -> Vec<i64> {
         .collect()
 }
 
+/// The bell's count as JSON for app.js (which keeps the bell current on
+/// live events), and a notice in plain words: what, which request, which
+/// unit in which building; no internal priority code.
+#[tokio::test]
+async fn the_bell_count_reads_as_json_and_notices_speak_plainly() {
+    for t in TestDb::all().await {
+        let app = TestApp::on(t).await;
+        app.seed_demo().await;
+        let token = app.login(ADMIN, DEMO_PASSWORD).await;
+        let prefs = app
+            .call(
+                "PUT",
+                "/api/v1/me/notification-preferences",
+                Some(&token),
+                Some(json!({ "case_created": ["email"] })),
+            )
+            .await;
+        assert_eq!(prefs.status, StatusCode::OK);
+
+        let mut b = Browser::new(app.app.clone());
+        // Signed out: no count (the sign-in redirect).
+        assert_eq!(
+            b.get("/notifications/unread").await.status,
+            StatusCode::SEE_OTHER
+        );
+        b.sign_in(ADMIN, DEMO_PASSWORD).await;
+        let none = b.get("/notifications/unread").await;
+        assert_eq!(none.status, StatusCode::OK);
+        let v: serde_json::Value = serde_json::from_str(&none.body).unwrap();
+        assert_eq!(
+            v,
+            json!({"unread": 0, "label": "Notifications, none unread"})
+        );
+
+        let number = open_case(&app, "Car stops half a floor low").await;
+        let one = b.get("/notifications/unread").await;
+        let v: serde_json::Value = serde_json::from_str(&one.body).unwrap();
+        assert_eq!(v, json!({"unread": 1, "label": "Notifications, 1 unread"}));
+
+        let sent = app
+            .call("GET", "/api/v1/notifications", Some(&token), None)
+            .await;
+        let subject = sent.json["items"][0]["subject"].as_str().unwrap();
+        let words = ["Emergency request", "Urgent request", "Service request"];
+        assert!(
+            words
+                .iter()
+                .any(|w| subject.starts_with(&format!("{w} {number} opened for "))),
+            "{subject}"
+        );
+        // "for <unit> · <building>"
+        let place = subject.rsplit(" opened for ").next().unwrap();
+        assert_eq!(place.split(" · ").count(), 2, "{subject}");
+        for code in ["emergency", "urgent", "routine", " case "] {
+            assert!(!subject.contains(code), "{subject}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_bell_counts_and_the_list_marks_read() {
     for t in TestDb::all().await {

@@ -248,6 +248,7 @@ async fn notify_created(tx: &mut Tx<'_>, case: &Case, actor: Actor) -> Result<()
     } else {
         Event::CaseCreated
     };
+    let place = super::place(tx, case).await?;
     notifications::enqueue(
         tx,
         actor.at,
@@ -257,7 +258,12 @@ async fn notify_created(tx: &mut Tx<'_>, case: &Case, actor: Actor) -> Result<()
             case_id: Some(case.id),
             invoice_id: None,
             customer_id: Some(case.customer_id),
-            subject: format!("{} case {} opened", case.priority, case.number),
+            subject: format!(
+                "{} {} opened for {}",
+                super::request_words(&case.priority),
+                case.number,
+                place
+            ),
             body: format!("{}\n{}", case.symptoms, case.triage_rationale),
             audience: Audience::Case {
                 customer_id: case.customer_id,

@@ -206,7 +206,11 @@ pub async fn change_status(
             tell = Some(Tell {
                 event: Event::OnSite,
                 key: format!("{}:on_site:{}", case.number, case.site_visits + 1),
-                subject: format!("Technician on site for {}", case.number),
+                subject: format!(
+                    "Technician on site for {} · {}",
+                    case.number,
+                    super::place(&mut tx, &case).await?
+                ),
             });
         }
         Status::OnHold => {
@@ -262,7 +266,11 @@ pub async fn change_status(
             tell = Some(Tell {
                 event: Event::Resolved,
                 key: format!("{}:resolved:{now}", case.number),
-                subject: format!("{} resolved", case.number),
+                subject: format!(
+                    "{} resolved · {}",
+                    case.number,
+                    super::place(&mut tx, &case).await?
+                ),
             });
         }
         Status::Closed => {
@@ -348,6 +356,11 @@ pub async fn assign(
         .eta
         .map(|e| format!(", ETA {}", e.format("%Y-%m-%d %H:%M UTC")))
         .unwrap_or_default();
+    let expected = a
+        .eta
+        .map(|e| format!(", expected {}", e.format("%-d %b %Y %H:%M UTC")))
+        .unwrap_or_default();
+    let place = super::place(&mut tx, &case).await?;
     let entry = Entry::new("assigned", format!("Technician {name} assigned{eta_text}"))
         .detail(serde_json::json!({"technician_id": a.technician_id, "eta": a.eta}));
     let tell = Tell {
@@ -358,7 +371,7 @@ pub async fn assign(
             a.technician_id,
             actor.at.timestamp_millis()
         ),
-        subject: format!("{name} assigned to {}{eta_text}", case.number),
+        subject: format!("{name} assigned to {} · {place}{expected}", case.number),
     };
     finish(tx, rules, actor, &case, "assign", entry, Some(tell)).await
 }
@@ -389,7 +402,12 @@ pub async fn set_eta(
     let tell = Tell {
         event: Event::EtaChanged,
         key: format!("{}:eta:{}", case.number, e.eta.timestamp()),
-        subject: format!("ETA for {} is now {text}", case.number),
+        subject: format!(
+            "Technician for {} now expected {} · {}",
+            case.number,
+            e.eta.format("%-d %b %Y %H:%M UTC"),
+            super::place(&mut tx, &case).await?
+        ),
     };
     finish(tx, rules, actor, &case, "eta", entry, Some(tell)).await
 }
@@ -479,7 +497,11 @@ pub async fn post_report(
     let tell = Tell {
         event: Event::ReportPosted,
         key: format!("{}:report", case.number),
-        subject: format!("Service report for {}", case.number),
+        subject: format!(
+            "Service report for {} · {}",
+            case.number,
+            super::place(&mut tx, &case).await?
+        ),
     };
     finish(tx, rules, actor, &case, "report", entry, Some(tell)).await
 }

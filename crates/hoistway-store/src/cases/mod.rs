@@ -68,6 +68,51 @@ pub async fn get(db: &Db, scope: &Scope, number: &str) -> Result<Case> {
     fetch(&mut tx, scope, number).await
 }
 
+/// How a notification names where a case is, in plain words: "Lift C ·
+/// Keilaniemi Campus" (the unit's name, else its equipment number, then
+/// the building's name). Notices reach customers by e-mail, SMS and push,
+/// so they carry no internal codes.
+pub(crate) async fn place(tx: &mut Tx<'_>, case: &Case) -> Result<String> {
+    let mut sql = Sql::new(
+        "SELECT b.name AS building_name, u.name AS unit_name, u.equipment_number AS equipment_number \
+         FROM cases c JOIN buildings b ON b.id = c.building_id LEFT JOIN units u ON u.id = c.unit_id WHERE c.id = ",
+    );
+    sql.bind(case.id);
+    let Some(row) = sql.fetch_optional(&mut **tx).await? else {
+        return Ok(String::new());
+    };
+    let building = row.text("building_name")?;
+    let unit = row
+        .opt_text("unit_name")?
+        .filter(|n| !n.trim().is_empty())
+        .or(row.opt_text("equipment_number")?);
+    Ok(match unit {
+        Some(u) => format!("{u} · {building}"),
+        None => building,
+    })
+}
+
+/// A case's priority as the first words of a notice ("Urgent request").
+pub(crate) fn request_words(priority: &str) -> &'static str {
+    match priority {
+        "emergency" => "Emergency request",
+        "urgent" => "Urgent request",
+        _ => "Service request",
+    }
+}
+
+/// An escalation's kind in plain words.
+pub(crate) fn escalation_words(kind: &str) -> &'static str {
+    match kind {
+        "entrapment" => "someone is trapped",
+        "response_at_risk" => "the technician may arrive late",
+        "resolution_at_risk" => "the repair may take longer than agreed",
+        "response_breached" => "the technician is late",
+        "resolution_breached" => "the repair is taking longer than agreed",
+        _ => "needs attention",
+    }
+}
+
 /// The name of the technician assigned to a case, for whoever may read
 /// the case (the customer's service report names them, as the case's
 /// timeline does). `NotFound` outside `scope`, `None` when unassigned.

@@ -200,6 +200,7 @@ pub(crate) async fn evaluate(
             )
             .await?;
             let targets: Vec<Role> = roles.iter().filter_map(|r| Role::parse(r).ok()).collect();
+            let place = super::place(tx, &case).await?;
             notifications::enqueue(
                 tx,
                 now,
@@ -214,7 +215,12 @@ pub(crate) async fn evaluate(
                     case_id: Some(case_id),
                     invoice_id: None,
                     customer_id: Some(case.customer_id),
-                    subject: format!("{} {} escalated: {}", case.priority, case.number, e.kind),
+                    subject: format!(
+                        "Escalation: {} · {} · {}",
+                        super::escalation_words(&e.kind.to_string()),
+                        case.number,
+                        place
+                    ),
                     body: message,
                     audience: Audience::Roles {
                         roles: &targets,

@@ -70,7 +70,16 @@ async fn every_customer_page_renders_with_its_key_content() {
         ),
         ("/services".into(), &["Calendar subscription", "Mon"]),
         ("/services?view=list".into(), &["Maintenance", "Planned"]),
-        ("/reports".into(), &["Create new report", "Repair costs"]),
+        (
+            "/reports".into(),
+            &[
+                "Create new report",
+                "Repair costs",
+                // Units grouped by building, each named with its building.
+                "<fieldset class=\"unit-group\"><legend>Aurora Tower</legend>",
+                "Lift A · Aurora Tower",
+            ],
+        ),
         (
             "/reports/view?kind=statistics".into(),
             &["Equipment statistics", "Download CSV"],
@@ -247,6 +256,9 @@ async fn a_service_request_from_a_unit_page_goes_through_the_api_path() {
     assert!(detail
         .body
         .contains(&format!("data-case-status=\"{number}\"")));
+    // The reporter is named as such, not as the viewer's own name.
+    assert!(detail.body.contains("Reported by"), "{}", detail.body);
+    assert!(!detail.body.contains("Your name"));
 
     let token = app
         .login("provider.admin@hoistway.example", DEMO_PASSWORD)
