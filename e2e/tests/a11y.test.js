@@ -41,6 +41,7 @@ const KINDS = [
   ['notifications', /^\/notifications$/, 1],
   ['security', /^\/account\/security$/, 1],
   ['services list', /^\/services\?view=list/, 1],
+  ['certificates', /^\/services\/certificates$/, 1],
   // The provider admin's register (/admin, its tabs and one record of each kind).
   ['admin tab', /^\/admin\/(users|api-clients)$/, 2],
   ['admin customer', /^\/admin\/customers\/\d+$/, 1],

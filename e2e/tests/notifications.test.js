@@ -33,9 +33,10 @@ for (const { viewport, tag, role } of cases) {
     await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
     const items = page.locator('[data-notices] li');
     assert.ok(await items.count() >= start);
-    // Each entry about a request links to it.
-    const link = items.first().locator('a[href^="/requests/"]');
-    assert.equal(await link.count(), 1);
+    // An entry about a request links to it (others link to their page:
+    // a certificate renewal to the certificate list).
+    const link = items.locator('a[href^="/requests/"]');
+    assert.ok(await link.count() >= 1);
     await assertNoHorizontalScroll(page);
     await shot(page, 'notifications');
 
@@ -58,8 +59,8 @@ for (const { viewport, tag, role } of cases) {
     assert.equal(await page.getByRole('button', { name: 'Mark all as read' }).count(), 0);
 
     // The entry still opens its request.
-    const href = await link.getAttribute('href');
-    await Promise.all([page.waitForURL((u) => u.pathname === href), link.click()]);
+    const href = await link.first().getAttribute('href');
+    await Promise.all([page.waitForURL((u) => u.pathname === href), link.first().click()]);
 
     // Push on this device: the browser cannot reach a push service here,
     // and the page says so in words (never silently "on").

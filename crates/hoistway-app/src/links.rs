@@ -51,9 +51,22 @@ pub fn notice_page(
     }
 }
 
+/// The portal page of a notice about neither a case nor an invoice, by
+/// its event's wire name: a certificate renewal opens the customer's
+/// certificate list.
+pub fn event_page(role: hoistway_domain::Role, event: &str) -> Option<String> {
+    use hoistway_domain::Role::*;
+    match (event, role) {
+        ("certificate_expiring", CustomerAdmin | PropertyManager) => {
+            Some("/services/certificates".into())
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::notice_page;
+    use super::{event_page, notice_page};
     use hoistway_domain::Role;
 
     #[test]
@@ -78,5 +91,10 @@ mod tests {
         );
         assert_eq!(notice_page(Role::Operator, None, Some(7)), None);
         assert_eq!(notice_page(Role::CustomerAdmin, None, None), None);
+        assert_eq!(
+            event_page(Role::PropertyManager, "certificate_expiring").as_deref(),
+            Some("/services/certificates")
+        );
+        assert_eq!(event_page(Role::Finance, "certificate_expiring"), None);
     }
 }

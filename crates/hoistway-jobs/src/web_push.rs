@@ -41,6 +41,7 @@ pub struct Sent {
 pub fn payload(n: &Notification) -> Vec<u8> {
     let link = n.user_role.and_then(|role| {
         hoistway_app::links::notice_page(role, n.case_number.as_deref(), n.invoice_id)
+            .or_else(|| hoistway_app::links::event_page(role, &n.event))
     });
     let body: String = n.body.chars().take(MAX_BODY_CHARS).collect();
     serde_json::json!({

@@ -16,7 +16,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hoistway_app::extract::Path;
-use hoistway_app::links::notice_page;
+use hoistway_app::links::{event_page, notice_page};
 use hoistway_app::state::AppState;
 use hoistway_app::web_push::vapid_key;
 use hoistway_store::inbox::{self, Entry};
@@ -91,7 +91,8 @@ pub async fn unread(ctx: Ctx) -> Response {
 fn item(ctx: &Ctx, e: &Entry) -> Markup {
     let t = ctx.t;
     let role = ctx.caller.user.role;
-    let link = notice_page(role, e.case_number.as_deref(), e.invoice_id);
+    let link = notice_page(role, e.case_number.as_deref(), e.invoice_id)
+        .or_else(|| event_page(role, &e.event));
     let about = match (&e.case_number, &e.invoice_number) {
         (Some(n), _) => Some((t.notices.about_request)(n)),
         (None, Some(n)) => Some((t.notices.about_invoice)(n)),
