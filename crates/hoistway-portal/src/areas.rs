@@ -55,6 +55,7 @@ impl Area {
             Area::Requests => t.nav.requests_short,
             Area::Setup => t.nav.setup_short,
             Area::Documents => t.nav.documents_short,
+            Area::Equipment => t.nav.equipment_short,
             Area::Admin => t.nav.admin_short,
             other => other.label(t),
         }
