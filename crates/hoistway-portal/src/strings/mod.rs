@@ -13,6 +13,7 @@ pub mod notices;
 pub mod places;
 pub mod printed;
 pub mod resident;
+pub mod tech_visits;
 
 pub use customer::{Documents, Equipment, Home, Reports, Requests, Services, Setup};
 pub use desk::{Desk, Security, Tech};
@@ -20,6 +21,7 @@ pub use notices::Notices;
 pub use places::Places;
 pub use printed::Printed;
 pub use resident::Resident;
+pub use tech_visits::TechVisits;
 
 /// All strings of one language.
 pub struct Strings {
@@ -48,6 +50,8 @@ pub struct Strings {
     pub resident: Resident,
     /// The bell, the notification list, push on this device (strings/notices.rs).
     pub notices: Notices,
+    /// The technician's planned visits and unit history (strings/tech_visits.rs).
+    pub tech_visits: TechVisits,
 }
 
 pub struct Common {
@@ -313,6 +317,7 @@ pub static EN: Strings = Strings {
     security: desk::EN_SECURITY,
     resident: resident::EN_RESIDENT,
     notices: notices::EN_NOTICES,
+    tech_visits: tech_visits::EN_TECH_VISITS,
 };
 
 #[cfg(test)]
