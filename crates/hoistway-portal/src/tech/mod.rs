@@ -57,18 +57,27 @@ pub async fn visits_today(s: &AppState, ctx: &Ctx) -> Result<Vec<Visit>, crate::
         to: Some((now + day).date_naive().to_string()),
         ..Default::default()
     };
-    Ok(visits::all(&s.db, &ctx.caller.scope, &f, 500)
+    let mut out: Vec<Visit> = visits::all(&s.db, &ctx.caller.scope, &f, 500)
         .await?
         .into_iter()
         .filter(|v| {
-            let today = now.with_timezone(&ui::zone(&v.timezone)).date_naive().to_string();
-            match v.status {
-                VisitStatus::InProgress => true,
-                VisitStatus::Planned | VisitStatus::Completed => v.planned_date == today,
-                _ => false,
-            }
+            let today = now
+                .with_timezone(&ui::zone(&v.timezone))
+                .date_naive()
+                .to_string();
+            matches!(v.status, VisitStatus::Planned | VisitStatus::Completed)
+                && v.planned_date == today
         })
-        .collect())
+        .collect();
+    // Started and not completed, whatever day it was planned for.
+    let started = VisitFilter {
+        technician_id: Some(ctx.caller.user.id),
+        status: Some(VisitStatus::InProgress.as_str().into()),
+        ..Default::default()
+    };
+    out.extend(visits::all(&s.db, &ctx.caller.scope, &started, 100).await?);
+    out.sort_by_key(|v| (v.planned_for, v.id));
+    Ok(out)
 }
 
 /// `GET /tech`.
@@ -93,7 +102,11 @@ pub async fn list(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     let now = s.clock.now();
     let visit_card = |v: &Visit| {
         let kind = (t.labels.visit_kind)(v.kind.as_str());
-        let at = v.planned_for.with_timezone(&ui::zone(&v.timezone)).format("%H:%M").to_string();
+        let at = v
+            .planned_for
+            .with_timezone(&ui::zone(&v.timezone))
+            .format("%H:%M")
+            .to_string();
         html! {
             li.order data-visit=(v.id) {
                 a.order-link href=(format!("/tech/visits/{}", v.id)) {

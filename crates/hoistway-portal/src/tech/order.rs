@@ -59,8 +59,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
         Some(u) => Some(history::block(&s, &ctx, u, tz, Current::Case(c.id)).await?),
         None => None,
     };
-    let report_open =
-        matches!(c.status(), Status::OnSite | Status::Resolved) && c.report.is_none();
+    let report_open = matches!(c.status(), Status::OnSite | Status::Resolved) && c.report.is_none();
     let now = s.clock.now();
     let body = html! {
         p.crumbs { a href="/tech" { (r.title) } " / " (c.number) }

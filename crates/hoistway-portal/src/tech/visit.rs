@@ -56,7 +56,8 @@ pub fn map_link(b: &Building) -> String {
             "https://www.openstreetmap.org/?mlat={lat:.6}&mlon={lon:.6}#map=18/{lat:.6}/{lon:.6}"
         ),
         _ => {
-            let q = serde_urlencoded::to_string([("query", b.address.as_str())]).unwrap_or_default();
+            let q =
+                serde_urlencoded::to_string([("query", b.address.as_str())]).unwrap_or_default();
             format!("https://www.openstreetmap.org/search?{q}")
         }
     }
@@ -276,7 +277,12 @@ fn complete_form(ctx: &Ctx, id: i64, minutes: i64) -> Markup {
 fn refused(s: &AppState, t: &Strings, id: i64, e: AppError) -> PageResult {
     let r = &t.tech_visits;
     match e {
-        AppError::Invalid(i) => Ok(redirect_with(s, &back(id), false, (r.refused_field)(i.field))),
+        AppError::Invalid(i) => Ok(redirect_with(
+            s,
+            &back(id),
+            false,
+            (r.refused_field)(i.field),
+        )),
         AppError::BadRequest(_) => Ok(redirect_with(s, &back(id), false, (r.refused_field)(""))),
         AppError::Conflict(_) => Ok(redirect_with(s, &back(id), false, r.refused_state)),
         other => crate::desk::refused(s, &back(id), other),
@@ -417,8 +423,7 @@ pub async fn complete(
     let done = async {
         hoistway_api::visit_work::may_work(&s, &ctx.caller, id).await?;
         Ok::<_, AppError>(
-            completion::complete(&s.db, &ctx.caller.scope, ctx.caller.actor(&s), id, input)
-                .await?,
+            completion::complete(&s.db, &ctx.caller.scope, ctx.caller.actor(&s), id, input).await?,
         )
     };
     match done.await {

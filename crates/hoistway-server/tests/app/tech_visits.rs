@@ -139,12 +139,21 @@ async fn a_technician_works_todays_visit_from_the_phone_view_on(app: TestApp) {
     let mut t = signed_in(&app, TECH).await;
     let list = t.get("/tech").await;
     assert_eq!(list.status, StatusCode::OK);
-    assert!(list.body.contains("Today&#39;s planned visits") || list.body.contains("Today's planned visits"));
-    assert!(list.body.contains(&format!("href=\"{page}\"")), "{}", list.body);
+    assert!(
+        list.body.contains("Today&#39;s planned visits")
+            || list.body.contains("Today's planned visits")
+    );
+    assert!(
+        list.body.contains(&format!("href=\"{page}\"")),
+        "{}",
+        list.body
+    );
     assert!(!list.body.contains(&format!("/tech/visits/{their_id}\"")));
     let mut o = signed_in(&app, OTHER_TECH).await;
     let theirs_list = o.get("/tech").await;
-    assert!(theirs_list.body.contains(&format!("/tech/visits/{their_id}\"")));
+    assert!(theirs_list
+        .body
+        .contains(&format!("/tech/visits/{their_id}\"")));
     assert!(!theirs_list.body.contains(&format!("href=\"{page}\"")));
 
     // Another technician's visit is a 404, to read and to act on.
@@ -154,7 +163,10 @@ async fn a_technician_works_todays_visit_from_the_phone_view_on(app: TestApp) {
     );
     let csrf = t.csrf_of(&page).await;
     let r = t
-        .post(&format!("/tech/visits/{their_id}/start"), &[("_csrf", &csrf)])
+        .post(
+            &format!("/tech/visits/{their_id}/start"),
+            &[("_csrf", &csrf)],
+        )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(
@@ -174,7 +186,11 @@ async fn a_technician_works_todays_visit_from_the_phone_view_on(app: TestApp) {
     let v = t.get(&page).await;
     assert_eq!(v.status, StatusCode::OK);
     let building = mine["building_name"].as_str().unwrap();
-    assert!(v.body.contains(&format!(" · {building}</h1>")), "{}", v.body);
+    assert!(
+        v.body.contains(&format!(" · {building}</h1>")),
+        "{}",
+        v.body
+    );
     assert!(v.body.contains("https://www.openstreetmap.org/"));
     assert!(v.body.contains("Planned"), "status in words");
     assert!(!v.body.contains(">planned<"), "no wire codes");
@@ -203,8 +219,15 @@ async fn a_technician_works_todays_visit_from_the_phone_view_on(app: TestApp) {
     assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.json);
     let v = t.get(&page).await;
     assert!(v.body.contains("History of this unit"));
-    assert!(v.body.contains(&format!("Fault case {number}")), "{}", v.body);
-    assert!(v.body.contains("Technician assigned"), "case status in words");
+    assert!(
+        v.body.contains(&format!("Fault case {number}")),
+        "{}",
+        v.body
+    );
+    assert!(
+        v.body.contains("Technician assigned"),
+        "case status in words"
+    );
 
     // Start; the checklist opens.
     let (to, body) = post_form(&mut t, &page, &format!("{page}/start"), &[]).await;
@@ -231,7 +254,10 @@ async fn a_technician_works_todays_visit_from_the_phone_view_on(app: TestApp) {
         &[("findings", "All fine"), ("time_on_site", "40")],
     )
     .await;
-    assert!(body.contains("Some checklist items have no result yet"), "{body}");
+    assert!(
+        body.contains("Some checklist items have no result yet"),
+        "{body}"
+    );
 
     // Record the checklist through the page: the first item N/A with a
     // note, every other item OK.
@@ -242,7 +268,12 @@ async fn a_technician_works_todays_visit_from_the_phone_view_on(app: TestApp) {
         fields.push((format!("o_{i}"), outcome.into()));
         fields.push((
             format!("note_{i}"),
-            if i == 0 { "No pit ladder on this unit" } else { "" }.into(),
+            if i == 0 {
+                "No pit ladder on this unit"
+            } else {
+                ""
+            }
+            .into(),
         ));
     }
     let borrowed: Vec<(&str, &str)> = fields
@@ -320,7 +351,13 @@ async fn a_technician_works_todays_visit_from_the_phone_view_on(app: TestApp) {
     // history shows the completed visit, and the report files on site.
     let order = format!("/tech/cases/{number}");
     for step in ["en_route", "on_site"] {
-        post_form(&mut t, &order, &format!("{order}/status"), &[("status", step)]).await;
+        post_form(
+            &mut t,
+            &order,
+            &format!("{order}/status"),
+            &[("status", step)],
+        )
+        .await;
     }
     let o_page = t.get(&order).await;
     assert!(
@@ -329,7 +366,10 @@ async fn a_technician_works_todays_visit_from_the_phone_view_on(app: TestApp) {
         o_page.body
     );
     assert!(o_page.body.contains("History of this unit"));
-    assert!(o_page.body.contains(&format!("href=\"{page}\"")), "the visit in the history");
+    assert!(
+        o_page.body.contains(&format!("href=\"{page}\"")),
+        "the visit in the history"
+    );
     let (_, body) = post_form(
         &mut t,
         &order,
