@@ -123,3 +123,22 @@ pub const EN_TECH_VISITS: TechVisits = TechVisits {
     history_cause: |c| format!("Cause: {c}"),
     report_on_site_hint: "You can file the report while on site; the customer sees it as soon as it is filed.",
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_and_visit_states_read_in_plain_words() {
+        let unknown = (EN_TECH_VISITS.outcome)("");
+        for o in hoistway_maintenance::checklist::ItemOutcome::ALL {
+            let w = (EN_TECH_VISITS.outcome)(o.as_str());
+            assert_ne!(w, unknown, "{o:?}");
+            assert!(!w.contains('_'), "no wire names shown: {w}");
+        }
+        for s in hoistway_maintenance::VisitStatus::ALL {
+            let w = (crate::strings::EN.labels.visit_status)(s.as_str());
+            assert_ne!(w, "Unknown", "{s:?}");
+        }
+    }
+}
