@@ -8,7 +8,7 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { BASE, PASSWORD, LOGINS, PHONE, launch, newPage, signIn, shot, assertNoHorizontalScroll } = require('../lib');
+const { BASE, PASSWORD, LOGINS, DESKTOP, PHONE, launch, newPage, signIn, shot, assertNoHorizontalScroll } = require('../lib');
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -103,4 +103,16 @@ test('a technician works today\'s planned visit on the phone (390×844)', async 
   const done = await api('GET', `/api/v1/visits/${visit.id}`, token);
   assert.equal(done.json.status, 'completed');
   assert.deepEqual(page.errors, []);
+
+  // The same pages are fine on a desktop.
+  const desk = await newPage(browser, DESKTOP);
+  await signIn(desk, 'technician');
+  await desk.locator(`a[href="/tech/visits/${visit.id}"]`).waitFor();
+  await assertNoHorizontalScroll(desk);
+  await shot(desk, 'tech-today');
+  await desk.goto(`/tech/visits/${visit.id}`);
+  await desk.getByRole('heading', { name: 'Visit report' }).waitFor();
+  await assertNoHorizontalScroll(desk);
+  await shot(desk, 'tech-visit-done');
+  assert.deepEqual(desk.errors, []);
 });

@@ -193,7 +193,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
                             span { (e.title) }
                             @let o = e.outcome.map(|o| o.as_str()).unwrap_or("");
                             (ui::badge(outcome_tone(o), (r.outcome)(o)))
-                            @if let Some(n) = &e.note { br; span.hint { (n) } }
+                            @if let Some(n) = &e.note { span.hint.result-note { (n) } }
                         }
                     }
                 }
