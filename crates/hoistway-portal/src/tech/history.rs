@@ -124,7 +124,7 @@ pub async fn block(
             link: (v.technician_id == Some(me)).then(|| format!("/tech/visits/{}", v.id)),
         });
     }
-    entries.sort_by(|a, b| b.at.cmp(&a.at));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.at));
     entries.truncate(SHOWN);
     Ok(html! {
         section.card.unit-history data-unit-history=(unit_id) {
