@@ -26,7 +26,7 @@ use hoistway_app::state::AppState;
 use hoistway_domain::{Action, Resource};
 use hoistway_maintenance::report::{PartUsed, VisitReportInput};
 use hoistway_maintenance::VisitStatus;
-use hoistway_store::buildings::{self, Building};
+use hoistway_store::buildings;
 use hoistway_store::maintenance::completion::{self, ChecklistEntry, ItemInput};
 use hoistway_store::maintenance::visits::{self, Visit};
 use maud::{html, Markup};
@@ -48,16 +48,15 @@ pub async fn my_visit(s: &AppState, ctx: &Ctx, id: i64) -> Result<Visit, PortalE
     Ok(v)
 }
 
-/// A link to the building on OpenStreetMap: a pin where it has
-/// coordinates, else a search for its address.
-pub fn map_link(b: &Building) -> String {
-    match (b.latitude, b.longitude) {
+/// A link to a building on OpenStreetMap: a pin where it has coordinates,
+/// else a search for its address.
+pub fn map_link(latitude: Option<f64>, longitude: Option<f64>, address: &str) -> String {
+    match (latitude, longitude) {
         (Some(lat), Some(lon)) => format!(
             "https://www.openstreetmap.org/?mlat={lat:.6}&mlon={lon:.6}#map=18/{lat:.6}/{lon:.6}"
         ),
         _ => {
-            let q =
-                serde_urlencoded::to_string([("query", b.address.as_str())]).unwrap_or_default();
+            let q = serde_urlencoded::to_string([("query", address)]).unwrap_or_default();
             format!("https://www.openstreetmap.org/search?{q}")
         }
     }
@@ -143,7 +142,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
         }
         section.card.visit-where {
             p.address { strong { (r.address) } br; (building.address) }
-            a.btn.btn-block href=(map_link(&building)) target="_blank" rel="noopener noreferrer" data-map-link { (r.open_map) }
+            a.btn.btn-block href=(map_link(building.latitude, building.longitude, &building.address)) target="_blank" rel="noopener noreferrer" data-map-link { (r.open_map) }
             (ui::facts(&facts))
         }
         @if v.status == VisitStatus::Planned {
@@ -436,30 +435,15 @@ pub async fn complete(
 mod tests {
     use super::*;
 
-    fn building(lat: Option<f64>, lon: Option<f64>) -> Building {
-        Building {
-            id: 1,
-            customer_id: 1,
-            name: "Keilaniemi Campus".into(),
-            address: "Keilaranta 1, 02150 Espoo".into(),
-            country: "FI".into(),
-            timezone: "Europe/Helsinki".into(),
-            latitude: lat,
-            longitude: lon,
-            hospital: false,
-            created_at: chrono::DateTime::UNIX_EPOCH,
-            updated_at: chrono::DateTime::UNIX_EPOCH,
-        }
-    }
-
     #[test]
     fn the_map_link_pins_coordinates_or_searches_the_address() {
-        let pinned = map_link(&building(Some(60.1756), Some(24.8286)));
+        let address = "Keilaranta 1, 02150 Espoo";
+        let pinned = map_link(Some(60.1756), Some(24.8286), address);
         assert!(
             pinned.starts_with("https://www.openstreetmap.org/?mlat=60.175600&mlon=24.828600"),
             "{pinned}"
         );
-        let search = map_link(&building(None, None));
+        let search = map_link(Some(60.1756), None, address);
         assert_eq!(
             search,
             "https://www.openstreetmap.org/search?query=Keilaranta+1%2C+02150+Espoo"
