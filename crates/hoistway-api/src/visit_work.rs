@@ -23,8 +23,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(report))
 }
 
-/// Refuses a technician working on someone else's visit.
-async fn may_work(s: &AppState, caller: &Caller, id: i64) -> ApiResult<()> {
+/// Refuses a technician working on someone else's visit (the API's
+/// handlers and the portal's visit page, `portal/tech/visit.rs`).
+pub async fn may_work(s: &AppState, caller: &Caller, id: i64) -> ApiResult<()> {
     caller.require(Resource::Maintenance, Action::Write)?;
     let v = visits::get(&s.db, &caller.scope, id).await?;
     match v.technician_id {

@@ -214,6 +214,10 @@ pub fn router() -> Router<AppState> {
             "/admin/api-clients/{id}/revoke",
             post(admin::api_clients::revoke),
         )
+        .route("/tech/visits/{id}", get(tech::visit::show))
+        .route("/tech/visits/{id}/start", post(tech::visit::start))
+        .route("/tech/visits/{id}/checklist", post(tech::visit::checklist))
+        .route("/tech/visits/{id}/complete", post(tech::visit::complete))
         .route("/signin/code", post(security::second_step::submit))
         .route("/account/security", get(security::enrol::show))
         .route("/account/security/start", post(security::enrol::start))

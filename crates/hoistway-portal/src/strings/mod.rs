@@ -14,6 +14,7 @@ pub mod notices;
 pub mod places;
 pub mod printed;
 pub mod resident;
+pub mod tech_visits;
 
 pub use admin::Admin;
 pub use customer::{Documents, Equipment, Home, Reports, Requests, Services, Setup};
@@ -22,6 +23,7 @@ pub use notices::Notices;
 pub use places::Places;
 pub use printed::Printed;
 pub use resident::Resident;
+pub use tech_visits::TechVisits;
 
 /// All strings of one language.
 pub struct Strings {
@@ -52,6 +54,8 @@ pub struct Strings {
     pub notices: Notices,
     /// The provider admin's screens (strings/admin.rs).
     pub admin: Admin,
+    /// The technician's planned visits and unit history (strings/tech_visits.rs).
+    pub tech_visits: TechVisits,
 }
 
 pub struct Common {
@@ -327,6 +331,7 @@ pub static EN: Strings = Strings {
     resident: resident::EN_RESIDENT,
     notices: notices::EN_NOTICES,
     admin: admin::EN_ADMIN,
+    tech_visits: tech_visits::EN_TECH_VISITS,
 };
 
 #[cfg(test)]

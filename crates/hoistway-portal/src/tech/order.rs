@@ -1,9 +1,11 @@
 //! `/tech/cases/{number}`: one work order on the phone. Big buttons for
 //! the next steps a technician takes (en route, on site, resolved, as the
-//! status machine allows from here), the service report once resolved,
-//! and remote diagnostics/reset for a connected unit (a refusal shows
-//! its reason: offline, passengers aboard, alarm, unsafe mode).
+//! status machine allows from here), the service report while on site
+//! and once resolved (the store takes it in either state), remote
+//! diagnostics/reset for a connected unit (a refusal shows its reason:
+//! offline, passengers aboard, alarm, unsafe mode) and the unit's history.
 
+use super::history::{self, Current};
 use super::report;
 use crate::desk::case::{report_view, timeline_list};
 use crate::desk::queue::Names;
@@ -53,6 +55,11 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
         None => false,
     };
     let next = c.status().allowed_next();
+    let history = match c.unit_id {
+        Some(u) => Some(history::block(&s, &ctx, u, tz, Current::Case(c.id)).await?),
+        None => None,
+    };
+    let report_open = matches!(c.status(), Status::OnSite | Status::Resolved) && c.report.is_none();
     let now = s.clock.now();
     let body = html! {
         p.crumbs { a href="/tech" { (r.title) } " / " (c.number) }
@@ -101,9 +108,10 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
                 }
             }
         }
-        @if c.status() == Status::Resolved && c.report.is_none() {
+        @if report_open {
             section.card {
                 h2 { (r.report_heading) }
+                @if c.status() == Status::OnSite { p.hint { (t.tech_visits.report_on_site_hint) } }
                 (report::form(&ctx, &c))
             }
         }
@@ -114,6 +122,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
             summary { (t.desk.timeline_heading) }
             (timeline_list(t, &entries, tz))
         }
+        @if let Some(h) = history { (h) }
     };
     Ok(layout::page(&ctx, &c.number, body).into_response())
 }

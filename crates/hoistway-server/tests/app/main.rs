@@ -42,6 +42,7 @@ mod remote_access;
 mod remote_calls;
 mod request_journeys;
 mod resident_app;
+mod tech_visits;
 mod tenancy;
 mod triage_flags;
 mod web_push;

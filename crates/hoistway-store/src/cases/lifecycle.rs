@@ -457,7 +457,7 @@ pub async fn add_note(
     finish(tx, rules, actor, &case, "note", entry, None).await
 }
 
-/// Posts the service report of a resolved case.
+/// Posts the service report of a case on site or resolved (once).
 pub async fn post_report(
     db: &Db,
     scope: &Scope,
@@ -470,9 +470,10 @@ pub async fn post_report(
         .validate()
         .map_err(|e| StoreError::from(Invalid::new("report", e.to_string())))?;
     let (mut tx, case) = begin(db, scope, number).await?;
-    if case.status() != Status::Resolved {
+    // On site too: the technician writes the report before leaving.
+    if !matches!(case.status(), Status::OnSite | Status::Resolved) {
         return Err(StoreError::Conflict(format!(
-            "case {} is {}; a service report is posted once it is resolved",
+            "case {} is {}; a service report is posted on site or once it is resolved",
             case.number, case.status
         )));
     }
