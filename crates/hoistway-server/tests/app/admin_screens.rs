@@ -9,8 +9,7 @@
 use crate::common::TestApp;
 use crate::portal_common::{Browser, Page};
 use crate::remote_common::residential;
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 use hoistway_domain::Clock;
 use hoistway_store::testing::TestDb;
 use serde_json::{json, Value};
@@ -237,7 +236,10 @@ async fn the_provider_admin_keeps_the_register_from_the_portal() {
         assert!(device_token.starts_with("hwd_"), "{label}: {device_token}");
         let line = json!({"v": 1, "unit": "ken:49000001", "ts": app.clock.now().to_rfc3339(),
                           "seq": 1, "kind": "status", "mode": "normal", "available": true});
-        let sent = post_ndjson(&app, &device_token, line.to_string()).await;
+        let sent = app
+            .post_ndjson(&device_token, line.to_string())
+            .await
+            .status;
         assert_eq!(sent, StatusCode::OK, "{label}");
         assert!(
             !admin.get(&upage).await.body.contains(&device_token),
@@ -260,7 +262,10 @@ async fn the_provider_admin_keeps_the_register_from_the_portal() {
         )
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{label}");
-        let sent = post_ndjson(&app, &device_token, line.to_string()).await;
+        let sent = app
+            .post_ndjson(&device_token, line.to_string())
+            .await
+            .status;
         assert_eq!(sent, StatusCode::UNAUTHORIZED, "{label}");
 
         // A topology: not JSON is refused by name, the API's body is taken.
@@ -629,15 +634,4 @@ fn secret_in(page: &Page, heading: &str) -> String {
     let open = page.body[start..].find('>').unwrap() + start + 1;
     let close = page.body[open..].find('<').unwrap() + open;
     page.body[open..close].to_string()
-}
-
-async fn post_ndjson(app: &TestApp, token: &str, body: String) -> StatusCode {
-    let req = Request::builder()
-        .method("POST")
-        .uri("/api/v1/telemetry")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, "application/x-ndjson")
-        .body(Body::from(body))
-        .unwrap();
-    app.raw(req).await.status
 }

@@ -5,10 +5,9 @@
 
 use crate::common;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 use chrono::Duration;
-use common::{error_code, Reply, TestApp};
+use common::{error_code, TestApp};
 use hoistway_connected::jobs;
 use hoistway_domain::Clock;
 use hoistway_store::testing::TestDb;
@@ -42,17 +41,6 @@ async fn unit(app: &TestApp, token: &str, number: &str) -> (i64, i64) {
         .await;
     assert_eq!(u.status, StatusCode::CREATED, "{}", u.json);
     (customer, u.json["id"].as_i64().unwrap())
-}
-
-async fn post_ndjson(app: &TestApp, token: &str, body: String) -> Reply {
-    let req = Request::builder()
-        .method("POST")
-        .uri("/api/v1/telemetry")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, "application/x-ndjson")
-        .body(Body::from(body))
-        .unwrap();
-    app.raw(req).await
 }
 
 /// One event line at `secs` seconds after the test clock's start.
@@ -147,7 +135,7 @@ async fn ingest_status_rollups_findings_and_commands() {
             String::new(),
         ]
         .join("\n");
-        let r = post_ndjson(&app, &token, batch.clone()).await;
+        let r = app.post_ndjson(&token, batch.clone()).await;
         assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.json);
         assert_eq!(
             (
@@ -175,7 +163,7 @@ async fn ingest_status_rollups_findings_and_commands() {
             r.json
         );
         // The same batch again: nothing new (dedupe by unit and seq is in the database).
-        let again = post_ndjson(&app, &token, batch).await;
+        let again = app.post_ndjson(&token, batch).await;
         assert_eq!(
             (
                 again.json["accepted"].as_u64(),
@@ -289,9 +277,9 @@ async fn ingest_status_rollups_findings_and_commands() {
                 json!({"alarm": "entrapment", "active": true}),
             )
         };
-        let r = post_ndjson(&app, &token, alarm(10, 61)).await;
+        let r = app.post_ndjson(&token, alarm(10, 61)).await;
         assert_eq!(r.json["accepted"], 1, "{label}: {}", r.json);
-        post_ndjson(&app, &token, alarm(11, 62)).await;
+        app.post_ndjson(&token, alarm(11, 62)).await;
         let f = app
             .call(
                 "GET",
@@ -447,9 +435,9 @@ async fn ingest_status_rollups_findings_and_commands() {
             )
             .await;
         assert_eq!(rv.status, StatusCode::OK, "{}", rv.json);
-        let r = post_ndjson(&app, &token, trip(20, 5000, 1)).await;
+        let r = app.post_ndjson(&token, trip(20, 5000, 1)).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-        let r = post_ndjson(&app, "not-a-token", trip(21, 5000, 1)).await;
+        let r = app.post_ndjson("not-a-token", trip(21, 5000, 1)).await;
         assert_eq!(
             (r.status, error_code(&r)),
             (StatusCode::UNAUTHORIZED, "unauthorized".into())
@@ -498,10 +486,10 @@ async fn only_admins_issue_credentials_and_big_batches_are_refused() {
     let limit = hoistway_connected::pipeline_of(&app.state)
         .settings()
         .ingest_body_limit;
-    let r = post_ndjson(&app, &token, "x".repeat(limit + 1)).await;
+    let r = app.post_ndjson(&token, "x".repeat(limit + 1)).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.json);
     // Blank batches are fine and do nothing.
-    let r = post_ndjson(&app, &token, "\n\n".into()).await;
+    let r = app.post_ndjson(&token, "\n\n".into()).await;
     assert_eq!(
         r.json,
         json!({"accepted": 0, "duplicates": 0, "rejected": 0, "errors": []})
@@ -516,7 +504,7 @@ async fn only_admins_issue_credentials_and_big_batches_are_refused() {
         "sensor",
         json!({"name": "motor_temp_c", "value": 41.5}),
     );
-    let r = post_ndjson(&app, &token, sensor).await;
+    let r = app.post_ndjson(&token, sensor).await;
     assert_eq!(r.json["accepted"], 1, "{}", r.json);
     app.clock.advance(Duration::days(29));
     assert_eq!(jobs::purge(&app.state).await.unwrap(), 0);
@@ -560,7 +548,7 @@ async fn finding_kinds_after_a_quiet_day(app: &TestApp) -> Vec<String> {
         "trip",
         json!({"from_floor": 0, "to_floor": 3, "duration_ms": 8000, "levelling_error_mm": 2.0}),
     );
-    let r = post_ndjson(app, &token, trip).await;
+    let r = app.post_ndjson(&token, trip).await;
     assert_eq!(r.json["accepted"], 1, "{}", r.json);
     // Stay in touch through the day so only the risk model can speak.
     for h in 1..=26 {
@@ -573,7 +561,7 @@ async fn finding_kinds_after_a_quiet_day(app: &TestApp) -> Vec<String> {
             "status",
             json!({"mode": "normal", "available": true, "passengers": 0}),
         );
-        post_ndjson(app, &token, hb).await;
+        app.post_ndjson(&token, hb).await;
         jobs::tick(&app.state).await.unwrap();
     }
     // A day later the morning's session has expired.

@@ -6,7 +6,7 @@
 //! and customers' requests, acknowledged from the board).
 
 use crate::common::TestApp;
-use crate::portal_common::Browser;
+use crate::portal_common::{on_both_demos, signed_in, Browser};
 use axum::http::StatusCode;
 use chrono::Duration;
 use hoistway_demo::DEMO_PASSWORD;
@@ -15,25 +15,6 @@ use serde_json::json;
 const OPERATOR: &str = "operator@hoistway.example";
 const DUTY: &str = "duty.manager@hoistway.example";
 const CUSTOMER: &str = "customer.admin@nordictowers.example";
-
-/// Runs `body` on the demo data, on SQLite and PostgreSQL.
-async fn on_both<F, Fut>(body: F)
-where
-    F: Fn(TestApp) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for t in hoistway_store::testing::TestDb::all().await {
-        let app = TestApp::on(t).await;
-        app.seed_demo().await;
-        body(app).await;
-    }
-}
-
-async fn signed_in(app: &TestApp, email: &str) -> Browser {
-    let mut b = Browser::new(app.app.clone());
-    b.sign_in(email, DEMO_PASSWORD).await;
-    b
-}
 
 /// A connected unit of the first customer: id, equipment number and its
 /// building's name.
@@ -59,7 +40,8 @@ async fn a_unit(app: &TestApp, token: &str) -> (i64, String, String) {
 
 #[tokio::test]
 async fn intake_finds_units_by_words_and_will_not_take_an_unanswered_trapped_for_no() {
-    on_both(intake_finds_units_by_words_and_will_not_take_an_unanswered_trapped_for_no_on).await;
+    on_both_demos(intake_finds_units_by_words_and_will_not_take_an_unanswered_trapped_for_no_on)
+        .await;
 }
 
 async fn intake_finds_units_by_words_and_will_not_take_an_unanswered_trapped_for_no_on(
@@ -145,8 +127,10 @@ async fn intake_finds_units_by_words_and_will_not_take_an_unanswered_trapped_for
 
 #[tokio::test]
 async fn dispatch_shows_workloads_keeps_the_promised_eta_and_emergencies_lead_the_queue() {
-    on_both(dispatch_shows_workloads_keeps_the_promised_eta_and_emergencies_lead_the_queue_on)
-        .await;
+    on_both_demos(
+        dispatch_shows_workloads_keeps_the_promised_eta_and_emergencies_lead_the_queue_on,
+    )
+    .await;
 }
 
 async fn dispatch_shows_workloads_keeps_the_promised_eta_and_emergencies_lead_the_queue_on(
@@ -249,7 +233,7 @@ async fn dispatch_shows_workloads_keeps_the_promised_eta_and_emergencies_lead_th
 
 #[tokio::test]
 async fn the_duty_manager_acknowledges_escalations_from_the_board() {
-    on_both(the_duty_manager_acknowledges_escalations_from_the_board_on).await;
+    on_both_demos(the_duty_manager_acknowledges_escalations_from_the_board_on).await;
 }
 
 async fn the_duty_manager_acknowledges_escalations_from_the_board_on(app: TestApp) {

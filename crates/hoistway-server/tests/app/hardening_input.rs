@@ -129,7 +129,7 @@ async fn a_nul_telemetry_line_is_a_dead_letter_and_the_batch_is_kept() {
             event(5, "fault", json!({"code": "E42", "severity": "minor"})),
         ]
         .join("\n");
-        let r = post_telemetry(&app, &token, body).await;
+        let r = app.post_ndjson(&token, body).await;
         assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.json);
         assert_eq!(r.json["accepted"], 2, "{label}: {}", r.json);
         assert_eq!(r.json["rejected"], 3, "{label}: {}", r.json);
@@ -230,18 +230,6 @@ async fn failures_from_one_address_do_not_lock_everyone_behind_it() {
     );
 }
 
-/// `POST /api/v1/telemetry` of an NDJSON `body` as the device of `token`.
-async fn post_telemetry(app: &TestApp, token: &str, body: String) -> Reply {
-    let req = Request::builder()
-        .method("POST")
-        .uri("/api/v1/telemetry")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, "application/x-ndjson")
-        .body(Body::from(body))
-        .unwrap();
-    app.raw(req).await
-}
-
 /// A connected unit `ken:4200001` and its device token.
 async fn device_token(app: &TestApp) -> String {
     let admin = app.admin_token().await;
@@ -307,7 +295,7 @@ async fn events_outside_the_clock_window_are_dead_letters() {
             line(4, now + chrono::Duration::minutes(1)),
         ]
         .join("\n");
-        let r = post_telemetry(&app, &token, body).await;
+        let r = app.post_ndjson(&token, body).await;
         assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.json);
         assert_eq!(r.json["accepted"], 2, "{label}: {}", r.json);
         assert_eq!(r.json["rejected"], 2, "{label}: {}", r.json);

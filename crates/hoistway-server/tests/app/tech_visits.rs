@@ -7,7 +7,7 @@
 //! report form (and filing) while on site.
 
 use crate::common::TestApp;
-use crate::portal_common::Browser;
+use crate::portal_common::{on_both_demos, signed_in, Browser};
 use axum::http::StatusCode;
 use hoistway_demo::DEMO_PASSWORD;
 use serde_json::{json, Value};
@@ -17,25 +17,6 @@ const ADMIN: &str = "provider.admin@hoistway.example";
 const OPERATOR: &str = "operator@hoistway.example";
 const TECH: &str = "technician@hoistway.example";
 const OTHER_TECH: &str = "technician.de@hoistway.example";
-
-/// Runs `body` on the demo data, on SQLite and PostgreSQL.
-async fn on_both<F, Fut>(body: F)
-where
-    F: Fn(TestApp) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for t in hoistway_store::testing::TestDb::all().await {
-        let app = TestApp::on(t).await;
-        app.seed_demo().await;
-        body(app).await;
-    }
-}
-
-async fn signed_in(app: &TestApp, email: &str) -> Browser {
-    let mut b = Browser::new(app.app.clone());
-    b.sign_in(email, DEMO_PASSWORD).await;
-    b
-}
 
 async fn technician_id(app: &TestApp, token: &str, email: &str) -> i64 {
     let techs = app
@@ -123,7 +104,7 @@ async fn audit_rows(app: &TestApp, entity: &str, id: i64) -> Vec<String> {
 
 #[tokio::test]
 async fn a_technician_works_todays_visit_from_the_phone_view() {
-    on_both(a_technician_works_todays_visit_from_the_phone_view_on).await;
+    on_both_demos(a_technician_works_todays_visit_from_the_phone_view_on).await;
 }
 
 async fn a_technician_works_todays_visit_from_the_phone_view_on(app: TestApp) {

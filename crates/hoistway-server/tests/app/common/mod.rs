@@ -108,6 +108,18 @@ impl TestApp {
         self.raw(req.body(body).unwrap()).await
     }
 
+    /// `POST /api/v1/telemetry` of an NDJSON `body` as the device of `token`.
+    pub async fn post_ndjson(&self, token: &str, body: String) -> Reply {
+        let req = Request::builder()
+            .method("POST")
+            .uri("/api/v1/telemetry")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/x-ndjson")
+            .body(Body::from(body))
+            .unwrap();
+        self.raw(req).await
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> String {
         let r = self
             .call(

@@ -137,3 +137,23 @@ impl Browser {
         p.csrf()
     }
 }
+
+/// Runs `body` on the demo data, on SQLite and PostgreSQL.
+pub async fn on_both_demos<F, Fut>(body: F)
+where
+    F: Fn(crate::common::TestApp) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for t in hoistway_store::testing::TestDb::all().await {
+        let app = crate::common::TestApp::on(t).await;
+        app.seed_demo().await;
+        body(app).await;
+    }
+}
+
+/// A browser signed in as the demo user `email`.
+pub async fn signed_in(app: &crate::common::TestApp, email: &str) -> Browser {
+    let mut b = Browser::new(app.app.clone());
+    b.sign_in(email, hoistway_demo::DEMO_PASSWORD).await;
+    b
+}
