@@ -238,12 +238,18 @@ async fn me(caller: Caller) -> Json<Me> {
 }
 
 /// What a signed-in user may change about themselves.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MePatch {
     pub name: Option<String>,
+    /// A new sign-in address (unique).
+    pub email: Option<String>,
     /// Empty to remove.
     pub phone: Option<String>,
+    /// The portal's language: `en`.
+    pub language: Option<String>,
+    /// IANA zone for times not tied to a building; empty for UTC.
+    pub timezone: Option<String>,
 }
 
 /// Changes the caller's own contact details (any role; the role, password
@@ -251,7 +257,10 @@ pub struct MePatch {
 pub async fn change_me(state: &AppState, caller: &Caller, p: MePatch) -> ApiResult<User> {
     let patch = users::UserPatch {
         name: p.name,
+        email: p.email,
         phone: p.phone,
+        language: p.language,
+        timezone: p.timezone,
         ..Default::default()
     };
     Ok(users::update(
@@ -266,7 +275,7 @@ pub async fn change_me(state: &AppState, caller: &Caller, p: MePatch) -> ApiResu
     .await?)
 }
 
-/// Changes the signed-in user's name or phone.
+/// Changes the signed-in user's name, e-mail, phone, language or time zone.
 #[utoipa::path(patch, path = "/api/v1/me", tag = "auth", request_body = MePatch,
     responses((status = 200, body = User), (status = 400), (status = 401)))]
 async fn update_me(

@@ -103,7 +103,14 @@ fn item(ctx: &Ctx, e: &Entry) -> Markup {
         Some(s) => ui::short(s, 140),
         None => ui::short(e.body.lines().next().unwrap_or(""), 140),
     };
-    let tz = ui::zone(e.timezone.as_deref().unwrap_or("UTC"));
+    // The viewer's own zone if chosen (My settings), else the building's.
+    let zone = ctx
+        .caller
+        .user
+        .timezone
+        .as_deref()
+        .or(e.timezone.as_deref());
+    let tz = ui::zone(zone.unwrap_or("UTC"));
     let unread = e.read_at.is_none();
     html! {
         li.notice.(if unread { "notice-unread" } else { "notice-read" }) data-notice=(e.id) {

@@ -7,7 +7,7 @@
 //! scope is a 404 page, a role without the right a 403 page.
 
 use super::areas;
-use super::strings::{Strings, EN};
+use super::strings::Strings;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -139,10 +139,11 @@ impl FromRequestParts<AppState> for Ctx {
         };
         let flash = flash_of(parts);
         let unread = hoistway_store::inbox::unread_count(&state.db, caller.user.id).await?;
+        let t = super::strings::for_language(&caller.user.language);
         Ok(Ctx {
             caller,
             csrf,
-            t: &EN,
+            t,
             flash,
             path,
             unread,

@@ -74,10 +74,25 @@ fn back_with(s: &AppState, to: &str, e: AppError) -> PageResult {
 }
 
 /// `GET /setup`: My settings.
-pub async fn me(ctx: Ctx) -> PageResult {
+pub async fn me(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     ctx.require_area(Area::Setup)?;
     let t = ctx.t;
     let u = &ctx.caller.user;
+    // The zones worth offering: the viewer's buildings', UTC and the one
+    // chosen (a list of every IANA zone would be hundreds of entries).
+    let mut zones: Vec<String> = if ctx.may(Resource::Buildings, Action::Read) {
+        fleet::buildings(&s, &ctx.caller)
+            .await?
+            .into_iter()
+            .map(|b| b.timezone)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    zones.push("UTC".into());
+    zones.extend(u.timezone.clone());
+    zones.sort();
+    zones.dedup();
     let body = html! {
         section.card aria-labelledby="me-h" {
             h2 #me-h { (t.setup.my_settings) }
@@ -87,8 +102,28 @@ pub async fn me(ctx: Ctx) -> PageResult {
                     div.field { label for="m-name" { (t.setup.name) } input #m-name type="text" name="name" value=(u.name) required autocomplete="name"; }
                     div.field { label for="m-phone" { (t.setup.phone) } input #m-phone type="tel" name="phone" value=(u.phone.clone().unwrap_or_default()) autocomplete="tel"; }
                 }
+                div.row {
+                    div.field {
+                        label for="m-email" { (t.setup.email) }
+                        input #m-email type="email" name="email" value=(u.email) required autocomplete="email" aria-describedby="m-email-hint";
+                        span.small.muted #m-email-hint { (t.setup.email_hint) }
+                    }
+                    div.field {
+                        label for="m-lang" { (t.setup.language) }
+                        select #m-lang name="language" {
+                            @for (code, name) in users::LANGUAGES { option value=(code) lang=(code) selected[u.language == code] { (name) } }
+                        }
+                    }
+                    div.field {
+                        label for="m-tz" { (t.setup.time_zone) }
+                        select #m-tz name="timezone" aria-describedby="m-tz-hint" {
+                            option value="" selected[u.timezone.is_none()] { (t.setup.time_zone_buildings) }
+                            @for z in &zones { option value=(z) selected[u.timezone.as_deref() == Some(z.as_str())] { (z) } }
+                        }
+                        span.small.muted #m-tz-hint { (t.setup.time_zone_hint) }
+                    }
+                }
                 (ui::facts(&[
-                    (t.setup.email, u.email.to_string()),
                     (t.setup.role, (t.labels.role)(u.role.as_str()).into()),
                 ]))
                 button.btn.btn-primary type="submit" { (t.common.save) }
@@ -101,9 +136,22 @@ pub async fn me(ctx: Ctx) -> PageResult {
 /// `POST /setup/me`.
 pub async fn save_me(State(s): State<AppState>, posted: Posted) -> PageResult {
     posted.ctx.require_area(Area::Setup)?;
+    let text = |n: &str| Some(posted.get(n).unwrap_or("").to_string());
+    // A field the form did not send is left as it is; a sent blank time
+    // zone goes back to the buildings' zones.
+    let sent = |n: &str| {
+        posted
+            .pairs
+            .iter()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| v.trim().to_string())
+    };
     let p = MePatch {
-        name: Some(posted.get("name").unwrap_or("").to_string()),
-        phone: Some(posted.get("phone").unwrap_or("").to_string()),
+        name: text("name"),
+        email: sent("email"),
+        phone: text("phone"),
+        language: sent("language"),
+        timezone: sent("timezone"),
     };
     match change_me(&s, &posted.ctx.caller, p).await {
         Ok(_) => Ok(redirect_with(&s, "/setup", true, posted.ctx.t.common.saved)),

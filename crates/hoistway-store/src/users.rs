@@ -9,7 +9,7 @@ use crate::scope::{restrict, Shape};
 use crate::sql::Sql;
 use crate::{customers, Db, Tx};
 use chrono::{DateTime, Utc};
-use hoistway_domain::text::{optional_text, parse_phone, required_text, Email};
+use hoistway_domain::text::{optional_text, parse_phone, required_text, Email, TimeZoneName};
 use hoistway_domain::{Invalid, Role, Scope};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
@@ -26,6 +26,10 @@ pub struct User {
     pub disabled: bool,
     /// Invited and not yet signed up: the account has no password yet.
     pub invitation_pending: bool,
+    /// The portal's language (BCP 47; `en` is the one there is today).
+    pub language: String,
+    /// IANA zone for times not tied to a building (`None`: UTC).
+    pub timezone: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -47,12 +51,21 @@ pub struct UserInput {
     pub portfolio_ids: Vec<i64>,
 }
 
+/// The languages the portal speaks: code and name in that language.
+pub const LANGUAGES: [(&str, &str); 1] = [("en", "English")];
+
 /// What a client may change on a user.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
     pub name: Option<String>,
+    /// A new sign-in address (unique).
+    pub email: Option<String>,
     pub phone: Option<String>,
+    /// One of [`LANGUAGES`].
+    pub language: Option<String>,
+    /// IANA zone; empty to go back to building zones and UTC.
+    pub timezone: Option<String>,
     pub role: Option<String>,
     pub password: Option<String>,
     pub portfolio_ids: Option<Vec<i64>>,
@@ -125,6 +138,8 @@ async fn from_row(tx: &mut Tx<'_>, r: &AnyRow) -> Result<User> {
         portfolio_ids,
         disabled: r.int("disabled")? != 0,
         invitation_pending: r.text("password_hash")?.is_empty(),
+        language: r.text("language")?,
+        timezone: r.opt_text("timezone")?,
         created_at: r.instant("created_at")?,
         updated_at: r.instant("updated_at")?,
     })
@@ -325,6 +340,26 @@ pub async fn update(
             .map(|ph| parse_phone("phone", &ph))
             .transpose()?,
     };
+    let email = match p.email.as_deref() {
+        None => before.email.clone(),
+        Some(raw) => Email::parse(raw)?.into_inner(),
+    };
+    let language = match p.language.as_deref().map(str::trim) {
+        None => before.language.clone(),
+        Some(l) if LANGUAGES.iter().any(|(code, _)| *code == l) => l.to_string(),
+        Some(l) => {
+            return Err(Invalid::new(
+                "language",
+                format!("{l:?} is not a language the portal speaks (en)"),
+            )
+            .into())
+        }
+    };
+    let timezone = match p.timezone.as_deref().map(str::trim) {
+        None => before.timezone.clone(),
+        Some("") => None,
+        Some(z) => Some(TimeZoneName::parse(z)?.into_inner()),
+    };
     let role = p
         .role
         .as_deref()
@@ -344,6 +379,12 @@ pub async fn update(
     }
     let mut sql = Sql::new("UPDATE users SET name = ");
     sql.bind(name)
+        .push(", email = ")
+        .bind(email.clone())
+        .push(", language = ")
+        .bind(language)
+        .push(", timezone = ")
+        .bind(timezone)
         .push(", phone = ")
         .bind(phone)
         .push(", role = ")
@@ -358,7 +399,9 @@ pub async fn update(
         .bind(actor.at.timestamp_millis())
         .push(" WHERE id = ")
         .bind(id);
-    sql.execute(&mut *tx).await?;
+    sql.execute(&mut *tx).await.map_err(|e| {
+        StoreError::unique_as_conflict(e, format!("a user with e-mail {email} already exists"))
+    })?;
     if let Some(ids) = &p.portfolio_ids {
         set_portfolios(&mut tx, id, before.customer_id, ids).await?;
     }

@@ -25,6 +25,12 @@ pub use printed::Printed;
 pub use resident::Resident;
 pub use tech_visits::TechVisits;
 
+/// The strings of a user's language (`users.language`); English is the
+/// one the portal has today, and the answer for any other code.
+pub fn for_language(_code: &str) -> &'static Strings {
+    &EN
+}
+
 /// All strings of one language.
 pub struct Strings {
     /// BCP 47 tag for `<html lang>`.

@@ -264,3 +264,91 @@ async fn setup_saves_settings_matrix_portfolios_and_team() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn my_settings_change_the_sign_in_address_language_and_time_zone() {
+    let app = demo().await;
+    let mut b = signed_in(&app, ADMIN).await;
+    let page = b.get("/setup").await;
+    assert!(page.body.contains("id=\"m-email\""));
+    assert!(page.body.contains("value=\"en\""), "the language picker");
+    assert!(
+        page.body.contains("value=\"Europe/Helsinki\""),
+        "the buildings' zones are offered"
+    );
+    let csrf = page.csrf();
+    let save = |email: &'static str, language: &'static str, zone: &'static str| {
+        vec![
+            ("name", "Demo customer admin"),
+            ("phone", ""),
+            ("email", email),
+            ("language", language),
+            ("timezone", zone),
+        ]
+    };
+    // Refusals name the field and change nothing.
+    for (fields, named) in [
+        (save("not an address", "en", ""), "email"),
+        (save("owner@nordictowers.example", "xx", ""), "language"),
+        (
+            save("owner@nordictowers.example", "en", "Mars/Base"),
+            "timezone",
+        ),
+        (save(OTHER_ADMIN, "en", ""), "already exists"),
+    ] {
+        let mut pairs = vec![("_csrf", csrf.as_str())];
+        pairs.extend(fields);
+        let r = b.post("/setup/me", &pairs).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{named}");
+        let after = b.get("/setup").await;
+        assert!(after.body.contains("flash-error"), "{named}");
+        assert!(after.body.contains(named), "{named}: {}", after.body);
+    }
+    let mut pairs = vec![("_csrf", csrf.as_str())];
+    pairs.extend(save("owner@nordictowers.example", "en", "Europe/Helsinki"));
+    let r = b.post("/setup/me", &pairs).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let token = app.login("owner@nordictowers.example", DEMO_PASSWORD).await;
+    let me = app.call("GET", "/api/v1/me", Some(&token), None).await;
+    assert_eq!(
+        me.json["email"], "owner@nordictowers.example",
+        "{}",
+        me.json
+    );
+    assert_eq!(me.json["timezone"], "Europe/Helsinki");
+    assert_eq!(me.json["language"], "en");
+    // The old address no longer signs in.
+    let old = app
+        .call(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": ADMIN, "password": DEMO_PASSWORD})),
+        )
+        .await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    // The API takes the same fields, with the same refusals.
+    let r = app
+        .call(
+            "PATCH",
+            "/api/v1/me",
+            Some(&token),
+            Some(json!({"timezone": "Mars/Base"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.json);
+    assert_eq!(r.json["error"]["field"], "timezone");
+    let r = app
+        .call(
+            "PATCH",
+            "/api/v1/me",
+            Some(&token),
+            Some(json!({"timezone": ""})),
+        )
+        .await;
+    assert_eq!(
+        r.json["timezone"],
+        serde_json::Value::Null,
+        "back to building zones"
+    );
+}
