@@ -40,7 +40,9 @@ async fn pages_render_fast_and_small() {
         "/reports",
         "/reports/view?kind=statistics",
         "/reports/view?kind=kpis",
+        "/services/certificates",
         "/documents",
+        "/setup",
         "/setup/notifications",
         "/setup/team",
     ];
@@ -53,6 +55,26 @@ async fn pages_render_fast_and_small() {
     println!("page                               p50 ms   p99 ms   bytes");
     for path in pages {
         measure(&mut b, path, limit).await;
+    }
+    // The care center, the provider admin's register and the technician.
+    for (email, paths) in [
+        (
+            "provider.admin@hoistway.example",
+            &[
+                "/desk",
+                "/admin",
+                "/admin/customers/1",
+                "/admin/buildings/1",
+                "/admin/users",
+            ][..],
+        ),
+        ("technician@hoistway.example", &["/tech"][..]),
+    ] {
+        let mut staff = Browser::new(app.app.clone());
+        staff.sign_in(email, DEMO_PASSWORD).await;
+        for path in paths {
+            measure(&mut staff, path, limit).await;
+        }
     }
     let mut resident = Browser::new(app.app.clone());
     resident
