@@ -10,9 +10,8 @@ use axum::extract::State;
 use hoistway_app::extract::Path;
 use hoistway_app::state::AppState;
 use hoistway_domain::Resource;
-use hoistway_store::{api_clients, customers, ListFilter};
+use hoistway_store::{api_clients, ListFilter};
 use maud::html;
-use std::collections::HashMap;
 
 /// `GET /admin/api-clients`.
 pub async fn list(State(s): State<AppState>, ctx: Ctx) -> PageResult {
@@ -27,13 +26,7 @@ async fn page(s: &AppState, ctx: &Ctx, created: Option<(String, String)>) -> Pag
     let apps = api_clients::list(&s.db, scope, &ListFilter::limited(500))
         .await?
         .items;
-    let customer_list = customers::list(&s.db, scope, &ListFilter::limited(500))
-        .await?
-        .items;
-    let names: HashMap<i64, &str> = customer_list
-        .iter()
-        .map(|c| (c.id, c.name.as_str()))
-        .collect();
+    let (customer_list, names) = super::customers_by_id(s, ctx).await?;
     let body = html! {
         @if let Some((id, secret)) = &created {
             (secret_box(ctx, a.app_created, &[(a.client_id, id.clone()), (a.client_secret, secret.clone())]))
@@ -53,7 +46,7 @@ async fn page(s: &AppState, ctx: &Ctx, created: Option<(String, String)>) -> Pag
                         tr {
                             td data-label=(a.name) { (c.name) }
                             td data-label=(a.customer) {
-                                a href=(format!("/admin/customers/{}", c.customer_id)) { (names.get(&c.customer_id).copied().unwrap_or("?")) }
+                                a href=(format!("/admin/customers/{}", c.customer_id)) { (names.get(&c.customer_id).map(String::as_str).unwrap_or("?")) }
                             }
                             td data-label=(a.client_id) { code { (c.client_id) } }
                             td data-label=(a.actions) {

@@ -25,8 +25,11 @@ use axum::response::{IntoResponse, Response};
 use hoistway_app::error::AppError;
 use hoistway_app::state::AppState;
 use hoistway_domain::{Action, Invalid, Resource};
+use hoistway_store::customers::Customer;
+use hoistway_store::ListFilter;
 use maud::{html, Markup};
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 /// The admin's sub-pages.
 fn tabs(ctx: &Ctx) -> [(&'static str, &'static str); 3] {
@@ -187,6 +190,19 @@ pub(crate) fn posted_id(posted: &Posted, name: &'static str) -> Result<i64, Inva
         .get(name)
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| Invalid::new(name, "choose one"))
+}
+
+/// Every customer the viewer administers (one page of 500) and their
+/// names by id, for pickers and the lists' customer column.
+pub(crate) async fn customers_by_id(
+    s: &AppState,
+    ctx: &Ctx,
+) -> Result<(Vec<Customer>, HashMap<i64, String>), PortalError> {
+    let list = hoistway_store::customers::list(&s.db, &ctx.caller.scope, &ListFilter::limited(500))
+        .await?
+        .items;
+    let names = list.iter().map(|c| (c.id, c.name.clone())).collect();
+    Ok((list, names))
 }
 
 /// "—" for nothing.

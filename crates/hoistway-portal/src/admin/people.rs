@@ -17,10 +17,9 @@ use hoistway_app::state::AppState;
 use hoistway_domain::{Resource, Role};
 use hoistway_store::invitations::InvitationInput;
 use hoistway_store::users::{self, UserPatch};
-use hoistway_store::{customers, ListFilter};
+use hoistway_store::ListFilter;
 use maud::html;
 use serde::Deserialize;
-use std::collections::HashMap;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PeopleFilter {
@@ -54,13 +53,7 @@ pub async fn list(
     )
     .await?
     .items;
-    let customer_list = customers::list(&s.db, scope, &ListFilter::limited(500))
-        .await?
-        .items;
-    let names: HashMap<i64, &str> = customer_list
-        .iter()
-        .map(|c| (c.id, c.name.as_str()))
-        .collect();
+    let (customer_list, names) = super::customers_by_id(&s, &ctx).await?;
     let back = format!(
         "/admin/users?{}",
         serde_urlencoded::to_string([
@@ -114,7 +107,7 @@ pub async fn list(
                             }
                             td data-label=(a.customer) {
                                 @match u.customer_id {
-                                    Some(c) => { a href=(format!("/admin/customers/{c}")) { (names.get(&c).copied().unwrap_or("?")) } }
+                                    Some(c) => { a href=(format!("/admin/customers/{c}")) { (names.get(&c).map(String::as_str).unwrap_or("?")) } }
                                     None => { (a.service_company) }
                                 }
                             }

@@ -12,6 +12,7 @@ mod admin_screens;
 mod api;
 mod cases;
 mod cases_over_time;
+mod certificate_notices;
 mod connected;
 mod demo_feed;
 mod demo_history;
