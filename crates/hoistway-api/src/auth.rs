@@ -277,7 +277,7 @@ pub async fn change_me(state: &AppState, caller: &Caller, p: MePatch) -> ApiResu
 
 /// Changes the signed-in user's name, e-mail, phone, language or time zone.
 #[utoipa::path(patch, path = "/api/v1/me", tag = "auth", request_body = MePatch,
-    responses((status = 200, body = User), (status = 400), (status = 401)))]
+    responses((status = 200, body = User), (status = 400), (status = 401), (status = 409, description = "the e-mail belongs to another user")))]
 async fn update_me(
     State(state): State<AppState>,
     caller: Caller,

@@ -58,7 +58,7 @@ async fn get(
 /// Changes name, phone, role, password, portfolios or disables the account
 /// (which also signs it out everywhere).
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = UserPatch,
-    responses((status = 200, body = User), (status = 400), (status = 401), (status = 403), (status = 404)))]
+    responses((status = 200, body = User), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409, description = "the e-mail belongs to another user")))]
 async fn update(
     State(s): State<AppState>,
     caller: Caller,
