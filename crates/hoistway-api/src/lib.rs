@@ -26,6 +26,7 @@ pub mod invoices;
 pub mod kpis;
 pub mod maintenance;
 pub mod notifications;
+pub mod privacy;
 pub mod push;
 pub mod registry;
 pub mod technicians;
@@ -45,6 +46,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(registry::router())
         .merge(invoices::router())
         .merge(users::router())
+        .merge(privacy::router())
         .merge(invitations::router())
         .merge(audit::router())
         .merge(cases::router())

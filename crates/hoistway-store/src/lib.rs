@@ -27,6 +27,8 @@
 //!   [`push`]: Web Push subscriptions and the server's VAPID key.
 //! - [`maintenance`]: plans, visits, checklists, reports, certificates,
 //!   technician profiles and the scheduler's edge (its own module map).
+//! - [`privacy`]: personal data export, objection, erasure, audited
+//!   reads and retention periods.
 //! - [`leases`]: named leases so one node runs a periodic job at a time.
 //! - remote call: [`topology`], [`grants`] and [`call_counters`].
 //! - connected equipment (issue 5): [`devices`] (device credentials),
@@ -63,6 +65,7 @@ pub mod page;
 pub mod patch;
 mod pg_array;
 pub mod portfolios;
+pub mod privacy;
 pub mod push;
 pub mod rollups;
 mod row;

@@ -39,6 +39,7 @@ mod portal_customer;
 mod portal_desk;
 mod portal_notifications;
 mod portal_speed;
+mod privacy;
 mod remote_access;
 mod remote_calls;
 mod request_journeys;
