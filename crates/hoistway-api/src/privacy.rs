@@ -70,8 +70,7 @@ fn as_download(data: &PersonalData) -> ApiResult<Response> {
 #[utoipa::path(get, path = "/api/v1/me/personal-data", tag = "privacy",
     responses((status = 200, body = PersonalData), (status = 401)))]
 async fn my_data(State(s): State<AppState>, caller: Caller) -> ApiResult<Response> {
-    let data = privacy::export(&s.db, &caller.scope, caller.user.id, s.clock.now()).await?;
-    as_download(&data)
+    own_data(&s, &caller).await
 }
 
 /// The signed-in user's privacy choices.
@@ -147,12 +146,18 @@ async fn user_data(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    let user = may_act_for(&s, &caller, id).await?;
+    data_for(&s, &caller, id).await
+}
+
+/// The download of user `id`'s data for `caller` acting on their request
+/// (the API and the portal's Team tab).
+pub async fn data_for(s: &AppState, caller: &Caller, id: i64) -> ApiResult<Response> {
+    let user = may_act_for(s, caller, id).await?;
     let data = privacy::export(&s.db, &caller.scope, id, s.clock.now()).await?;
     if id != caller.user.id {
         privacy::record_read(
             &s.db,
-            caller.actor(&s),
+            caller.actor(s),
             user.customer_id,
             "user",
             id,
@@ -161,6 +166,12 @@ async fn user_data(
         )
         .await?;
     }
+    as_download(&data)
+}
+
+/// The caller's own data as a download (the API and the portal).
+pub async fn own_data(s: &AppState, caller: &Caller) -> ApiResult<Response> {
+    let data = privacy::export(&s.db, &caller.scope, caller.user.id, s.clock.now()).await?;
     as_download(&data)
 }
 
@@ -189,10 +200,13 @@ async fn erase_user(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Erased>> {
-    may_act_for(&s, &caller, id).await?;
-    Ok(Json(
-        privacy::erase(&s.db, &caller.scope, caller.actor(&s), id).await?,
-    ))
+    erase_for(&s, &caller, id).await.map(Json)
+}
+
+/// Erases user `id` for `caller` acting on their request.
+pub async fn erase_for(s: &AppState, caller: &Caller, id: i64) -> ApiResult<Erased> {
+    may_act_for(s, caller, id).await?;
+    Ok(privacy::erase(&s.db, &caller.scope, caller.actor(s), id).await?)
 }
 
 /// How long each kind of record is kept.

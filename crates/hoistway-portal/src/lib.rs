@@ -51,6 +51,7 @@ pub mod layout;
 pub mod notices;
 pub mod page;
 pub mod printed;
+pub mod privacy;
 pub mod reports;
 pub mod requests;
 pub mod resident;
@@ -220,6 +221,22 @@ pub fn router() -> Router<AppState> {
         .route("/tech/visits/{id}/complete", post(tech::visit::complete))
         .route("/signin/code", post(security::second_step::submit))
         .route("/account/security", get(security::enrol::show))
+        .route("/account/privacy", get(privacy::show))
+        .route("/account/privacy/data.json", get(privacy::my_data))
+        .route("/account/privacy/objection", post(privacy::set_objection))
+        .route("/account/privacy/erase", post(privacy::erase_me))
+        .route(
+            "/account/privacy/retention/{kind}",
+            post(privacy::set_retention),
+        )
+        .route(
+            "/account/privacy/users/{id}/data.json",
+            get(privacy::member_data),
+        )
+        .route(
+            "/account/privacy/users/{id}/erase",
+            post(privacy::erase_member),
+        )
         .route("/account/security/start", post(security::enrol::start))
         .route("/account/security/confirm", post(security::enrol::confirm))
         .route("/account/security/disable", post(security::enrol::disable))

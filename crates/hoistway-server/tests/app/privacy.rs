@@ -463,3 +463,153 @@ async fn retention_deletes_what_is_past_its_period() {
         assert_eq!(again.closed_cases, 0, "{label}");
     }
 }
+
+#[tokio::test]
+async fn the_privacy_page_serves_every_role_and_its_forms_work() {
+    use crate::portal_common::{on_both_demos, signed_in};
+    on_both_demos(|app| async move {
+        // Every role reaches it, the operator and the technician included.
+        for who in [
+            "operator@hoistway.example",
+            "technician@hoistway.example",
+            "resident@nordictowers.example",
+        ] {
+            let mut b = signed_in(&app, who).await;
+            let p = b.get("/account/privacy").await;
+            assert_eq!(p.status, StatusCode::OK, "{who}: {}", p.body);
+            assert!(
+                p.body.contains("Download my data") && p.body.contains("Erase my account"),
+                "{who}"
+            );
+            // Periods are shown, not editable, below provider admin.
+            assert!(
+                p.body.contains("data-retention=\"audit\"")
+                    && !p.body.contains("/account/privacy/retention/"),
+                "{who}"
+            );
+            let d = b.get("/account/privacy/data.json").await;
+            assert_eq!(d.status, StatusCode::OK);
+            let v: Value = serde_json::from_slice(&d.bytes).unwrap();
+            assert_eq!(v["profile"]["email"], who);
+        }
+
+        // Objection on and off.
+        let mut b = signed_in(&app, FRONT_DESK).await;
+        let csrf = b.csrf_of("/account/privacy").await;
+        let r = b
+            .post(
+                "/account/privacy/objection",
+                &[("_csrf", &csrf), ("objects", "yes")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(b
+            .get("/account/privacy")
+            .await
+            .body
+            .contains("data-objection=\"on\""));
+        let r = b
+            .post(
+                "/account/privacy/objection",
+                &[("_csrf", &csrf), ("objects", "no")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(b
+            .get("/account/privacy")
+            .await
+            .body
+            .contains("data-objection=\"off\""));
+
+        // The provider admin edits a period; a period too short is refused by name.
+        let mut admin = signed_in(&app, "provider.admin@hoistway.example").await;
+        let csrf_a = admin.csrf_of("/account/privacy").await;
+        let r = admin
+            .post(
+                "/account/privacy/retention/audit",
+                &[("_csrf", &csrf_a), ("days", "30")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(admin
+            .get("/account/privacy")
+            .await
+            .body
+            .contains("days: must be between 365"));
+        let r = admin
+            .post(
+                "/account/privacy/retention/audit",
+                &[("_csrf", &csrf_a), ("days", "3000")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(admin
+            .get("/account/privacy")
+            .await
+            .body
+            .contains("value=\"3000\""));
+        // Not for anyone else.
+        let r = b
+            .post(
+                "/account/privacy/retention/audit",
+                &[("_csrf", &csrf), ("days", "400")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+        // The customer admin's Team tab: a member's data, and erasure on request.
+        let mut ca = signed_in(&app, "customer.admin@nordictowers.example").await;
+        let team = ca.get("/setup/team").await;
+        assert!(team.body.contains("Erase on request"));
+        let me = app.login(FRONT_DESK, DEMO_PASSWORD).await;
+        let id = app.call("GET", "/api/v1/me", Some(&me), None).await.json["id"]
+            .as_i64()
+            .unwrap();
+        let d = ca
+            .get(&format!("/account/privacy/users/{id}/data.json"))
+            .await;
+        assert_eq!(d.status, StatusCode::OK);
+        let csrf_c = team.csrf();
+        let r = ca
+            .post(
+                &format!("/account/privacy/users/{id}/erase"),
+                &[("_csrf", &csrf_c)],
+            )
+            .await;
+        assert_eq!(r.location(), "/setup/team");
+        let team = ca.get("/setup/team").await;
+        assert!(
+            team.body.contains(&format!("Former user {id}")),
+            "the outcome names the pseudonym"
+        );
+
+        // Erasing oneself needs the e-mail; then the session is gone.
+        let mut fin = signed_in(&app, "finance@nordictowers.example").await;
+        let csrf_f = fin.csrf_of("/account/privacy").await;
+        let r = fin
+            .post(
+                "/account/privacy/erase",
+                &[("_csrf", &csrf_f), ("confirm_email", "nope@x.example")],
+            )
+            .await;
+        assert_eq!(r.location(), "/account/privacy");
+        assert!(fin
+            .get("/account/privacy")
+            .await
+            .body
+            .contains("confirm_email"));
+        let r = fin
+            .post(
+                "/account/privacy/erase",
+                &[
+                    ("_csrf", &csrf_f),
+                    ("confirm_email", "finance@nordictowers.example"),
+                ],
+            )
+            .await;
+        assert_eq!(r.location(), "/signin");
+        let after = fin.get("/account/privacy").await;
+        assert_eq!(after.status, StatusCode::SEE_OTHER, "signed out");
+    })
+    .await;
+}
