@@ -17,6 +17,7 @@ pub mod calls;
 pub mod cases;
 pub mod certificates;
 pub mod checklists;
+pub mod data_export;
 pub mod devices;
 pub mod equipment;
 pub mod exports;
@@ -60,6 +61,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(technicians::router())
         .merge(calendar::router())
         .merge(exports::router())
+        .merge(data_export::router())
         .merge(topology::router())
         .merge(access::router())
         .merge(calls::router())

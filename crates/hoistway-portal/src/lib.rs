@@ -42,6 +42,7 @@ pub mod contract;
 pub mod desk;
 pub mod documents;
 pub mod equipment;
+pub mod equipment_export;
 pub mod fleet;
 pub mod forms;
 pub mod home;
@@ -88,6 +89,7 @@ pub fn router() -> Router<AppState> {
         .route("/equipment", get(equipment::list))
         .route("/equipment/{id}", get(equipment::show))
         .route("/equipment/{id}/requests", post(equipment::create_request))
+        .route("/equipment/{id}/export", get(equipment_export::download))
         .route("/requests", get(requests::list).post(requests::create))
         .route("/requests/new", get(requests::new))
         .route("/requests/{number}", get(requests::show))

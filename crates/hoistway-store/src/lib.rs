@@ -27,6 +27,8 @@
 //!   [`push`]: Web Push subscriptions and the server's VAPID key.
 //! - [`maintenance`]: plans, visits, checklists, reports, certificates,
 //!   technician profiles and the scheduler's edge (its own module map).
+//! - [`data_export`]: a unit's raw telemetry and rollups in pages, for
+//!   the equipment data export.
 //! - [`privacy`]: personal data export, objection, erasure, audited
 //!   reads and retention periods.
 //! - [`leases`]: named leases so one node runs a periodic job at a time.
@@ -47,6 +49,7 @@ pub mod cases;
 pub mod commands;
 pub mod contracts;
 pub mod customers;
+pub mod data_export;
 pub mod db;
 pub mod devices;
 pub mod error;

@@ -40,6 +40,18 @@ pub struct Privacy {
     pub erase_member_confirm: &'static str,
     /// "Mia Facility's account is erased; they appear as Former user 12."
     pub member_erased: fn(&str, &str) -> String,
+    /// The unit page's equipment data download.
+    pub export_heading: &'static str,
+    pub export_lead: &'static str,
+    pub dataset: &'static str,
+    pub dataset_raw: &'static str,
+    pub dataset_rollups_day: &'static str,
+    pub dataset_rollups_hour: &'static str,
+    pub dataset_service: &'static str,
+    pub format: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub export_submit: &'static str,
 }
 
 pub const EN_PRIVACY: Privacy = Privacy {
@@ -76,4 +88,15 @@ pub const EN_PRIVACY: Privacy = Privacy {
     erase_member: "Erase on request",
     erase_member_confirm: "Erase this person's account for good, on their request?",
     member_erased: |name, pseudonym| format!("{name}'s account is erased; they appear as {pseudonym}."),
+    export_heading: "Download this unit's data",
+    export_lead: "The data this unit produced is yours: every event as it was sent, hourly or daily figures, and its service history, as CSV or JSON.",
+    dataset: "Data",
+    dataset_raw: "Every event as sent (up to a year)",
+    dataset_rollups_day: "Daily figures",
+    dataset_rollups_hour: "Hourly figures",
+    dataset_service: "Service history (up to two years)",
+    format: "Format",
+    from: "From",
+    to: "To",
+    export_submit: "Download",
 };
