@@ -98,6 +98,7 @@ pub async fn readable_case(s: &AppState, caller: &Caller, number: &str) -> ApiRe
     if !technician_reads(caller, &case) {
         return Err(AppError::NotFound("case"));
     }
+    crate::privacy::audit_case_read(s, caller, &case).await?;
     Ok(case)
 }
 

@@ -17,6 +17,7 @@ pub mod calls;
 pub mod cases;
 pub mod certificates;
 pub mod checklists;
+pub mod data_export;
 pub mod devices;
 pub mod equipment;
 pub mod exports;
@@ -26,6 +27,7 @@ pub mod invoices;
 pub mod kpis;
 pub mod maintenance;
 pub mod notifications;
+pub mod privacy;
 pub mod push;
 pub mod registry;
 pub mod technicians;
@@ -45,6 +47,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(registry::router())
         .merge(invoices::router())
         .merge(users::router())
+        .merge(privacy::router())
         .merge(invitations::router())
         .merge(audit::router())
         .merge(cases::router())
@@ -58,6 +61,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(technicians::router())
         .merge(calendar::router())
         .merge(exports::router())
+        .merge(data_export::router())
         .merge(topology::router())
         .merge(access::router())
         .merge(calls::router())

@@ -52,7 +52,9 @@ async fn get(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<User>> {
     caller.require(Resource::Users, Action::Read)?;
-    Ok(Json(users::get(&s.db, &caller.scope, id).await?))
+    let user = users::get(&s.db, &caller.scope, id).await?;
+    crate::privacy::audit_user_read(&s, &caller, &user).await?;
+    Ok(Json(user))
 }
 
 /// Changes name, phone, role, password, portfolios or disables the account

@@ -1,6 +1,7 @@
 //! Background work of a server node: the notification drivers (e-mail,
 //! SMS, push: [`delivery`], Web Push itself in [`web_push`]), SLA timers and the delivery loop ([`desk`]), the daily maintenance scheduler ([`maintenance`]) and
-//! hourly invoicing from contracts ([`invoicing`]).
+//! hourly invoicing from contracts ([`invoicing`]) and the daily deletion
+//! of records past their retention period ([`retention`]).
 //!
 //! Every node runs these loops. Work is claimed through the database (row
 //! leases for timers and outbox rows, a named lease for daily jobs), so with
@@ -10,7 +11,9 @@ pub mod delivery;
 pub mod desk;
 pub mod invoicing;
 pub mod maintenance;
+pub mod retention;
 pub mod web_push;
 
 pub use desk::spawn;
 pub use maintenance::spawn_maintenance_scheduler;
+pub use retention::spawn_retention;

@@ -385,6 +385,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
             h2 #hist-h { (t.equipment.requests) }
             (requests::case_table(t, &history, None, |_| tz))
         }
+        (super::equipment_export::card(&ctx, id))
         @if ctx.may(Resource::Cases, Action::Write) {
             section.card #new-request aria-labelledby="new-h" {
                 h2 #new-h { (t.requests.new_for_unit) }

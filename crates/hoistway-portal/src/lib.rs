@@ -42,6 +42,7 @@ pub mod contract;
 pub mod desk;
 pub mod documents;
 pub mod equipment;
+pub mod equipment_export;
 pub mod fleet;
 pub mod forms;
 pub mod home;
@@ -51,6 +52,7 @@ pub mod layout;
 pub mod notices;
 pub mod page;
 pub mod printed;
+pub mod privacy;
 pub mod reports;
 pub mod requests;
 pub mod resident;
@@ -87,6 +89,7 @@ pub fn router() -> Router<AppState> {
         .route("/equipment", get(equipment::list))
         .route("/equipment/{id}", get(equipment::show))
         .route("/equipment/{id}/requests", post(equipment::create_request))
+        .route("/equipment/{id}/export", get(equipment_export::download))
         .route("/requests", get(requests::list).post(requests::create))
         .route("/requests/new", get(requests::new))
         .route("/requests/{number}", get(requests::show))
@@ -220,6 +223,22 @@ pub fn router() -> Router<AppState> {
         .route("/tech/visits/{id}/complete", post(tech::visit::complete))
         .route("/signin/code", post(security::second_step::submit))
         .route("/account/security", get(security::enrol::show))
+        .route("/account/privacy", get(privacy::show))
+        .route("/account/privacy/data.json", get(privacy::my_data))
+        .route("/account/privacy/objection", post(privacy::set_objection))
+        .route("/account/privacy/erase", post(privacy::erase_me))
+        .route(
+            "/account/privacy/retention/{kind}",
+            post(privacy::set_retention),
+        )
+        .route(
+            "/account/privacy/users/{id}/data.json",
+            get(privacy::member_data),
+        )
+        .route(
+            "/account/privacy/users/{id}/erase",
+            post(privacy::erase_member),
+        )
         .route("/account/security/start", post(security::enrol::start))
         .route("/account/security/confirm", post(security::enrol::confirm))
         .route("/account/security/disable", post(security::enrol::disable))

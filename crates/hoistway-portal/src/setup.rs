@@ -42,6 +42,7 @@ fn tabs(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
     if ctx.may(Resource::Users, Action::Read) {
         v.push(("/setup/team", t.setup.team));
     }
+    v.push(("/account/privacy", t.privacy.nav));
     v
 }
 
@@ -441,6 +442,11 @@ pub async fn team_page(State(s): State<AppState>, ctx: Ctx) -> PageResult {
                                     form method="post" action=(format!("/setup/team/{}/remove", u.id)) {
                                         (csrf_field(&ctx))
                                         button.btn.btn-danger.btn-sm type="submit" data-confirm=((t.setup.remove_confirm)(&u.name)) { (t.setup.remove) span.sr-only { " " (u.name) } }
+                                    }
+                                    a.btn.btn-sm href=(format!("/account/privacy/users/{}/data.json", u.id)) download { (t.privacy.their_data) span.sr-only { " · " (u.name) } }
+                                    form method="post" action=(format!("/account/privacy/users/{}/erase", u.id)) {
+                                        (csrf_field(&ctx))
+                                        button.btn.btn-danger.btn-sm type="submit" data-confirm=(t.privacy.erase_member_confirm) { (t.privacy.erase_member) span.sr-only { " " (u.name) } }
                                     }
                                 }
                             }

@@ -27,6 +27,10 @@
 //!   [`push`]: Web Push subscriptions and the server's VAPID key.
 //! - [`maintenance`]: plans, visits, checklists, reports, certificates,
 //!   technician profiles and the scheduler's edge (its own module map).
+//! - [`data_export`]: a unit's raw telemetry and rollups in pages, for
+//!   the equipment data export.
+//! - [`privacy`]: personal data export, objection, erasure, audited
+//!   reads and retention periods.
 //! - [`leases`]: named leases so one node runs a periodic job at a time.
 //! - remote call: [`topology`], [`grants`] and [`call_counters`].
 //! - connected equipment (issue 5): [`devices`] (device credentials),
@@ -45,6 +49,7 @@ pub mod cases;
 pub mod commands;
 pub mod contracts;
 pub mod customers;
+pub mod data_export;
 pub mod db;
 pub mod devices;
 pub mod error;
@@ -63,6 +68,7 @@ pub mod page;
 pub mod patch;
 mod pg_array;
 pub mod portfolios;
+pub mod privacy;
 pub mod push;
 pub mod rollups;
 mod row;

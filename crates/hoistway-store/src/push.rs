@@ -40,7 +40,7 @@ fn subscription(r: &sqlx::any::AnyRow) -> Result<Subscription> {
 }
 
 /// `scheme://host[:port]` of an endpoint, what the audit log keeps.
-fn origin_of(endpoint: &str) -> String {
+pub(crate) fn origin_of(endpoint: &str) -> String {
     match endpoint.split_once("://") {
         Some((scheme, r)) => {
             let host = r.split(['/', '?', '#']).next().unwrap_or("");

@@ -245,39 +245,39 @@ pub async fn list(
         .bind(to.timestamp_millis())
         .push(" ORDER BY start_ms");
     let rows = sql.fetch_all(&db.pool).await?;
-    rows.iter()
-        .map(|r| {
-            let n = r.int("levelling_count")?;
-            let sum: f64 = float(r, "levelling_sum_mm")?;
-            let sq: f64 = float(r, "levelling_sum_sq_mm2")?;
-            let observed = r.int("observed_ms")?;
-            let available = r.int("available_ms")?;
-            Ok(RollupRow {
-                unit_id: r.int("unit_id")?,
-                customer_id: r.int("customer_id")?,
-                period: r.text("period")?,
-                start: r.instant("start_ms")?,
-                events: r.int("events")?,
-                starts: r.int("starts")?,
-                run_hours: r.int("run_ms")? as f64 / 3_600_000.0,
-                door_cycles: r.int("door_cycles")?,
-                door_reopens: r.int("door_reopens")?,
-                door_obstructions: r.int("door_obstructions")?,
-                faults: r.int("faults")?,
-                counter_starts: r.int("counter_starts")?,
-                counter_run_hours: float(r, "counter_run_hours")?,
-                levelling_count: n,
-                levelling_mean_mm: (n > 0).then(|| sum / n as f64),
-                levelling_rms_mm: (n > 0).then(|| (sq / n as f64).sqrt()),
-                levelling_max_abs_mm: float(r, "levelling_max_abs_mm")?,
-                levelling_over_10mm: r.int("levelling_over_10mm")?,
-                observed_ms: observed,
-                available_ms: available,
-                availability_pct: (observed > 0)
-                    .then(|| 100.0 * available as f64 / observed as f64),
-            })
-        })
-        .collect()
+    rows.iter().map(from_row).collect()
+}
+
+/// One stored bucket with its derived figures.
+pub(crate) fn from_row(r: &sqlx::any::AnyRow) -> Result<RollupRow> {
+    let n = r.int("levelling_count")?;
+    let sum: f64 = float(r, "levelling_sum_mm")?;
+    let sq: f64 = float(r, "levelling_sum_sq_mm2")?;
+    let observed = r.int("observed_ms")?;
+    let available = r.int("available_ms")?;
+    Ok(RollupRow {
+        unit_id: r.int("unit_id")?,
+        customer_id: r.int("customer_id")?,
+        period: r.text("period")?,
+        start: r.instant("start_ms")?,
+        events: r.int("events")?,
+        starts: r.int("starts")?,
+        run_hours: r.int("run_ms")? as f64 / 3_600_000.0,
+        door_cycles: r.int("door_cycles")?,
+        door_reopens: r.int("door_reopens")?,
+        door_obstructions: r.int("door_obstructions")?,
+        faults: r.int("faults")?,
+        counter_starts: r.int("counter_starts")?,
+        counter_run_hours: float(r, "counter_run_hours")?,
+        levelling_count: n,
+        levelling_mean_mm: (n > 0).then(|| sum / n as f64),
+        levelling_rms_mm: (n > 0).then(|| (sq / n as f64).sqrt()),
+        levelling_max_abs_mm: float(r, "levelling_max_abs_mm")?,
+        levelling_over_10mm: r.int("levelling_over_10mm")?,
+        observed_ms: observed,
+        available_ms: available,
+        availability_pct: (observed > 0).then(|| 100.0 * available as f64 / observed as f64),
+    })
 }
 
 fn float(r: &sqlx::any::AnyRow, col: &str) -> Result<f64, sqlx::Error> {

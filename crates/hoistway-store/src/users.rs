@@ -300,7 +300,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &ListFilter) -> Result<Page<User>> 
 /// Refuses to demote or disable the last active provider admin (issue
 /// #18): nobody could then administer the system, nor undo it through the
 /// API. Checked inside the changing transaction.
-async fn keep_one_provider_admin(tx: &mut Tx<'_>, id: i64) -> Result<()> {
+pub(crate) async fn keep_one_provider_admin(tx: &mut Tx<'_>, id: i64) -> Result<()> {
     let mut sql = Sql::new("SELECT COUNT(*) AS n FROM users WHERE role = ");
     sql.bind(Role::ProviderAdmin.as_str().to_string())
         .push(" AND disabled = 0 AND id <> ")

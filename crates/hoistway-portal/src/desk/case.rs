@@ -366,6 +366,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
     ctx.require_area(Area::Desk)?;
     ctx.require(Resource::Cases, Action::Read)?;
     let c = cases::get(&s.db, &ctx.caller.scope, &number).await?;
+    hoistway_api::privacy::audit_case_read(&s, &ctx.caller, &c).await?;
     let entries = timeline::list(&s.db, c.id, true).await?;
     let escal = escalations(&s.db, c.id).await?;
     let names = Names::load(&s, &ctx).await?;

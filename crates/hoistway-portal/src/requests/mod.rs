@@ -387,6 +387,7 @@ async fn load_case(
     ctx.require(Resource::Cases, Action::Read)?;
     let caller = &ctx.caller;
     let case = cases::get(&s.db, &caller.scope, number).await?;
+    hoistway_api::privacy::audit_case_read(s, caller, &case).await?;
     let building = buildings::get(&s.db, &caller.scope, case.building_id).await?;
     // Customers never see internal notes (as in the API).
     let entries = timeline::list(&s.db, case.id, caller.user.role.is_provider_side()).await?;

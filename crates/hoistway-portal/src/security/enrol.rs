@@ -99,6 +99,12 @@ fn render(ctx: &Ctx, factor: Option<&Totp>, body_extra: Markup, error: Option<&s
                     }
                 }
             }
+            // Every role reaches its privacy rights from here.
+            section.card aria-labelledby="privacy-h" {
+                h2 #privacy-h { (ctx.t.privacy.title) }
+                p { (ctx.t.privacy.lead) }
+                a.btn href="/account/privacy" { (ctx.t.privacy.nav) }
+            }
         },
     )
 }

@@ -13,6 +13,7 @@ pub mod desk;
 pub mod notices;
 pub mod places;
 pub mod printed;
+pub mod privacy;
 pub mod resident;
 pub mod tech_visits;
 
@@ -22,6 +23,7 @@ pub use desk::{Desk, Security, Tech};
 pub use notices::Notices;
 pub use places::Places;
 pub use printed::Printed;
+pub use privacy::Privacy;
 pub use resident::Resident;
 pub use tech_visits::TechVisits;
 
@@ -62,6 +64,8 @@ pub struct Strings {
     pub admin: Admin,
     /// The technician's planned visits and unit history (strings/tech_visits.rs).
     pub tech_visits: TechVisits,
+    /// Privacy rights and retention (strings/privacy.rs).
+    pub privacy: Privacy,
 }
 
 pub struct Common {
@@ -338,6 +342,7 @@ pub static EN: Strings = Strings {
     notices: notices::EN_NOTICES,
     admin: admin::EN_ADMIN,
     tech_visits: tech_visits::EN_TECH_VISITS,
+    privacy: privacy::EN_PRIVACY,
 };
 
 #[cfg(test)]

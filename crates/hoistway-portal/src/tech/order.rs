@@ -32,6 +32,7 @@ async fn my_case(s: &AppState, ctx: &Ctx, number: &str) -> Result<Case, PortalEr
     if c.technician_id != Some(ctx.caller.user.id) {
         return Err(PortalError::NotFound);
     }
+    hoistway_api::privacy::audit_case_read(s, &ctx.caller, &c).await?;
     Ok(c)
 }
 

@@ -152,13 +152,15 @@ pub async fn serve_both(
     Ok(())
 }
 
-/// Starts SLA timers and notification delivery for this node.
+/// Starts SLA timers, notification delivery, invoicing and retention for
+/// this node.
 pub fn start_jobs(config: &Config, state: &AppState) -> anyhow::Result<()> {
     let drivers = hoistway_jobs::delivery::Drivers::new(&config.delivery)
         .map_err(|e| anyhow::anyhow!("notification settings: {e}"))?;
     hoistway_jobs::spawn(state.clone(), drivers, std::time::Duration::from_secs(1));
     // Detached like the desk jobs: runs for the life of the process.
     drop(hoistway_jobs::invoicing::spawn(state.clone()));
+    drop(hoistway_jobs::spawn_retention(state.clone()));
     Ok(())
 }
 
