@@ -8,6 +8,7 @@
 //! beside it the same way.
 
 pub mod admin;
+pub mod contacts;
 pub mod customer;
 pub mod desk;
 pub mod notices;
@@ -17,6 +18,7 @@ pub mod resident;
 pub mod tech_visits;
 
 pub use admin::Admin;
+pub use contacts::Contacts;
 pub use customer::{Documents, Equipment, Home, Reports, Requests, Services, Setup};
 pub use desk::{Desk, Security, Tech};
 pub use notices::Notices;
@@ -62,6 +64,8 @@ pub struct Strings {
     pub admin: Admin,
     /// The technician's planned visits and unit history (strings/tech_visits.rs).
     pub tech_visits: TechVisits,
+    /// Service contacts, the on-site playbook, service labels (strings/contacts.rs).
+    pub contacts: Contacts,
 }
 
 pub struct Common {
@@ -338,6 +342,7 @@ pub static EN: Strings = Strings {
     notices: notices::EN_NOTICES,
     admin: admin::EN_ADMIN,
     tech_visits: tech_visits::EN_TECH_VISITS,
+    contacts: contacts::EN_CONTACTS,
 };
 
 #[cfg(test)]
