@@ -80,9 +80,14 @@ mod tests {
             notes: None,
             updated_at: chrono::DateTime::UNIX_EPOCH,
         };
-        assert_eq!(emergency_number(Some(&sc), Some("555 0100")), Some("877-276-8691"));
+        assert_eq!(
+            emergency_number(Some(&sc), Some("555 0100")),
+            Some("877-276-8691")
+        );
         assert_eq!(emergency_number(None, Some("555 0100")), Some("555 0100"));
         assert_eq!(emergency_number(None, Some(" ")), None);
-        assert!(phone_link("+1 (877) 276-8691").into_string().contains("tel:+18772768691"));
+        assert!(phone_link("+1 (877) 276-8691")
+            .into_string()
+            .contains("tel:+18772768691"));
     }
 }

@@ -21,9 +21,16 @@ use hoistway_store::playbooks::{self, EscalationContact, Playbook, PlaybookInput
 use maud::{html, Markup};
 
 /// "Today" where the building is.
-async fn building_today(s: &AppState, ctx: &Ctx, id: i64) -> Result<chrono::NaiveDate, crate::page::PortalError> {
+async fn building_today(
+    s: &AppState,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<chrono::NaiveDate, crate::page::PortalError> {
     let b = buildings::get(&s.db, &ctx.caller.scope, id).await?;
-    Ok(s.clock.now().with_timezone(&ui::zone(&b.timezone)).date_naive())
+    Ok(s.clock
+        .now()
+        .with_timezone(&ui::zone(&b.timezone))
+        .date_naive())
 }
 
 /// `GET /buildings/{id}/playbook`.
@@ -176,9 +183,10 @@ fn input_of(posted: &Posted) -> Result<PlaybookInput, Invalid> {
         });
     }
     let interval = match posted.get("review_interval_months") {
-        Some(v) => Some(v.parse().map_err(|_| {
-            Invalid::new("review_interval_months", "must be 6 to 12 months")
-        })?),
+        Some(v) => Some(
+            v.parse()
+                .map_err(|_| Invalid::new("review_interval_months", "must be 6 to 12 months"))?,
+        ),
         None => None,
     };
     Ok(PlaybookInput {

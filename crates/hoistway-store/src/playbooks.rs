@@ -159,8 +159,7 @@ async fn stored<'e, E: Executor<'e, Database = Any>>(
         Some(r) => (
             Stored {
                 access: r.text("access_instructions")?,
-                contacts: serde_json::from_str(&r.text("escalation_contacts")?)
-                    .unwrap_or_default(),
+                contacts: serde_json::from_str(&r.text("escalation_contacts")?).unwrap_or_default(),
                 interval: r.int("review_interval_months")?,
                 last: r.opt_text("last_reviewed_on")?,
                 next: r.text("next_review_on")?,
@@ -246,7 +245,9 @@ async fn write(
     let contacts = serde_json::to_string(&st.contacts).unwrap_or_else(|_| "[]".into());
     let sql = if exists {
         let mut s = Sql::new("UPDATE building_playbooks SET access_instructions = ");
-        s.bind(st.access.clone()).push(", escalation_contacts = ").bind(contacts);
+        s.bind(st.access.clone())
+            .push(", escalation_contacts = ")
+            .bind(contacts);
         s.push(", review_interval_months = ").bind(st.interval);
         s.push(", last_reviewed_on = ").bind(st.last.clone());
         s.push(", next_review_on = ").bind(st.next.clone());
@@ -257,7 +258,10 @@ async fn write(
         let mut s = Sql::new("INSERT INTO building_playbooks (building_id, access_instructions, escalation_contacts, review_interval_months, last_reviewed_on, next_review_on, updated_at) VALUES (");
         s.bind(building_id).push(", ").bind(st.access.clone());
         s.push(", ").bind(contacts).push(", ").bind(st.interval);
-        s.push(", ").bind(st.last.clone()).push(", ").bind(st.next.clone());
+        s.push(", ")
+            .bind(st.last.clone())
+            .push(", ")
+            .bind(st.next.clone());
         s.push(", ").bind(at.timestamp_millis()).push(")");
         s
     };
@@ -298,9 +302,7 @@ pub async fn update(
     input: PlaybookInput,
 ) -> Result<Playbook> {
     let access = match input.access_instructions.as_deref() {
-        Some(a) => Some(
-            optional_text("access_instructions", Some(a), 4000)?.unwrap_or_default(),
-        ),
+        Some(a) => Some(optional_text("access_instructions", Some(a), 4000)?.unwrap_or_default()),
         None => None,
     };
     let contacts = match input.escalation_contacts {
@@ -318,7 +320,10 @@ pub async fn update(
         ),
         None => None,
     };
-    let interval = input.review_interval_months.map(check_interval).transpose()?;
+    let interval = input
+        .review_interval_months
+        .map(check_interval)
+        .transpose()?;
     let mut tx = db.begin().await?;
     let building = buildings::fetch(&mut *tx, scope, building_id).await?;
     let (before, exists) = stored(&mut *tx, building_id, building.created_at).await?;
@@ -332,8 +337,9 @@ pub async fn update(
     };
     if after.interval != before.interval {
         let from = match &after.last {
-            Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .unwrap_or(building.created_at.date_naive()),
+            Some(d) => {
+                NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap_or(building.created_at.date_naive())
+            }
             None => building.created_at.date_naive(),
         };
         after.next = add_months(from, after.interval).to_string();
@@ -402,8 +408,11 @@ pub async fn notify_review_due(db: &Db, actor: Actor, today: NaiveDate) -> Resul
     for r in rows {
         let due = match r.opt_text("next_review_on")? {
             Some(d) => d,
-            None => add_months(r.instant("created_at")?.date_naive(), DEFAULT_INTERVAL_MONTHS)
-                .to_string(),
+            None => add_months(
+                r.instant("created_at")?.date_naive(),
+                DEFAULT_INTERVAL_MONTHS,
+            )
+            .to_string(),
         };
         if due.as_str() > today.to_string().as_str() {
             continue;
@@ -449,8 +458,14 @@ mod tests {
     fn intervals_follow_the_care_guide() {
         assert_eq!(check_interval(6).unwrap(), 6);
         assert_eq!(check_interval(12).unwrap(), 12);
-        assert_eq!(check_interval(5).unwrap_err().field, "review_interval_months");
-        assert_eq!(check_interval(13).unwrap_err().field, "review_interval_months");
+        assert_eq!(
+            check_interval(5).unwrap_err().field,
+            "review_interval_months"
+        );
+        assert_eq!(
+            check_interval(13).unwrap_err().field,
+            "review_interval_months"
+        );
         let d = NaiveDate::from_ymd_opt(2026, 8, 31).unwrap();
         assert_eq!(add_months(d, 6).to_string(), "2027-02-28");
     }
@@ -463,7 +478,9 @@ mod tests {
             phone: phone.map(Into::into),
             email: email.map(Into::into),
         };
-        assert!(c("Duty manager", Some("+358 40 123 4567"), None).validated().is_ok());
+        assert!(c("Duty manager", Some("+358 40 123 4567"), None)
+            .validated()
+            .is_ok());
         for bad in [
             c(" ", None, None),
             c("A", Some("ring me"), None),

@@ -96,14 +96,20 @@ impl ServiceContactInput {
             None | Some("") => None,
             Some(e) => Some(
                 Email::parse(e)
-                    .map_err(|_| Invalid::new("service_email", format!("'{e}' is not an e-mail address")))?
+                    .map_err(|_| {
+                        Invalid::new("service_email", format!("'{e}' is not an e-mail address"))
+                    })?
                     .into_inner(),
             ),
         };
         Ok(Self {
             name: required_text("name", &self.name, 100)?,
             emergency_phone: optional_phone("emergency_phone", self.emergency_phone.as_deref())?,
-            emergency_hours: optional_text("emergency_hours", self.emergency_hours.as_deref(), 100)?,
+            emergency_hours: optional_text(
+                "emergency_hours",
+                self.emergency_hours.as_deref(),
+                100,
+            )?,
             service_phone: optional_phone("service_phone", self.service_phone.as_deref())?,
             service_email: email,
             service_hours: optional_text("service_hours", self.service_hours.as_deref(), 100)?,
@@ -139,7 +145,12 @@ pub async fn list(db: &Db) -> Result<Vec<ServiceContact>> {
 pub async fn find(db: &Db, country: &str) -> Result<Option<ServiceContact>> {
     let mut sql = Sql::new("SELECT * FROM service_contacts WHERE country = ");
     sql.bind(country.trim().to_uppercase());
-    Ok(sql.fetch_optional(&db.pool).await?.as_ref().map(from_row).transpose()?)
+    Ok(sql
+        .fetch_optional(&db.pool)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()?)
 }
 
 /// One country's contacts; a code the directory lacks is `NotFound`.
@@ -171,22 +182,41 @@ pub async fn put(
         .transpose()?;
     let mut sql = if before.is_some() {
         let mut s = Sql::new("UPDATE service_contacts SET name = ");
-        s.bind(v.name.clone()).push(", emergency_phone = ").bind(v.emergency_phone.clone());
-        s.push(", emergency_hours = ").bind(v.emergency_hours.clone());
+        s.bind(v.name.clone())
+            .push(", emergency_phone = ")
+            .bind(v.emergency_phone.clone());
+        s.push(", emergency_hours = ")
+            .bind(v.emergency_hours.clone());
         s.push(", service_phone = ").bind(v.service_phone.clone());
         s.push(", service_email = ").bind(v.service_email.clone());
         s.push(", service_hours = ").bind(v.service_hours.clone());
-        s.push(", web = ").bind(v.web.clone()).push(", notes = ").bind(v.notes.clone());
+        s.push(", web = ")
+            .bind(v.web.clone())
+            .push(", notes = ")
+            .bind(v.notes.clone());
         s.push(", updated_at = ").bind(actor.at.timestamp_millis());
         s.push(" WHERE country = ").bind(code.clone());
         s
     } else {
         let mut s = Sql::new("INSERT INTO service_contacts (country, name, emergency_phone, emergency_hours, service_phone, service_email, service_hours, web, notes, updated_at) VALUES (");
         s.bind(code.clone()).push(", ").bind(v.name.clone());
-        s.push(", ").bind(v.emergency_phone.clone()).push(", ").bind(v.emergency_hours.clone());
-        s.push(", ").bind(v.service_phone.clone()).push(", ").bind(v.service_email.clone());
-        s.push(", ").bind(v.service_hours.clone()).push(", ").bind(v.web.clone());
-        s.push(", ").bind(v.notes.clone()).push(", ").bind(actor.at.timestamp_millis()).push(")");
+        s.push(", ")
+            .bind(v.emergency_phone.clone())
+            .push(", ")
+            .bind(v.emergency_hours.clone());
+        s.push(", ")
+            .bind(v.service_phone.clone())
+            .push(", ")
+            .bind(v.service_email.clone());
+        s.push(", ")
+            .bind(v.service_hours.clone())
+            .push(", ")
+            .bind(v.web.clone());
+        s.push(", ")
+            .bind(v.notes.clone())
+            .push(", ")
+            .bind(actor.at.timestamp_millis())
+            .push(")");
         s
     };
     sql.push(" RETURNING id");
@@ -232,9 +262,18 @@ mod tests {
             i.validated().unwrap_err().field
         };
         assert_eq!(bad(|i| i.name = " ".into()), "name");
-        assert_eq!(bad(|i| i.emergency_phone = Some("call us".into())), "emergency_phone");
-        assert_eq!(bad(|i| i.service_phone = Some("12".into())), "service_phone");
-        assert_eq!(bad(|i| i.service_email = Some("nobody".into())), "service_email");
+        assert_eq!(
+            bad(|i| i.emergency_phone = Some("call us".into())),
+            "emergency_phone"
+        );
+        assert_eq!(
+            bad(|i| i.service_phone = Some("12".into())),
+            "service_phone"
+        );
+        assert_eq!(
+            bad(|i| i.service_email = Some("nobody".into())),
+            "service_email"
+        );
         assert_eq!(bad(|i| i.web = Some("javascript:alert(1)".into())), "web");
         let ok = ServiceContactInput {
             emergency_phone: Some(" +358 20 475 1 ".into()),

@@ -88,7 +88,10 @@ pub async fn edit(State(s): State<AppState>, ctx: Ctx, Path(country): Path<Strin
             }
         }
     };
-    let crumbs = [("/admin/service-contacts".to_string(), c.directory.to_string())];
+    let crumbs = [(
+        "/admin/service-contacts".to_string(),
+        c.directory.to_string(),
+    )];
     Ok(shell(&ctx, &title, &crumbs, body))
 }
 

@@ -117,31 +117,69 @@ async fn the_directory_is_seeded_with_every_country_and_kept_by_provider_admins(
         let body = json!({"name": "Finland", "emergency_phone": "+358 20 475 1", "emergency_hours": "24/7",
                           "service_email": "care@example.fi", "web": "https://example.fi/contact"});
         let r = app
-            .call("PUT", "/api/v1/service-contacts/FI", Some(&w.owner), Some(body.clone()))
+            .call(
+                "PUT",
+                "/api/v1/service-contacts/FI",
+                Some(&w.owner),
+                Some(body.clone()),
+            )
             .await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN, "{label}: a customer cannot");
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "{label}: a customer cannot"
+        );
         let r = app
-            .call("PUT", "/api/v1/service-contacts/FI", Some(&w.s.tech_token), Some(body.clone()))
+            .call(
+                "PUT",
+                "/api/v1/service-contacts/FI",
+                Some(&w.s.tech_token),
+                Some(body.clone()),
+            )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{label}: nor a technician");
         for (bad, name) in [
-            (json!({"name": "Finland", "emergency_phone": "call us"}), "emergency_phone"),
-            (json!({"name": "Finland", "service_email": "nobody"}), "service_email"),
-            (json!({"name": "Finland", "web": "javascript:alert(1)"}), "web"),
+            (
+                json!({"name": "Finland", "emergency_phone": "call us"}),
+                "emergency_phone",
+            ),
+            (
+                json!({"name": "Finland", "service_email": "nobody"}),
+                "service_email",
+            ),
+            (
+                json!({"name": "Finland", "web": "javascript:alert(1)"}),
+                "web",
+            ),
             (json!({"name": " "}), "name"),
         ] {
             let r = app
-                .call("PUT", "/api/v1/service-contacts/FI", Some(&admin), Some(bad))
+                .call(
+                    "PUT",
+                    "/api/v1/service-contacts/FI",
+                    Some(&admin),
+                    Some(bad),
+                )
                 .await;
             assert_eq!(r.status, StatusCode::BAD_REQUEST, "{label}: {}", r.json);
             assert_eq!(field(&r), name, "{label}");
         }
         let r = app
-            .call("PUT", "/api/v1/service-contacts/ZZ", Some(&admin), Some(body.clone()))
+            .call(
+                "PUT",
+                "/api/v1/service-contacts/ZZ",
+                Some(&admin),
+                Some(body.clone()),
+            )
             .await;
         assert_eq!(field(&r), "country", "{label}");
         let r = app
-            .call("PUT", "/api/v1/service-contacts/fi", Some(&admin), Some(body))
+            .call(
+                "PUT",
+                "/api/v1/service-contacts/fi",
+                Some(&admin),
+                Some(body),
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.json);
         assert_eq!(r.json["emergency_phone"], "+358 20 475 1");
@@ -183,11 +221,26 @@ async fn a_playbook_is_edited_by_its_customer_and_hidden_from_others() {
         assert_eq!(r.json["next_review_on"], in_a_year.as_str(), "{label}");
 
         for (bad, name) in [
-            (json!({"review_interval_months": 13}), "review_interval_months"),
-            (json!({"review_interval_months": 5}), "review_interval_months"),
-            (json!({"escalation_contacts": [{"name": "Duty", "phone": "ring"}]}), "escalation_contacts"),
-            (json!({"escalation_contacts": [{"name": ""}]}), "escalation_contacts"),
-            (json!({"access_instructions": "x".repeat(4001)}), "access_instructions"),
+            (
+                json!({"review_interval_months": 13}),
+                "review_interval_months",
+            ),
+            (
+                json!({"review_interval_months": 5}),
+                "review_interval_months",
+            ),
+            (
+                json!({"escalation_contacts": [{"name": "Duty", "phone": "ring"}]}),
+                "escalation_contacts",
+            ),
+            (
+                json!({"escalation_contacts": [{"name": ""}]}),
+                "escalation_contacts",
+            ),
+            (
+                json!({"access_instructions": "x".repeat(4001)}),
+                "access_instructions",
+            ),
         ] {
             let r = app.call("PUT", &path, Some(&w.owner), Some(bad)).await;
             assert_eq!(r.status, StatusCode::BAD_REQUEST, "{label}: {}", r.json);
@@ -203,15 +256,28 @@ async fn a_playbook_is_edited_by_its_customer_and_hidden_from_others() {
             "escalation_contacts": [{"name": "Maija Facility", "role": "Facility manager", "phone": "+358 40 123 4567", "email": "Maija@Aalto.example"}],
             "review_interval_months": 6
         });
-        let r = app.call("PUT", &path, Some(&w.owner), Some(body.clone())).await;
+        let r = app
+            .call("PUT", &path, Some(&w.owner), Some(body.clone()))
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.json);
-        assert_eq!(r.json["escalation_contacts"][0]["email"], "maija@aalto.example");
+        assert_eq!(
+            r.json["escalation_contacts"][0]["email"],
+            "maija@aalto.example"
+        );
         assert_eq!(r.json["review_interval_months"], 6);
-        let in_half = today.checked_add_months(chrono::Months::new(6)).unwrap().to_string();
+        let in_half = today
+            .checked_add_months(chrono::Months::new(6))
+            .unwrap()
+            .to_string();
         assert_eq!(r.json["next_review_on"], in_half.as_str(), "{label}");
         // A field left out keeps its value.
         let r = app
-            .call("PUT", &path, Some(&w.owner), Some(json!({"review_interval_months": 9})))
+            .call(
+                "PUT",
+                &path,
+                Some(&w.owner),
+                Some(json!({"review_interval_months": 9})),
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{label}");
         assert_eq!(r.json["access_instructions"], body["access_instructions"]);
@@ -224,7 +290,12 @@ async fn a_playbook_is_edited_by_its_customer_and_hidden_from_others() {
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{label}");
         let r = app
-            .call("POST", &format!("{path}/review"), Some(&w.s.tech_token), None)
+            .call(
+                "POST",
+                &format!("{path}/review"),
+                Some(&w.s.tech_token),
+                None,
+            )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{label}");
 
@@ -232,7 +303,11 @@ async fn a_playbook_is_edited_by_its_customer_and_hidden_from_others() {
         let theirs = format!("/api/v1/buildings/{}/playbook", w.other_building);
         for (method, p, b) in [
             ("GET", theirs.clone(), None),
-            ("PUT", theirs.clone(), Some(json!({"access_instructions": "mine now"}))),
+            (
+                "PUT",
+                theirs.clone(),
+                Some(json!({"access_instructions": "mine now"})),
+            ),
             ("POST", format!("{theirs}/review"), None),
         ] {
             let r = app.call(method, &p, Some(&w.owner), b).await;
@@ -249,7 +324,10 @@ async fn a_playbook_is_edited_by_its_customer_and_hidden_from_others() {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.json);
         assert_eq!(r.json["last_reviewed_on"], today.to_string().as_str());
-        let next = today.checked_add_months(chrono::Months::new(9)).unwrap().to_string();
+        let next = today
+            .checked_add_months(chrono::Months::new(9))
+            .unwrap()
+            .to_string();
         assert_eq!(r.json["next_review_on"], next.as_str(), "{label}");
         let audited: i64 = sqlx::query_scalar::<_, i64>(
             "SELECT COUNT(*) FROM audit_log WHERE entity = 'building_playbook'",
@@ -272,7 +350,9 @@ async fn a_due_review_is_announced_once_until_the_next_one() {
             async move {
                 let at = app.clock.now() + chrono::Duration::days(days);
                 let actor = hoistway_store::Actor { user_id: None, at };
-                notify_review_due(&app.t.db, actor, at.date_naive()).await.unwrap()
+                notify_review_due(&app.t.db, actor, at.date_naive())
+                    .await
+                    .unwrap()
             }
         };
         // Sessions end long before a year passes: sign in when asking.
@@ -307,10 +387,11 @@ async fn a_due_review_is_announced_once_until_the_next_one() {
             .call("GET", "/api/v1/notifications?limit=100", Some(&other), None)
             .await;
         assert!(
-            !r.json["items"].as_array().unwrap().iter().any(|n| n["subject"]
-                .as_str()
-                .unwrap_or("")
-                .contains("Aalto House")),
+            !r.json["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n["subject"].as_str().unwrap_or("").contains("Aalto House")),
             "{label}"
         );
 
@@ -348,12 +429,23 @@ async fn the_portal_prints_the_playbook_and_labels_with_a_qr_code() {
         let page = b.get(&format!("/buildings/{}", w.s.building)).await;
         assert_eq!(page.status, StatusCode::OK, "{label}: {}", page.body);
         assert!(page.body.contains("tel:+358204751"), "{label}");
-        assert!(page.body.contains(&format!("href=\"/buildings/{}/playbook\"", w.s.building)));
-        assert!(page.body.contains(&format!("href=\"/buildings/{}/labels\"", w.s.building)));
+        assert!(page
+            .body
+            .contains(&format!("href=\"/buildings/{}/playbook\"", w.s.building)));
+        assert!(page
+            .body
+            .contains(&format!("href=\"/buildings/{}/labels\"", w.s.building)));
         let unit = w.s.units[0];
         let page = b.get(&format!("/equipment/{unit}")).await;
-        assert!(page.body.contains(&format!("href=\"/equipment/{unit}/label\"")), "{label}");
-        assert!(page.body.contains("id=\"new-request\""), "{label}: the QR code's target");
+        assert!(
+            page.body
+                .contains(&format!("href=\"/equipment/{unit}/label\"")),
+            "{label}"
+        );
+        assert!(
+            page.body.contains("id=\"new-request\""),
+            "{label}: the QR code's target"
+        );
 
         // The label: unit id, building, number, and a QR code of the URL.
         let page = b.get(&format!("/equipment/{unit}/label")).await;
@@ -368,9 +460,16 @@ async fn the_portal_prints_the_playbook_and_labels_with_a_qr_code() {
         )
         .unwrap();
         assert!(page.body.contains("<svg"), "{label}");
-        assert!(page.body.contains(&qr), "{label}: the QR code encodes the URL");
+        assert!(
+            page.body.contains(&qr),
+            "{label}: the QR code encodes the URL"
+        );
         let sheet = b.get(&format!("/buildings/{}/labels", w.s.building)).await;
-        assert_eq!(sheet.body.matches("class=\"service-label\"").count(), 3, "{label}");
+        assert_eq!(
+            sheet.body.matches("class=\"service-label\"").count(),
+            3,
+            "{label}"
+        );
 
         // The playbook: number, entrapment advice, units; edited by form.
         let path = format!("/buildings/{}/playbook", w.s.building);
@@ -399,14 +498,22 @@ async fn the_portal_prints_the_playbook_and_labels_with_a_qr_code() {
         assert!(page.body.contains("tel:+358407654321"), "{label}");
         assert!(page.body.contains("Every 6 months"), "{label}");
         let r = b
-            .post(&path, &[("_csrf", &csrf), ("contact_name_0", "X"), ("contact_phone_0", "ring")])
+            .post(
+                &path,
+                &[
+                    ("_csrf", &csrf),
+                    ("contact_name_0", "X"),
+                    ("contact_phone_0", "ring"),
+                ],
+            )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{label}");
         let page = b.get(&path).await;
-        assert!(page.body.contains("escalation_contacts"), "{label}: the refusal names the field");
-        let r = b
-            .post(&format!("{path}/review"), &[("_csrf", &csrf)])
-            .await;
+        assert!(
+            page.body.contains("escalation_contacts"),
+            "{label}: the refusal names the field"
+        );
+        let r = b.post(&format!("{path}/review"), &[("_csrf", &csrf)]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{label}");
         let page = b.get(&path).await;
         let today = app.clock.now().date_naive().format("%-d %b %Y").to_string();
@@ -420,16 +527,26 @@ async fn the_portal_prints_the_playbook_and_labels_with_a_qr_code() {
             format!("/equipment/{unit}/label"),
             format!("/buildings/{}/labels", w.s.building),
         ] {
-            assert_eq!(other.get(&p).await.status, StatusCode::NOT_FOUND, "{label}: {p}");
+            assert_eq!(
+                other.get(&p).await.status,
+                StatusCode::NOT_FOUND,
+                "{label}: {p}"
+            );
         }
         let other_csrf = other.csrf_of("/").await;
-        let r = other.post(&format!("{path}/review"), &[("_csrf", &other_csrf)]).await;
+        let r = other
+            .post(&format!("{path}/review"), &[("_csrf", &other_csrf)])
+            .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{label}");
 
         // The directory page: provider admins only.
-        assert_eq!(b.get("/admin/service-contacts").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            b.get("/admin/service-contacts").await.status,
+            StatusCode::FORBIDDEN
+        );
         let mut root = Browser::new(app.app.clone());
-        root.sign_in("root@hoistway.example", "correct horse battery").await;
+        root.sign_in("root@hoistway.example", "correct horse battery")
+            .await;
         let page = root.get("/admin/service-contacts").await;
         assert_eq!(page.status, StatusCode::OK, "{label}: {}", page.body);
         assert!(page.body.contains("Kosovo") && page.body.contains("877-276-8691"));
@@ -437,7 +554,11 @@ async fn the_portal_prints_the_playbook_and_labels_with_a_qr_code() {
         let r = root
             .post(
                 "/admin/service-contacts/SE",
-                &[("_csrf", &csrf), ("name", "Sweden"), ("service_phone", "+46 8 000 00")],
+                &[
+                    ("_csrf", &csrf),
+                    ("name", "Sweden"),
+                    ("service_phone", "+46 8 000 00"),
+                ],
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{label}: {}", r.body);
