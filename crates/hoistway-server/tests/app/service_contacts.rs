@@ -568,3 +568,44 @@ async fn the_portal_prints_the_playbook_and_labels_with_a_qr_code() {
         assert_eq!(r.json["service_phone"], "+46 8 000 00", "{label}");
     }
 }
+
+#[tokio::test]
+async fn the_demo_has_playbooks_and_one_due_review_per_customer() {
+    crate::portal_common::on_both_demos(|app| async move {
+        let today = app.clock.now().date_naive();
+        let all = hoistway_store::buildings::list(
+            &app.t.db,
+            &hoistway_domain::Scope::All,
+            &hoistway_store::ListFilter::limited(500),
+        )
+        .await
+        .unwrap()
+        .items;
+        let mut due = std::collections::BTreeMap::new();
+        for b in &all {
+            let pb = hoistway_store::playbooks::get(
+                &app.t.db,
+                &hoistway_domain::Scope::All,
+                b.id,
+                today,
+            )
+            .await
+            .unwrap();
+            assert!(!pb.access_instructions.is_empty(), "{}", b.name);
+            assert!(pb.last_reviewed_on.is_some(), "{}", b.name);
+            if b.country == "US" {
+                let sc = pb.service_contact.expect("the US is in the directory");
+                assert_eq!(sc.emergency_phone.as_deref(), Some("877-276-8691"));
+            }
+            *due.entry(b.customer_id).or_insert(0) += i32::from(pb.review_due);
+        }
+        assert!(due.values().all(|n| *n == 1), "{due:?}");
+        let actor = hoistway_store::Actor {
+            user_id: None,
+            at: app.clock.now(),
+        };
+        assert!(notify_review_due(&app.t.db, actor, today).await.unwrap() >= 1);
+        assert_eq!(notify_review_due(&app.t.db, actor, today).await.unwrap(), 0);
+    })
+    .await;
+}
