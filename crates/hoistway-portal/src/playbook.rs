@@ -72,6 +72,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
                         th scope="col" { (c.unit_id) }
                         th scope="col" { (c.unit) }
                         th scope="col" { (c.location) }
+                        th scope="col" { (c.emergency) }
                         th.no-print scope="col" { (c.label) }
                     } }
                     tbody { @for u in &pb.units {
@@ -79,6 +80,13 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
                             td data-label=(c.unit_id) { strong { (u.equipment_number) } }
                             td data-label=(c.unit) { (u.name.clone().unwrap_or_default()) " " span.muted { ((t.labels.unit_kind)(&u.kind)) } }
                             td data-label=(c.location) { (u.location.clone().unwrap_or_else(|| t.common.dash.into())) }
+                            // What the unit's label prints: the directory's number, else the unit's own line.
+                            td data-label=(c.emergency) {
+                                @match contacts::emergency_number(pb.service_contact.as_ref(), u.emergency_phone.as_deref()) {
+                                    Some(n) => (contacts::phone_link(n)),
+                                    None => (t.common.dash),
+                                }
+                            }
                             td.no-print data-label=(c.label) { a href=(format!("/equipment/{}/label", u.id)) { (c.label) } }
                         }
                     } }
