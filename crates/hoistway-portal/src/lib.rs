@@ -120,6 +120,7 @@ pub fn router() -> Router<AppState> {
             get(playbook::show).post(playbook::save),
         )
         .route("/buildings/{id}/playbook/review", post(playbook::review))
+        .route("/buildings/{id}/playbook/pdf", get(playbook::pdf))
         .route("/buildings/{id}/labels", get(label::building_labels))
         .route("/equipment/{id}/label", get(label::unit_label))
         .route(

@@ -53,6 +53,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
         }
         (ui::page_header(&title, Some(&pb.address), html! {
             @if pb.review_due { (ui::badge(ui::Tone::Warn, c.review_due)) }
+            a.btn.no-print href=(format!("/buildings/{id}/playbook/pdf")) { (c.pdf) }
             button.btn.btn-primary.no-print type="button" data-print { (c.print) }
         }))
         p.muted { (c.playbook_lead) }
@@ -171,6 +172,125 @@ fn edit_form(ctx: &Ctx, pb: &Playbook) -> Markup {
             }
         }
     }
+}
+
+/// `GET /buildings/{id}/playbook/pdf`: the same sections as a document.
+pub async fn pdf(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+    ctx.require(Resource::Playbooks, Action::Read)?;
+    let b = buildings::get(&s.db, &ctx.caller.scope, id).await?;
+    let tz = ui::zone(&b.timezone);
+    let now = s.clock.now();
+    let pb = playbooks::get(
+        &s.db,
+        &ctx.caller.scope,
+        id,
+        now.with_timezone(&tz).date_naive(),
+    )
+    .await?;
+    let t = ctx.t;
+    let c = &t.contacts;
+    let known = |v: &Option<String>| v.clone().unwrap_or_else(|| c.not_known.into());
+    let contacts = match &pb.service_contact {
+        Some(sc) => vec![
+            (
+                c.emergency.to_string(),
+                sc.emergency_phone
+                    .clone()
+                    .unwrap_or_else(|| c.use_car_phone.into()),
+            ),
+            (c.non_urgent.to_string(), known(&sc.service_phone)),
+            (c.email.to_string(), known(&sc.service_email)),
+            (c.hours.to_string(), known(&sc.service_hours)),
+            (c.web.to_string(), known(&sc.web)),
+        ],
+        None => vec![(c.emergency.to_string(), (c.none_for_country)(&pb.country))],
+    };
+    let units = pb
+        .units
+        .iter()
+        .map(|u| {
+            [
+                u.equipment_number.clone(),
+                u.name
+                    .clone()
+                    .unwrap_or_else(|| (t.labels.unit_kind)(&u.kind).into()),
+                u.location.clone().unwrap_or_else(|| t.common.dash.into()),
+                contacts::emergency_number(
+                    pb.service_contact.as_ref(),
+                    u.emergency_phone.as_deref(),
+                )
+                .unwrap_or(t.common.dash)
+                .to_string(),
+            ]
+        })
+        .collect();
+    let escalation = if pb.escalation_contacts.is_empty() {
+        vec![c.no_escalation.to_string()]
+    } else {
+        pb.escalation_contacts
+            .iter()
+            .map(|e| {
+                [
+                    Some(e.name.clone()),
+                    e.role.clone(),
+                    e.phone.clone(),
+                    e.email.clone(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ")
+            })
+            .collect()
+    };
+    let access = if pb.access_instructions.is_empty() {
+        c.no_access.to_string()
+    } else {
+        pb.access_instructions.clone()
+    };
+    let title = (c.playbook_title)(&pb.building_name);
+    let doc = hoistway_documents::PlaybookDocument {
+        frame: crate::printed::frame(t, title.clone(), vec![pb.address.clone()], now, tz),
+        contacts_heading: c.title.into(),
+        contacts,
+        entrapment: hoistway_documents::Section {
+            heading: c.entrapment.into(),
+            items: c.entrapment_steps.iter().map(|s| s.to_string()).collect(),
+        },
+        units_heading: c.units.into(),
+        units_header: [
+            c.unit_id.into(),
+            c.unit.into(),
+            c.location.into(),
+            c.emergency.into(),
+        ],
+        units,
+        escalation: hoistway_documents::Section {
+            heading: c.escalation.into(),
+            items: escalation,
+        },
+        access: (c.access.into(), access),
+        review_heading: c.review.into(),
+        review: vec![
+            (
+                c.last_reviewed.into(),
+                pb.last_reviewed_on
+                    .as_deref()
+                    .map(ui::date)
+                    .unwrap_or_else(|| c.never.into()),
+            ),
+            (c.next_review.into(), ui::date(&pb.next_review_on)),
+            (
+                c.interval.into(),
+                (c.every_months)(pb.review_interval_months),
+            ),
+        ],
+    };
+    let bytes = doc.to_pdf().map_err(crate::printed::failed)?;
+    Ok(crate::printed::pdf_response(
+        bytes,
+        &format!("playbook-{id}"),
+    ))
 }
 
 /// The form's fields as the API's input: rows with every field blank are

@@ -22,6 +22,7 @@ pub struct Contacts {
     pub labels: &'static str,
     pub label: &'static str,
     pub print: &'static str,
+    pub pdf: &'static str,
     // The on-site playbook.
     pub playbook_title: fn(&str) -> String,
     pub playbook_lead: &'static str,
@@ -85,6 +86,7 @@ pub const EN_CONTACTS: Contacts = Contacts {
     labels: "Service labels",
     label: "Service label",
     print: "Print",
+    pdf: "Download PDF",
     playbook_title: |b| format!("On-site playbook: {b}"),
     playbook_lead: "Keep a printed copy at the front desk and in the machine room, and go through it with your staff every 6 to 12 months.",
     units: "Units",

@@ -519,11 +519,29 @@ async fn the_portal_prints_the_playbook_and_labels_with_a_qr_code() {
         let today = app.clock.now().date_naive().format("%-d %b %Y").to_string();
         assert!(page.body.contains(&today), "{label}: reviewed today");
 
+        // The same playbook as a PDF.
+        let pdf = b.get(&format!("{path}/pdf")).await;
+        assert_eq!(pdf.status, StatusCode::OK, "{label}");
+        assert_eq!(pdf.headers["content-type"], "application/pdf");
+        let text = hoistway_documents::read_text(&pdf.bytes)
+            .unwrap()
+            .join("\n");
+        for expected in [
+            "If someone is trapped",
+            "Ring the janitor at door B.",
+            "+358 20 475 1",
+            "ken:772",
+            &today,
+        ] {
+            assert!(text.contains(expected), "{label}: {expected} in {text}");
+        }
+
         // Another customer's building: no page.
         let mut other = Browser::new(app.app.clone());
         other.sign_in(OTHER, PASSWORD).await;
         for p in [
             path.clone(),
+            format!("{path}/pdf"),
             format!("/equipment/{unit}/label"),
             format!("/buildings/{}/labels", w.s.building),
         ] {
