@@ -47,6 +47,10 @@ const KINDS = [
   ['admin customer', /^\/admin\/customers\/\d+$/, 1],
   ['admin building', /^\/admin\/buildings\/\d+$/, 1],
   ['admin unit', /^\/admin\/units\/\d+$/, 1],
+  // Service contacts (issue #20): the playbook, the label sheets, the directory.
+  ['playbook and labels', /^\/buildings\/\d+\/(playbook|labels)$/, 2],
+  ['unit label', /^\/equipment\/\d+\/label$/, 1],
+  ['admin directory', /^\/admin\/service-contacts(\/[A-Z]{2})?$/, 2],
 ];
 const BAD = new Set(['serious', 'critical']);
 

@@ -27,9 +27,11 @@ pub mod invoices;
 pub mod kpis;
 pub mod maintenance;
 pub mod notifications;
+pub mod playbooks;
 pub mod privacy;
 pub mod push;
 pub mod registry;
+pub mod service_contacts;
 pub mod technicians;
 pub mod telemetry;
 pub mod topology;
@@ -69,6 +71,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(devices::router())
         .merge(equipment::router())
         .merge(api_clients::router())
+        .merge(service_contacts::router())
+        .merge(playbooks::router())
         .split_for_parts();
     // After the merge: the routers' operations exist only now.
     utoipa::Modify::modify(&api_doc::SharedErrors, &mut doc);

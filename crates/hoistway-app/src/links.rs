@@ -60,6 +60,9 @@ pub fn event_page(role: hoistway_domain::Role, event: &str) -> Option<String> {
         ("certificate_expiring", CustomerAdmin | PropertyManager) => {
             Some("/services/certificates".into())
         }
+        // The notice names the building; its playbook is one click from
+        // the equipment list.
+        ("playbook_review_due", CustomerAdmin | PropertyManager) => Some("/equipment".into()),
         _ => None,
     }
 }

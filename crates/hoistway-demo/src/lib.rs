@@ -10,11 +10,13 @@
 //!   domain (rollups, cases, visits).
 //! - [`feed`]: live twin telemetry for the connected lifts.
 //! - [`kone_client`]: a ready KONE API client for the example programs.
+//! - [`playbooks`]: the buildings' on-site playbooks (issue #20).
 
 pub mod feed;
 pub mod history;
 pub mod kone_client;
 pub mod maintenance;
+pub mod playbooks;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use hoistway_app::auth::hash_password;
@@ -222,6 +224,7 @@ pub async fn seed_with(db: &Db, actor: Actor, history: bool) -> Result<Vec<DemoL
     let mut logins = Vec::new();
     let mut people = Vec::new();
     let mut fleet = Vec::new();
+    let mut playbook_buildings = Vec::new();
     let mut serial = 41_000_000u64;
     let tiers = ["comprehensive", "standard", "basic"];
     let intervals = ["monthly", "quarterly", "annual"];
@@ -258,6 +261,7 @@ pub async fn seed_with(db: &Db, actor: Actor, history: bool) -> Result<Vec<DemoL
             )
             .await?;
             building_ids.push(b.id);
+            playbook_buildings.push((b.id, si));
             for ui in 0..6 {
                 serial += 1;
                 let input = demo_unit(b.id, serial, si, ui, site.country);
@@ -287,6 +291,7 @@ pub async fn seed_with(db: &Db, actor: Actor, history: bool) -> Result<Vec<DemoL
         }
         fleet.push((ci, customer.id, unit_ids, portfolio_ids));
     }
+    crate::playbooks::seed(db, actor, &playbook_buildings).await?;
     if history {
         // The units' past use and their last inspections before the
         // contracts, whose maintenance plans read them.

@@ -24,10 +24,12 @@ pub enum Event {
     PredictiveAlert,
     /// A unit's inspection certificate comes due for renewal or expires.
     CertificateExpiring,
+    /// A building's on-site playbook is due for its periodic review.
+    PlaybookReviewDue,
 }
 
 impl Event {
-    pub const ALL: [Event; 11] = [
+    pub const ALL: [Event; 12] = [
         Event::CaseCreated,
         Event::TechnicianAssigned,
         Event::EtaChanged,
@@ -39,6 +41,7 @@ impl Event {
         Event::Escalation,
         Event::PredictiveAlert,
         Event::CertificateExpiring,
+        Event::PlaybookReviewDue,
     ];
 }
 
@@ -87,6 +90,7 @@ impl Preferences {
                 (InvoiceOverdue, &[Email]),
                 (Escalation, &[Email]),
                 (CertificateExpiring, &[Email]),
+                (PlaybookReviewDue, &[Email]),
             ],
             Role::PropertyManager => &[
                 (CaseCreated, &[Email]),
@@ -98,6 +102,7 @@ impl Preferences {
                 (Escalation, &[Email, Sms]),
                 (PredictiveAlert, &[Email]),
                 (CertificateExpiring, &[Email, Push]),
+                (PlaybookReviewDue, &[Email]),
             ],
             Role::FrontDesk => &[
                 (CaseCreated, &[Push]),

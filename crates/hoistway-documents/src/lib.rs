@@ -19,9 +19,13 @@
 //! - [`metrics`]: Helvetica widths, line wrapping.
 //! - [`layout`]: the page flow (letterhead, headings, facts, tables that
 //!   break across pages, footer with page numbers).
+//! - `playbook`: a building's on-site playbook ([`PlaybookDocument`], issue #20).
 
 pub mod layout;
 pub mod metrics;
+mod playbook;
+
+pub use playbook::PlaybookDocument;
 
 use chrono::{DateTime, Utc};
 use layout::{Align, Sheet};

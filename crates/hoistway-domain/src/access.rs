@@ -58,6 +58,12 @@ wire_enum!(
         Access => "access",
         // API applications of the compatible OAuth2 surface.
         ApiClients => "api_clients",
+        // The per-country directory of service contacts (issue #20): every
+        // signed-in user reads it, provider admins keep it.
+        ServiceContacts => "service_contacts",
+        // A building's on-site playbook: access instructions, escalation
+        // contacts, the periodic review.
+        Playbooks => "playbooks",
     }
 );
 
@@ -93,6 +99,7 @@ impl Role {
                 Customers | Portfolios | Buildings | Units | Contracts | Devices | Topology
                 | Access => action == Read,
                 Invoices | Users | Audit | ApiClients => false,
+                ServiceContacts | Playbooks => action == Read,
             },
             // A technician works their own cases and visits (the routes
             // narrow "own": `routes::cases`, `routes::visit_work`,
@@ -100,6 +107,7 @@ impl Role {
             Role::Technician => match resource {
                 Cases | Telemetry | Maintenance => true,
                 Customers | Buildings | Units | Topology | Plans | Certificates => action == Read,
+                ServiceContacts | Playbooks => action == Read,
                 _ => false,
             },
             Role::CustomerAdmin => match resource {
@@ -107,11 +115,15 @@ impl Role {
                 Customers | Buildings | Units | Contracts | Invoices | Telemetry | Maintenance
                 | Plans | Certificates | Topology => action == Read,
                 Audit | Devices => false,
+                Playbooks => true,
+                ServiceContacts => action == Read,
             },
             Role::PropertyManager => match resource {
                 Cases | Calls | Access => true,
                 Customers | Portfolios | Buildings | Units | Contracts | Invoices | Telemetry
                 | Maintenance | Plans | Certificates | Topology => action == Read,
+                Playbooks => true,
+                ServiceContacts => action == Read,
                 _ => false,
             },
             // Front desk is a facility user of remote call: it passes
@@ -120,12 +132,14 @@ impl Role {
                 Cases | Calls | Access => true,
                 Customers | Buildings | Units | Telemetry | Maintenance | Plans | Certificates
                 | Topology => action == Read,
+                ServiceContacts | Playbooks => action == Read,
                 _ => false,
             },
             Role::Finance => action == Read && matches!(resource, Customers | Contracts | Invoices),
             Role::Resident => match resource {
                 Calls => true,
                 Buildings | Topology => action == Read,
+                ServiceContacts => action == Read,
                 _ => false,
             },
         }

@@ -1,5 +1,6 @@
 //! The maintenance scheduler, run at start-up and then daily at 02:00 UTC,
-//! followed by the inspection certificates' renewal notices.
+//! followed by the inspection certificates' renewal notices and the
+//! on-site playbooks' review reminders.
 //! A named database lease lets one node run it at a time; the run itself is
 //! idempotent besides.
 
@@ -8,6 +9,7 @@ use hoistway_app::state::AppState;
 use hoistway_store::leases::try_acquire;
 use hoistway_store::maintenance::certificates::notify_expiring;
 use hoistway_store::maintenance::scheduler::run_scheduler;
+use hoistway_store::playbooks::notify_review_due;
 use hoistway_store::Actor;
 
 /// How far ahead visits are planned: 13 months.
@@ -60,6 +62,10 @@ pub fn spawn_maintenance_scheduler(state: AppState) -> tokio::task::JoinHandle<(
                     match notify_expiring(&state.db, actor, now.date_naive()).await {
                         Ok(n) => tracing::info!(notices = n, "certificate renewal notices"),
                         Err(e) => tracing::error!(error = %e, "certificate notices failed"),
+                    }
+                    match notify_review_due(&state.db, actor, now.date_naive()).await {
+                        Ok(n) => tracing::info!(notices = n, "playbook review notices"),
+                        Err(e) => tracing::error!(error = %e, "playbook review notices failed"),
                     }
                 }
                 Ok(false) => tracing::debug!("maintenance scheduler runs on another node"),

@@ -29,6 +29,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
     let caller = &ctx.caller;
     let building = buildings::get(&s.db, &caller.scope, id).await?;
     let tz = ui::zone(&building.timezone);
+    let contact = hoistway_store::service_contacts::find(&s.db, &building.country).await?;
     let unit_list = fleet::units(
         &s,
         caller,
@@ -123,6 +124,15 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
                         } }
                     }
                 }
+            }
+        }
+        section.card aria-labelledby="b-service" {
+            h2 #b-service { (t.contacts.title) }
+            (super::contacts::card_body(t, contact.as_ref(), &building.country))
+            p {
+                a.btn href=(format!("/buildings/{id}/playbook")) { (t.contacts.playbook) }
+                " "
+                a.btn href=(format!("/buildings/{id}/labels")) { (t.contacts.labels) }
             }
         }
         section.card aria-labelledby="b-units" {

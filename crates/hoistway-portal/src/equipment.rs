@@ -381,6 +381,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
                 }
             }
         }
+        p { a.btn href=(format!("/equipment/{id}/label")) { (t.contacts.label) } }
         section.card aria-labelledby="hist-h" {
             h2 #hist-h { (t.equipment.requests) }
             (requests::case_table(t, &history, None, |_| tz))

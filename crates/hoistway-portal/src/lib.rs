@@ -28,6 +28,9 @@
 //!   [`reports`], [`documents`] (with [`invoice`] and [`contract`]),
 //!   [`certificates`] (inspection certificates, under Services), [`setup`].
 //! - [`resident`]: a resident's start page, the remote-call app.
+//! - [`contacts`], [`playbook`], [`label`]: the local service contacts, a
+//!   building's printable on-site playbook and the units' service labels
+//!   (issue #20).
 //! - [`admin`]: the provider admin's register: customers, buildings (flags,
 //!   business hours, topology), units (device credentials), people, API
 //!   applications.
@@ -38,6 +41,7 @@ pub mod assets;
 pub mod building;
 pub mod certificates;
 pub mod charts;
+pub mod contacts;
 pub mod contract;
 pub mod desk;
 pub mod documents;
@@ -48,9 +52,11 @@ pub mod forms;
 pub mod home;
 pub mod invite;
 pub mod invoice;
+pub mod label;
 pub mod layout;
 pub mod notices;
 pub mod page;
+pub mod playbook;
 pub mod printed;
 pub mod privacy;
 pub mod reports;
@@ -111,6 +117,23 @@ pub fn router() -> Router<AppState> {
         .route("/documents/invoices/{id}/pdf", get(invoice::pdf))
         .route("/contracts/{id}", get(contract::show))
         .route("/buildings/{id}", get(building::show))
+        // Service contacts, on-site playbook, unit service labels (issue #20).
+        .route(
+            "/buildings/{id}/playbook",
+            get(playbook::show).post(playbook::save),
+        )
+        .route("/buildings/{id}/playbook/review", post(playbook::review))
+        .route("/buildings/{id}/playbook/pdf", get(playbook::pdf))
+        .route("/buildings/{id}/labels", get(label::building_labels))
+        .route("/equipment/{id}/label", get(label::unit_label))
+        .route(
+            "/admin/service-contacts",
+            get(admin::service_contacts::list),
+        )
+        .route(
+            "/admin/service-contacts/{country}",
+            get(admin::service_contacts::edit).post(admin::service_contacts::save),
+        )
         .route("/notifications", get(notices::list))
         .route("/notifications/unread", get(notices::unread))
         .route("/notifications/read-all", post(notices::mark_all_read))

@@ -39,6 +39,9 @@
 //!   (analytics findings) and [`commands`] (remote commands).
 //! - KONE-compatible API (issue 7): [`api_clients`] (OAuth2 client
 //!   credentials per customer).
+//! - service contacts (issue 20): [`service_contacts`] (the per-country
+//!   directory) and [`playbooks`] (a building's on-site playbook and its
+//!   review reminder).
 
 pub mod api_clients;
 pub mod audit;
@@ -67,6 +70,7 @@ pub mod notifications;
 pub mod page;
 pub mod patch;
 mod pg_array;
+pub mod playbooks;
 pub mod portfolios;
 pub mod privacy;
 pub mod push;
@@ -74,6 +78,7 @@ pub mod rollups;
 mod row;
 pub mod scope;
 pub mod second_factor;
+pub mod service_contacts;
 pub mod sessions;
 pub mod sql;
 pub mod telemetry;

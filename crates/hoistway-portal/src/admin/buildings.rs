@@ -118,6 +118,11 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
     let hours = building.business_calendar.clone();
     let shown = hours.clone().unwrap_or_default();
     let body = html! {
+        p {
+            a.btn href=(format!("/buildings/{id}/playbook")) { (t.contacts.playbook) }
+            " "
+            a.btn href=(format!("/buildings/{id}/labels")) { (t.contacts.labels) }
+        }
         section.card aria-labelledby="bd-h" {
             h2 #bd-h { (a.details) }
             form.stack method="post" action=(format!("/admin/buildings/{id}")) {

@@ -338,3 +338,11 @@
     preview();
   }
 })();
+
+// Print buttons of the printable pages (service labels, on-site playbook):
+// no inline script is allowed, so the button only names its wish.
+(function () {
+  document.querySelectorAll('[data-print]').forEach(function (b) {
+    b.addEventListener('click', function () { window.print(); });
+  });
+})();

@@ -597,6 +597,7 @@ pub const EN_SETUP: Setup = Setup {
         Event::Escalation => "A request is escalated",
         Event::PredictiveAlert => "A predictive alert is raised",
         Event::CertificateExpiring => "An inspection certificate needs renewing",
+        Event::PlaybookReviewDue => "A building's on-site playbook is due for review",
     },
     channel: |c| match c {
         Channel::Email => "E-mail",

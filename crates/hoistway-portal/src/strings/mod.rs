@@ -8,6 +8,7 @@
 //! beside it the same way.
 
 pub mod admin;
+pub mod contacts;
 pub mod customer;
 pub mod desk;
 pub mod notices;
@@ -18,6 +19,7 @@ pub mod resident;
 pub mod tech_visits;
 
 pub use admin::Admin;
+pub use contacts::Contacts;
 pub use customer::{Documents, Equipment, Home, Reports, Requests, Services, Setup};
 pub use desk::{Desk, Security, Tech};
 pub use notices::Notices;
@@ -66,6 +68,8 @@ pub struct Strings {
     pub tech_visits: TechVisits,
     /// Privacy rights and retention (strings/privacy.rs).
     pub privacy: Privacy,
+    /// Service contacts, the on-site playbook, service labels (strings/contacts.rs).
+    pub contacts: Contacts,
 }
 
 pub struct Common {
@@ -343,6 +347,7 @@ pub static EN: Strings = Strings {
     admin: admin::EN_ADMIN,
     tech_visits: tech_visits::EN_TECH_VISITS,
     privacy: privacy::EN_PRIVACY,
+    contacts: contacts::EN_CONTACTS,
 };
 
 #[cfg(test)]

@@ -67,6 +67,7 @@ pub const EN_NOTICES: Notices = Notices {
         "escalation" => "Request escalated",
         "predictive_alert" => "Possible fault found by monitoring",
         "certificate_expiring" => "Inspection certificate due",
+        "playbook_review_due" => "On-site playbook review due",
         _ => "Notification",
     },
     about_request: |n| format!("Request {n}"),

@@ -45,6 +45,7 @@ mod remote_access;
 mod remote_calls;
 mod request_journeys;
 mod resident_app;
+mod service_contacts;
 mod tech_visits;
 mod tenancy;
 mod triage_flags;
