@@ -24,10 +24,12 @@ pub enum Event {
     PredictiveAlert,
     /// A unit's inspection certificate comes due for renewal or expires.
     CertificateExpiring,
+    /// An offer is requested, quoted, accepted or declined.
+    OfferUpdated,
 }
 
 impl Event {
-    pub const ALL: [Event; 11] = [
+    pub const ALL: [Event; 12] = [
         Event::CaseCreated,
         Event::TechnicianAssigned,
         Event::EtaChanged,
@@ -39,6 +41,7 @@ impl Event {
         Event::Escalation,
         Event::PredictiveAlert,
         Event::CertificateExpiring,
+        Event::OfferUpdated,
     ];
 }
 
@@ -74,12 +77,17 @@ impl Preferences {
         use Channel::*;
         use Event::*;
         let rows: &[(Event, &[Channel])] = match role {
-            Role::ProviderAdmin => &[(Escalation, &[Email]), (CertificateExpiring, &[Email])],
+            Role::ProviderAdmin => &[
+                (Escalation, &[Email]),
+                (CertificateExpiring, &[Email]),
+                (OfferUpdated, &[Email]),
+            ],
             Role::Operator => &[
                 (CaseCreated, &[Push]),
                 (EtaChanged, &[Push]),
                 (Escalation, &[Push, Email]),
                 (PredictiveAlert, &[Push]),
+                (OfferUpdated, &[Push]),
             ],
             Role::DutyManager => &[(Escalation, &[Sms, Push, Email])],
             Role::Technician => &[(TechnicianAssigned, &[Push, Sms]), (Escalation, &[Push])],
@@ -87,6 +95,7 @@ impl Preferences {
                 (InvoiceOverdue, &[Email]),
                 (Escalation, &[Email]),
                 (CertificateExpiring, &[Email]),
+                (OfferUpdated, &[Email]),
             ],
             Role::PropertyManager => &[
                 (CaseCreated, &[Email]),
@@ -98,6 +107,7 @@ impl Preferences {
                 (Escalation, &[Email, Sms]),
                 (PredictiveAlert, &[Email]),
                 (CertificateExpiring, &[Email, Push]),
+                (OfferUpdated, &[Email]),
             ],
             Role::FrontDesk => &[
                 (CaseCreated, &[Push]),

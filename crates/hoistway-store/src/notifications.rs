@@ -274,6 +274,7 @@ pub fn event_name(e: Event) -> &'static str {
         Event::Escalation => "escalation",
         Event::PredictiveAlert => "predictive_alert",
         Event::CertificateExpiring => "certificate_expiring",
+        Event::OfferUpdated => "offer_updated",
     }
 }
 

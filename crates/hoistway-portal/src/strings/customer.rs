@@ -597,6 +597,7 @@ pub const EN_SETUP: Setup = Setup {
         Event::Escalation => "A request is escalated",
         Event::PredictiveAlert => "A predictive alert is raised",
         Event::CertificateExpiring => "An inspection certificate needs renewing",
+        Event::OfferUpdated => "An offer is requested or answered",
     },
     channel: |c| match c {
         Channel::Email => "E-mail",

@@ -11,6 +11,7 @@ pub mod admin;
 pub mod customer;
 pub mod desk;
 pub mod notices;
+pub mod offers;
 pub mod places;
 pub mod printed;
 pub mod privacy;
@@ -21,6 +22,7 @@ pub use admin::Admin;
 pub use customer::{Documents, Equipment, Home, Reports, Requests, Services, Setup};
 pub use desk::{Desk, Security, Tech};
 pub use notices::Notices;
+pub use offers::Offers;
 pub use places::Places;
 pub use printed::Printed;
 pub use privacy::Privacy;
@@ -66,6 +68,8 @@ pub struct Strings {
     pub tech_visits: TechVisits,
     /// Privacy rights and retention (strings/privacy.rs).
     pub privacy: Privacy,
+    /// Offers (strings/offers.rs).
+    pub offers: Offers,
 }
 
 pub struct Common {
@@ -343,6 +347,7 @@ pub static EN: Strings = Strings {
     admin: admin::EN_ADMIN,
     tech_visits: tech_visits::EN_TECH_VISITS,
     privacy: privacy::EN_PRIVACY,
+    offers: offers::EN_OFFERS,
 };
 
 #[cfg(test)]
