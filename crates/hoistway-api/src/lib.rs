@@ -27,6 +27,7 @@ pub mod invoices;
 pub mod kpis;
 pub mod maintenance;
 pub mod notifications;
+pub mod offers;
 pub mod playbooks;
 pub mod privacy;
 pub mod push;
@@ -50,6 +51,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(invoices::router())
         .merge(users::router())
         .merge(privacy::router())
+        .merge(offers::router())
         .merge(invitations::router())
         .merge(audit::router())
         .merge(cases::router())

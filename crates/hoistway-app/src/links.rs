@@ -53,7 +53,7 @@ pub fn notice_page(
 
 /// The portal page of a notice about neither a case nor an invoice, by
 /// its event's wire name: a certificate renewal opens the customer's
-/// certificate list.
+/// certificate list, an offer the offers page of the reader's side.
 pub fn event_page(role: hoistway_domain::Role, event: &str) -> Option<String> {
     use hoistway_domain::Role::*;
     match (event, role) {
@@ -63,6 +63,8 @@ pub fn event_page(role: hoistway_domain::Role, event: &str) -> Option<String> {
         // The notice names the building; its playbook is one click from
         // the equipment list.
         ("playbook_review_due", CustomerAdmin | PropertyManager) => Some("/equipment".into()),
+        ("offer_updated", CustomerAdmin | PropertyManager) => Some("/offers".into()),
+        ("offer_updated", ProviderAdmin | Operator | DutyManager) => Some("/desk/offers".into()),
         _ => None,
     }
 }

@@ -26,10 +26,12 @@ pub enum Event {
     CertificateExpiring,
     /// A building's on-site playbook is due for its periodic review.
     PlaybookReviewDue,
+    /// An offer is requested, quoted, accepted or declined.
+    OfferUpdated,
 }
 
 impl Event {
-    pub const ALL: [Event; 12] = [
+    pub const ALL: [Event; 13] = [
         Event::CaseCreated,
         Event::TechnicianAssigned,
         Event::EtaChanged,
@@ -42,6 +44,7 @@ impl Event {
         Event::PredictiveAlert,
         Event::CertificateExpiring,
         Event::PlaybookReviewDue,
+        Event::OfferUpdated,
     ];
 }
 
@@ -77,12 +80,17 @@ impl Preferences {
         use Channel::*;
         use Event::*;
         let rows: &[(Event, &[Channel])] = match role {
-            Role::ProviderAdmin => &[(Escalation, &[Email]), (CertificateExpiring, &[Email])],
+            Role::ProviderAdmin => &[
+                (Escalation, &[Email]),
+                (CertificateExpiring, &[Email]),
+                (OfferUpdated, &[Email]),
+            ],
             Role::Operator => &[
                 (CaseCreated, &[Push]),
                 (EtaChanged, &[Push]),
                 (Escalation, &[Push, Email]),
                 (PredictiveAlert, &[Push]),
+                (OfferUpdated, &[Push]),
             ],
             Role::DutyManager => &[(Escalation, &[Sms, Push, Email])],
             Role::Technician => &[(TechnicianAssigned, &[Push, Sms]), (Escalation, &[Push])],
@@ -91,6 +99,7 @@ impl Preferences {
                 (Escalation, &[Email]),
                 (CertificateExpiring, &[Email]),
                 (PlaybookReviewDue, &[Email]),
+                (OfferUpdated, &[Email]),
             ],
             Role::PropertyManager => &[
                 (CaseCreated, &[Email]),
@@ -103,6 +112,7 @@ impl Preferences {
                 (PredictiveAlert, &[Email]),
                 (CertificateExpiring, &[Email, Push]),
                 (PlaybookReviewDue, &[Email]),
+                (OfferUpdated, &[Email]),
             ],
             Role::FrontDesk => &[
                 (CaseCreated, &[Push]),

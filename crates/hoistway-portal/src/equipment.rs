@@ -387,6 +387,9 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
             (requests::case_table(t, &history, None, |_| tz))
         }
         (super::equipment_export::card(&ctx, id))
+        @if matches!(ctx.caller.user.role, hoistway_domain::Role::CustomerAdmin | hoistway_domain::Role::PropertyManager) {
+            p { a.btn href=(format!("/offers?unit={id}#ask")) { (t.offers.request_offer) } }
+        }
         @if ctx.may(Resource::Cases, Action::Write) {
             section.card #new-request aria-labelledby="new-h" {
                 h2 #new-h { (t.requests.new_for_unit) }

@@ -55,6 +55,7 @@ pub mod invoice;
 pub mod label;
 pub mod layout;
 pub mod notices;
+pub mod offers;
 pub mod page;
 pub mod playbook;
 pub mod printed;
@@ -162,6 +163,15 @@ pub fn router() -> Router<AppState> {
         .route("/desk/intake/preview", get(desk::intake::preview))
         .route("/desk/intake/units", get(desk::intake::units))
         .route("/desk/escalations", get(desk::board::show))
+        .route("/desk/offers", get(offers::desk_page))
+        .route("/desk/offers/{id}/quote", post(offers::desk_quote))
+        .route("/desk/offers/{id}/decline", post(offers::desk_decline))
+        .route(
+            "/offers",
+            get(offers::customer_page).post(offers::customer_ask),
+        )
+        .route("/offers/{id}/accept", post(offers::customer_accept))
+        .route("/offers/{id}/decline", post(offers::customer_decline))
         .route("/desk/cases/{number}", get(desk::case::show))
         .route("/desk/cases/{number}/status", post(desk::case::status))
         .route("/desk/cases/{number}/assign", post(desk::case::assign))

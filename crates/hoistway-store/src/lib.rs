@@ -27,6 +27,8 @@
 //!   [`push`]: Web Push subscriptions and the server's VAPID key.
 //! - [`maintenance`]: plans, visits, checklists, reports, certificates,
 //!   technician profiles and the scheduler's edge (its own module map).
+//! - [`offers`]: customers' requests for offers and the care center's
+//!   quotes.
 //! - [`data_export`]: a unit's raw telemetry and rollups in pages, for
 //!   the equipment data export.
 //! - [`privacy`]: personal data export, objection, erasure, audited
@@ -67,6 +69,7 @@ pub mod leases;
 pub mod live;
 pub mod maintenance;
 pub mod notifications;
+pub mod offers;
 pub mod page;
 pub mod patch;
 mod pg_array;

@@ -275,6 +275,7 @@ pub fn event_name(e: Event) -> &'static str {
         Event::PredictiveAlert => "predictive_alert",
         Event::CertificateExpiring => "certificate_expiring",
         Event::PlaybookReviewDue => "playbook_review_due",
+        Event::OfferUpdated => "offer_updated",
     }
 }
 

@@ -301,6 +301,9 @@ pub async fn list(
     let current = status.as_deref().unwrap_or("all");
     let body = html! {
         (ui::page_header(t.requests.title, Some(t.requests.lead), html! {
+            @if matches!(ctx.caller.user.role, hoistway_domain::Role::CustomerAdmin | hoistway_domain::Role::PropertyManager) {
+                a.btn.btn-ghost href="/offers" { (t.offers.title) }
+            }
             @if ctx.may(Resource::Cases, Action::Write) {
                 a.btn.btn-primary href="/requests/new" { (t.requests.new_button) }
             }

@@ -598,6 +598,7 @@ pub const EN_SETUP: Setup = Setup {
         Event::PredictiveAlert => "A predictive alert is raised",
         Event::CertificateExpiring => "An inspection certificate needs renewing",
         Event::PlaybookReviewDue => "A building's on-site playbook is due for review",
+        Event::OfferUpdated => "An offer is requested or answered",
     },
     channel: |c| match c {
         Channel::Email => "E-mail",

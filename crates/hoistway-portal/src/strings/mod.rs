@@ -12,6 +12,7 @@ pub mod contacts;
 pub mod customer;
 pub mod desk;
 pub mod notices;
+pub mod offers;
 pub mod places;
 pub mod printed;
 pub mod privacy;
@@ -23,6 +24,7 @@ pub use contacts::Contacts;
 pub use customer::{Documents, Equipment, Home, Reports, Requests, Services, Setup};
 pub use desk::{Desk, Security, Tech};
 pub use notices::Notices;
+pub use offers::Offers;
 pub use places::Places;
 pub use printed::Printed;
 pub use privacy::Privacy;
@@ -70,6 +72,8 @@ pub struct Strings {
     pub privacy: Privacy,
     /// Service contacts, the on-site playbook, service labels (strings/contacts.rs).
     pub contacts: Contacts,
+    /// Offers (strings/offers.rs).
+    pub offers: Offers,
 }
 
 pub struct Common {
@@ -348,6 +352,7 @@ pub static EN: Strings = Strings {
     tech_visits: tech_visits::EN_TECH_VISITS,
     privacy: privacy::EN_PRIVACY,
     contacts: contacts::EN_CONTACTS,
+    offers: offers::EN_OFFERS,
 };
 
 #[cfg(test)]

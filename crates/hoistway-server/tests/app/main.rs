@@ -34,6 +34,7 @@ mod kone_rules;
 mod kone_stream;
 mod maintenance;
 mod notify;
+mod offers;
 mod openapi_doc;
 mod portal;
 mod portal_customer;
