@@ -35,6 +35,8 @@
 //!   (analytics findings) and [`commands`] (remote commands).
 //! - KONE-compatible API (issue 7): [`api_clients`] (OAuth2 client
 //!   credentials per customer).
+//! - outgoing webhooks (issue #20): [`webhooks`] (endpoints, the delivery
+//!   outbox fed by the audit trail, the delivery log).
 
 pub mod api_clients;
 pub mod audit;
@@ -75,6 +77,7 @@ pub mod testing;
 pub mod topology;
 pub mod units;
 pub mod users;
+pub mod webhooks;
 
 pub use audit::Actor;
 pub use db::{Backend, Db, Schema, Tx};
