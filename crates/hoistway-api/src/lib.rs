@@ -33,6 +33,7 @@ pub mod telemetry;
 pub mod topology;
 pub mod users;
 pub mod visit_work;
+pub mod webhooks;
 
 use hoistway_app::state::AppState;
 use utoipa::OpenApi;
@@ -65,6 +66,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(devices::router())
         .merge(equipment::router())
         .merge(api_clients::router())
+        .merge(webhooks::router())
         .split_for_parts();
     // After the merge: the routers' operations exist only now.
     utoipa::Modify::modify(&api_doc::SharedErrors, &mut doc);

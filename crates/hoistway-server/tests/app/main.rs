@@ -47,3 +47,4 @@ mod tech_visits;
 mod tenancy;
 mod triage_flags;
 mod web_push;
+mod webhooks;

@@ -35,6 +35,10 @@ pub const KINDS: [&str; 4] = ["case", "visit", "finding", "invoice"];
 /// The type of the test event, sent whatever the endpoint subscribed to.
 pub const TEST_EVENT: &str = "webhook.test";
 
+/// The node's policy for endpoint URLs: returns the URL as stored, or
+/// the refusal naming `url`. The store cannot know the node's settings.
+pub type UrlCheck<'a> = &'a (dyn Fn(&str) -> Result<String, Invalid> + Send + Sync);
+
 /// An endpoint as the API shows it (never its secret).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct WebhookEndpoint {
@@ -168,7 +172,7 @@ struct Checked {
 
 fn checked(
     input: &WebhookInput,
-    check_url: &dyn Fn(&str) -> Result<String, Invalid>,
+    check_url: UrlCheck<'_>,
 ) -> Result<Checked, Invalid> {
     let url = check_url(&input.url)?;
     let events = check_events(&input.events)?.join(",");
@@ -194,7 +198,7 @@ pub async fn create(
     scope: &Scope,
     actor: Actor,
     input: WebhookInput,
-    check_url: &dyn Fn(&str) -> Result<String, Invalid>,
+    check_url: UrlCheck<'_>,
 ) -> Result<(WebhookEndpoint, String)> {
     let customer_id = match (input.customer_id, scope.customer_id()) {
         (Some(c), _) | (None, Some(c)) => c,
@@ -269,7 +273,7 @@ pub async fn update(
     actor: Actor,
     id: i64,
     changes: serde_json::Value,
-    check_url: &dyn Fn(&str) -> Result<String, Invalid>,
+    check_url: UrlCheck<'_>,
 ) -> Result<WebhookEndpoint> {
     let mut tx = db.begin().await?;
     let before = fetch(&mut *tx, scope, id).await?;
