@@ -10,6 +10,7 @@
 pub mod admin;
 pub mod customer;
 pub mod desk;
+pub mod integrations;
 pub mod notices;
 pub mod places;
 pub mod printed;
@@ -19,6 +20,7 @@ pub mod tech_visits;
 pub use admin::Admin;
 pub use customer::{Documents, Equipment, Home, Reports, Requests, Services, Setup};
 pub use desk::{Desk, Security, Tech};
+pub use integrations::Integrations;
 pub use notices::Notices;
 pub use places::Places;
 pub use printed::Printed;
@@ -62,6 +64,8 @@ pub struct Strings {
     pub admin: Admin,
     /// The technician's planned visits and unit history (strings/tech_visits.rs).
     pub tech_visits: TechVisits,
+    /// Setup → Integrations: outgoing webhooks (strings/integrations.rs).
+    pub integrations: Integrations,
 }
 
 pub struct Common {
@@ -338,6 +342,7 @@ pub static EN: Strings = Strings {
     notices: notices::EN_NOTICES,
     admin: admin::EN_ADMIN,
     tech_visits: tech_visits::EN_TECH_VISITS,
+    integrations: integrations::EN_INTEGRATIONS,
 };
 
 #[cfg(test)]
