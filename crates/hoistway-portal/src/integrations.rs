@@ -259,7 +259,16 @@ pub async fn set_enabled(
     let on = posted.get("enabled") == Some("true");
     let changes = serde_json::json!({ "enabled": on });
     let actor = ctx.caller.actor(&s);
-    match webhooks::update(&s.db, &ctx.caller.scope, actor, id, changes, &url_policy(&s)).await {
+    match webhooks::update(
+        &s.db,
+        &ctx.caller.scope,
+        actor,
+        id,
+        changes,
+        &url_policy(&s),
+    )
+    .await
+    {
         Ok(_) => Ok(redirect_with(&s, &here, true, ctx.t.common.saved)),
         Err(e) => back_with(&s, &here, e.into()),
     }

@@ -140,8 +140,14 @@ pub fn router() -> Router<AppState> {
             "/setup/integrations/{id}/enabled",
             post(integrations::set_enabled),
         )
-        .route("/setup/integrations/{id}/rotate", post(integrations::rotate))
-        .route("/setup/integrations/{id}/delete", post(integrations::delete))
+        .route(
+            "/setup/integrations/{id}/rotate",
+            post(integrations::rotate),
+        )
+        .route(
+            "/setup/integrations/{id}/delete",
+            post(integrations::delete),
+        )
         // Care center, technician view, sign-in security (desk/, tech/, security/).
         .route("/desk", get(desk::queue::show))
         .route("/desk/rows", get(desk::queue::rows_only))

@@ -48,3 +48,4 @@ mod tenancy;
 mod triage_flags;
 mod web_push;
 mod webhooks;
+mod webhooks_portal;

@@ -331,11 +331,20 @@ async fn a_customers_events_never_reach_another_customers_endpoint() {
             ),
             ("DELETE", format!("/api/v1/webhooks/{a_id}"), None),
             ("POST", format!("/api/v1/webhooks/{a_id}/test"), None),
-            ("POST", format!("/api/v1/webhooks/{a_id}/rotate-secret"), None),
+            (
+                "POST",
+                format!("/api/v1/webhooks/{a_id}/rotate-secret"),
+                None,
+            ),
             ("GET", format!("/api/v1/webhooks/{a_id}/deliveries"), None),
         ] {
             let r = app.call(method, &path, Some(&b), body).await;
-            assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {path}: {}", r.json);
+            assert_eq!(
+                r.status,
+                StatusCode::NOT_FOUND,
+                "{method} {path}: {}",
+                r.json
+            );
         }
         let b_list = app.call("GET", "/api/v1/webhooks", Some(&b), None).await;
         let ids: Vec<i64> = b_list.json["items"]
@@ -369,7 +378,9 @@ async fn a_customers_events_never_reach_another_customers_endpoint() {
             "operator@hoistway.example",
         ] {
             let token = app.login(login, DEMO_PASSWORD).await;
-            let r = app.call("GET", "/api/v1/webhooks", Some(&token), None).await;
+            let r = app
+                .call("GET", "/api/v1/webhooks", Some(&token), None)
+                .await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{login}: {}", r.json);
             let r = app
                 .call(
@@ -427,7 +438,12 @@ async fn test_button_rotation_disable_redirects_and_delete() {
         let s = sender(&app);
 
         let r = app
-            .call("POST", &format!("/api/v1/webhooks/{id}/test"), Some(&admin), None)
+            .call(
+                "POST",
+                &format!("/api/v1/webhooks/{id}/test"),
+                Some(&admin),
+                None,
+            )
             .await;
         assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.json);
         assert_eq!(deliver_due(&app.state, &s).await.delivered, 1);
@@ -448,13 +464,23 @@ async fn test_button_rotation_disable_redirects_and_delete() {
         assert_eq!(r.status, StatusCode::OK, "{}", r.json);
         let new = r.json["secret"].as_str().unwrap().to_string();
         assert_ne!(new, old);
-        app.call("POST", &format!("/api/v1/webhooks/{id}/test"), Some(&admin), None)
-            .await;
+        app.call(
+            "POST",
+            &format!("/api/v1/webhooks/{id}/test"),
+            Some(&admin),
+            None,
+        )
+        .await;
         deliver_due(&app.state, &s).await;
         assert!(!rx.got()[1].verified, "signed with the new secret");
         rx.set_secret(&new);
-        app.call("POST", &format!("/api/v1/webhooks/{id}/test"), Some(&admin), None)
-            .await;
+        app.call(
+            "POST",
+            &format!("/api/v1/webhooks/{id}/test"),
+            Some(&admin),
+            None,
+        )
+        .await;
         deliver_due(&app.state, &s).await;
         assert!(rx.got()[2].verified);
 
@@ -468,8 +494,13 @@ async fn test_button_rotation_disable_redirects_and_delete() {
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.json);
-        app.call("POST", &format!("/api/v1/webhooks/{id}/test"), Some(&admin), None)
-            .await;
+        app.call(
+            "POST",
+            &format!("/api/v1/webhooks/{id}/test"),
+            Some(&admin),
+            None,
+        )
+        .await;
         let run = deliver_due(&app.state, &s).await;
         assert_eq!(run.failed, 1);
         assert_eq!(rx.got().len(), 3, "the redirect target was not called");
@@ -492,14 +523,24 @@ async fn test_button_rotation_disable_redirects_and_delete() {
             .await;
         assert_eq!(r.json["enabled"], false, "{}", r.json);
         let r = app
-            .call("POST", &format!("/api/v1/webhooks/{id}/test"), Some(&admin), None)
+            .call(
+                "POST",
+                &format!("/api/v1/webhooks/{id}/test"),
+                Some(&admin),
+                None,
+            )
             .await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.json);
         open_case(&app, &admin).await;
         assert_eq!(log_of(&app, &admin, id).await.len(), 4);
 
         let r = app
-            .call("DELETE", &format!("/api/v1/webhooks/{id}"), Some(&admin), None)
+            .call(
+                "DELETE",
+                &format!("/api/v1/webhooks/{id}"),
+                Some(&admin),
+                None,
+            )
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
         let r = app
@@ -537,15 +578,39 @@ async fn bad_endpoints_are_refused_naming_the_field() {
         let admin = app.login(ADMIN_A, DEMO_PASSWORD).await;
         let post = |body: Value| app.call("POST", "/api/v1/webhooks", Some(&admin), Some(body));
         for (body, field) in [
-            (json!({"url": "http://hooks.example.com/in", "events": ["case"]}), "url"),
-            (json!({"url": "https://127.0.0.1/in", "events": ["case"]}), "url"),
-            (json!({"url": "https://localhost:8443/in", "events": ["case"]}), "url"),
-            (json!({"url": "https://10.0.0.7/in", "events": ["case"]}), "url"),
-            (json!({"url": "https://169.254.169.254/latest", "events": ["case"]}), "url"),
-            (json!({"url": "https://[::1]/in", "events": ["case"]}), "url"),
+            (
+                json!({"url": "http://hooks.example.com/in", "events": ["case"]}),
+                "url",
+            ),
+            (
+                json!({"url": "https://127.0.0.1/in", "events": ["case"]}),
+                "url",
+            ),
+            (
+                json!({"url": "https://localhost:8443/in", "events": ["case"]}),
+                "url",
+            ),
+            (
+                json!({"url": "https://10.0.0.7/in", "events": ["case"]}),
+                "url",
+            ),
+            (
+                json!({"url": "https://169.254.169.254/latest", "events": ["case"]}),
+                "url",
+            ),
+            (
+                json!({"url": "https://[::1]/in", "events": ["case"]}),
+                "url",
+            ),
             (json!({"url": "not a url", "events": ["case"]}), "url"),
-            (json!({"url": "https://hooks.example.com/in", "events": []}), "events"),
-            (json!({"url": "https://hooks.example.com/in", "events": ["cases"]}), "events"),
+            (
+                json!({"url": "https://hooks.example.com/in", "events": []}),
+                "events",
+            ),
+            (
+                json!({"url": "https://hooks.example.com/in", "events": ["cases"]}),
+                "events",
+            ),
             (
                 json!({"url": "https://hooks.example.com/in", "events": ["case"], "description": "x".repeat(201)}),
                 "description",
@@ -557,10 +622,14 @@ async fn bad_endpoints_are_refused_naming_the_field() {
             assert_eq!(r.json["error"]["field"], field, "{body}: {}", r.json);
         }
         // An unknown field is a 400 too, not a 500.
-        let r = post(json!({"url": "https://hooks.example.com/in", "events": ["case"], "secret": "mine"})).await;
+        let r = post(
+            json!({"url": "https://hooks.example.com/in", "events": ["case"], "secret": "mine"}),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.json);
 
-        let ok = post(json!({"url": "https://hooks.example.com/in", "events": ["case", "case"]})).await;
+        let ok =
+            post(json!({"url": "https://hooks.example.com/in", "events": ["case", "case"]})).await;
         assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.json);
         assert_eq!(ok.json["events"], json!(["case"]));
         let id = ok.json["id"].as_i64().unwrap();

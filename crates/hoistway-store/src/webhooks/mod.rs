@@ -170,18 +170,12 @@ struct Checked {
     events: String,
 }
 
-fn checked(
-    input: &WebhookInput,
-    check_url: UrlCheck<'_>,
-) -> Result<Checked, Invalid> {
+fn checked(input: &WebhookInput, check_url: UrlCheck<'_>) -> Result<Checked, Invalid> {
     let url = check_url(&input.url)?;
     let events = check_events(&input.events)?.join(",");
     let description = input.description.trim().to_string();
     if description.chars().count() > 200 {
-        return Err(Invalid::new(
-            "description",
-            "is longer than 200 characters",
-        ));
+        return Err(Invalid::new("description", "is longer than 200 characters"));
     }
     Ok(Checked {
         url,
@@ -377,8 +371,7 @@ pub async fn rotate_secret(
 /// The enabled endpoints of `customer_id` that hear `kind`, with their ids.
 async fn subscribed(tx: &mut Tx<'_>, customer_id: i64, kind: &str) -> Result<Vec<i64>> {
     let mut sql = Sql::new("SELECT id, events FROM webhook_endpoints WHERE customer_id = ");
-    sql.bind(customer_id)
-        .push(" AND enabled = 1 ORDER BY id");
+    sql.bind(customer_id).push(" AND enabled = 1 ORDER BY id");
     let mut out = Vec::new();
     for r in sql.fetch_all(&mut **tx).await? {
         if kind == TEST_EVENT || r.text("events")?.split(',').any(|k| k == kind) {

@@ -79,7 +79,15 @@ pub(crate) async fn on_audit(
         "customer_id": customer_id,
         "object": object,
     });
-    write(tx, at, customer_id, &endpoints, &event_type(kind, action), data).await
+    write(
+        tx,
+        at,
+        customer_id,
+        &endpoints,
+        &event_type(kind, action),
+        data,
+    )
+    .await
 }
 
 /// The body of a delivery: Standard Webhooks' `{type, timestamp, data}`.
