@@ -661,3 +661,85 @@ async fn bad_endpoints_are_refused_naming_the_field() {
         app.t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn invoices_and_visits_reach_only_the_endpoints_that_chose_them() {
+    for t in TestDb::all().await {
+        let app = app_on(t).await;
+        let (base, rx) = receiver().await;
+        let a = app.login(ADMIN_A, DEMO_PASSWORD).await;
+        let b = app.login(ADMIN_B, DEMO_PASSWORD).await;
+        let (_, secret) =
+            register(&app, &a, &format!("{base}/in/invoices"), json!(["invoice"])).await;
+        let (visits_id, _) =
+            register(&app, &a, &format!("{base}/in/visits"), json!(["visit"])).await;
+        register(
+            &app,
+            &b,
+            &format!("{base}/in/b"),
+            json!(["invoice", "visit"]),
+        )
+        .await;
+        rx.set_secret(&secret);
+
+        // A case: neither of A's endpoints chose cases.
+        open_case(&app, &a).await;
+        assert_eq!(deliver_due(&app.state, &sender(&app)).await.delivered, 0);
+
+        // An invoice on one of A's contracts, written by the provider.
+        let contracts = app
+            .call("GET", "/api/v1/contracts?limit=1", Some(&a), None)
+            .await;
+        let contract = contracts.json["items"][0]["id"].as_i64().unwrap();
+        let root = app
+            .login("provider.admin@hoistway.example", DEMO_PASSWORD)
+            .await;
+        let inv = app
+            .call(
+                "POST",
+                "/api/v1/invoices",
+                Some(&root),
+                Some(json!({
+                    "contract_id": contract, "number": "INV-WEBHOOK-1", "period_start": "2020-01-01", "period_end": "2020-01-31",
+                    "amount": 1250.0, "issued_on": "2026-11-01", "due_on": "2026-11-30"
+                })),
+            )
+            .await;
+        assert_eq!(inv.status, StatusCode::CREATED, "{}", inv.json);
+
+        // A visit of A's, annotated by the care center.
+        let visits = app
+            .call("GET", "/api/v1/visits?limit=1", Some(&a), None)
+            .await;
+        let visit = visits.json["items"][0]["id"].as_i64().unwrap();
+        let operator = app.login("operator@hoistway.example", DEMO_PASSWORD).await;
+        let v = app
+            .call(
+                "PATCH",
+                &format!("/api/v1/visits/{visit}"),
+                Some(&operator),
+                Some(json!({"notes": "Gate code 4711"})),
+            )
+            .await;
+        assert_eq!(v.status, StatusCode::OK, "{}", v.json);
+
+        let run = deliver_due(&app.state, &sender(&app)).await;
+        assert_eq!(run.delivered, 2, "{run:?}");
+        let got = rx.got();
+        let paths: Vec<&str> = got.iter().map(|g| g.path.as_str()).collect();
+        assert_eq!(paths.len(), 2, "{paths:?}");
+        assert!(
+            paths.contains(&"invoices") && paths.contains(&"visits"),
+            "{paths:?}"
+        );
+        let invoice = got.iter().find(|g| g.path == "invoices").unwrap();
+        assert!(invoice.verified);
+        assert_eq!(invoice.body["type"], "invoice.created");
+        assert_eq!(invoice.body["data"]["object"]["amount"], 1250.0);
+        let visit_msg = got.iter().find(|g| g.path == "visits").unwrap();
+        assert_eq!(visit_msg.body["type"], "visit.updated");
+        assert_eq!(visit_msg.body["data"]["id"], visit);
+        assert_eq!(log_of(&app, &a, visits_id).await.len(), 1);
+        app.t.cleanup().await;
+    }
+}

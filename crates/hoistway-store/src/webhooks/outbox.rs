@@ -65,6 +65,12 @@ pub(crate) async fn on_audit(
     let (Some(customer_id), Some(kind)) = (customer_id, kind_of(entity)) else {
         return Ok(0);
     };
+    // A note changes none of the case's fields, and an internal one must
+    // not be announced to the customer at all (its audit action is the
+    // same as a public note's).
+    if kind == "case" && action == "note" {
+        return Ok(0);
+    }
     let endpoints = subscribed(tx, customer_id, kind).await?;
     if endpoints.is_empty() {
         return Ok(0);
