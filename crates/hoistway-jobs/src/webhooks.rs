@@ -248,6 +248,27 @@ mod tests {
         assert_eq!(sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
     }
 
+    /// A name that resolves inside the network is refused at connect
+    /// time too (the URL check cannot see where a name points).
+    #[tokio::test]
+    async fn the_resolver_keeps_only_public_addresses() {
+        use reqwest::dns::Resolve;
+        let name = || "localhost".parse::<reqwest::dns::Name>().unwrap();
+        let strict = GuardedResolver {
+            allow_private: false,
+        };
+        let refused = match strict.resolve(name()).await {
+            Ok(_) => panic!("localhost must not resolve for a webhook"),
+            Err(e) => e.to_string(),
+        };
+        assert!(refused.contains("no public address"), "{refused}");
+        let open = GuardedResolver {
+            allow_private: true,
+        };
+        let addrs: Vec<SocketAddr> = open.resolve(name()).await.unwrap().collect();
+        assert!(addrs.iter().any(|a| a.ip().is_loopback()), "{addrs:?}");
+    }
+
     #[test]
     fn a_secret_without_its_prefix_is_refused() {
         assert!(sign("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "m", 1, "{}").is_err());
