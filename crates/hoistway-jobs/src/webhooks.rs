@@ -216,16 +216,27 @@ pub async fn deliver_due(state: &AppState, sender: &Sender) -> WebhookRun {
     run
 }
 
-/// Starts the delivery loop of this node; it runs until the runtime
-/// shuts down.
+/// Starts the delivery loop of this node (and, hourly, the purge of
+/// settled deliveries past [`outbox::retention`]); it runs until the
+/// runtime shuts down.
 pub fn spawn(state: AppState, every: Duration) -> Result<JoinHandle<()>, String> {
     let sender = Sender::new(&state.settings.webhooks)?;
     Ok(tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut purged_at = None;
         loop {
             tick.tick().await;
             deliver_due(&state, &sender).await;
+            // The log keeps settled deliveries for a while, then forgets
+            // them; hourly is plenty (idempotent, so every node may do it).
+            let now = state.clock.now();
+            if purged_at.is_none_or(|at| now - at >= chrono::Duration::hours(1)) {
+                purged_at = Some(now);
+                if let Err(e) = outbox::purge_settled(&state.db, now - outbox::retention()).await {
+                    tracing::warn!(error = %e, "purging the webhook log failed");
+                }
+            }
         }
     }))
 }

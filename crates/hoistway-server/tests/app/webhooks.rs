@@ -287,6 +287,25 @@ async fn a_case_change_is_delivered_signed_and_retried_after_a_500() {
         // Delivered once: a further round sends nothing.
         let after = deliver_due(&app.state, &s).await;
         assert_eq!((after.delivered, after.failed), (0, 0));
+
+        // The log forgets settled deliveries after 30 days, never pending ones.
+        open_case(&app, &admin).await;
+        rx.answer(&[503]);
+        deliver_due(&app.state, &s).await;
+        let purge = |days: i64| {
+            hoistway_store::webhooks::outbox::purge_settled(
+                &app.state.db,
+                app.clock_now() - chrono::Duration::days(days),
+            )
+        };
+        assert_eq!(purge(30).await.unwrap(), 0);
+        app.clock.advance(chrono::Duration::days(31));
+        assert_eq!(purge(30).await.unwrap(), 1);
+        // (A month later the session has ended: sign in again.)
+        let admin = app.login(ADMIN_A, DEMO_PASSWORD).await;
+        let left = log_of(&app, &admin, id).await;
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert_eq!(left[0]["status"], "pending");
         app.t.cleanup().await;
     }
 }

@@ -351,6 +351,29 @@ pub async fn record_attempt(
     Ok(())
 }
 
+/// How long the log keeps a settled delivery (delivered or given up).
+pub fn retention() -> chrono::Duration {
+    chrono::Duration::days(30)
+}
+
+/// Deletes settled deliveries created before `before`, with their
+/// attempts; pending ones stay whatever their age. Returns how many went.
+pub async fn purge_settled(db: &Db, before: DateTime<Utc>) -> Result<u64> {
+    let old = "SELECT id FROM webhook_deliveries WHERE next_attempt_at IS NULL AND created_at < ";
+    let mut tx = db.begin().await?;
+    let mut attempts = Sql::new(&format!(
+        "DELETE FROM webhook_attempts WHERE delivery_id IN ({old}"
+    ));
+    attempts.bind(before.timestamp_millis()).push(")");
+    attempts.execute(&mut *tx).await?;
+    let mut deliveries =
+        Sql::new("DELETE FROM webhook_deliveries WHERE next_attempt_at IS NULL AND created_at < ");
+    deliveries.bind(before.timestamp_millis());
+    let gone = deliveries.execute(&mut *tx).await?.rows_affected();
+    tx.commit().await?;
+    Ok(gone)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
