@@ -307,18 +307,17 @@ pub async fn update(
 pub async fn delete(db: &Db, scope: &Scope, actor: Actor, id: i64) -> Result<WebhookEndpoint> {
     let mut tx = db.begin().await?;
     let before = fetch(&mut *tx, scope, id).await?;
-    for sql in [
+    let mut attempts = Sql::new(
         "DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE endpoint_id = ",
-        "DELETE FROM webhook_deliveries WHERE endpoint_id = ",
-        "DELETE FROM webhook_endpoints WHERE id = ",
-    ] {
-        let mut del = Sql::new(sql);
-        del.bind(id);
-        if sql.contains("IN (") {
-            del.push(")");
-        }
-        del.execute(&mut *tx).await?;
-    }
+    );
+    attempts.bind(id).push(")");
+    attempts.execute(&mut *tx).await?;
+    let mut deliveries = Sql::new("DELETE FROM webhook_deliveries WHERE endpoint_id = ");
+    deliveries.bind(id);
+    deliveries.execute(&mut *tx).await?;
+    let mut endpoint = Sql::new("DELETE FROM webhook_endpoints WHERE id = ");
+    endpoint.bind(id);
+    endpoint.execute(&mut *tx).await?;
     audit::record(
         &mut tx,
         actor,

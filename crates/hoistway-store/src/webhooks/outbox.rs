@@ -85,7 +85,7 @@ pub(crate) async fn on_audit(
         "customer_id": customer_id,
         "object": object,
     });
-    write(
+    let written = write(
         tx,
         at,
         customer_id,
@@ -93,7 +93,8 @@ pub(crate) async fn on_audit(
         &event_type(kind, action),
         data,
     )
-    .await
+    .await?;
+    Ok(written.len() as u64)
 }
 
 /// The body of a delivery: Standard Webhooks' `{type, timestamp, data}`.
@@ -123,9 +124,9 @@ async fn write(
     endpoints: &[i64],
     event_type: &str,
     data: serde_json::Value,
-) -> Result<u64> {
+) -> Result<Vec<i64>> {
     let body = body(event_type, at, data);
-    let mut written = 0;
+    let mut written = Vec::with_capacity(endpoints.len());
     for endpoint in endpoints {
         let mut sql = Sql::new(
             "INSERT INTO webhook_deliveries (endpoint_id, customer_id, message_id, event_type, body, created_at, next_attempt_at) VALUES (",
@@ -143,8 +144,8 @@ async fn write(
             .bind(at.timestamp_millis())
             .push(", ")
             .bind(at.timestamp_millis())
-            .push(")");
-        written += sql.execute(&mut **tx).await?.rows_affected();
+            .push(") RETURNING id");
+        written.push(sql.fetch_one(&mut **tx).await?.int("id")?);
     }
     Ok(written)
 }
@@ -167,7 +168,7 @@ pub async fn enqueue_test(db: &Db, scope: &Scope, actor: Actor, id: i64) -> Resu
         "customer_id": endpoint.customer_id,
         "object": {"message": "A test event from Hoistway: your endpoint is reachable."},
     });
-    write(
+    let written = write(
         &mut tx,
         actor.at,
         endpoint.customer_id,
@@ -176,9 +177,11 @@ pub async fn enqueue_test(db: &Db, scope: &Scope, actor: Actor, id: i64) -> Resu
         data,
     )
     .await?;
-    let mut last = Sql::new("SELECT MAX(id) AS id FROM webhook_deliveries WHERE endpoint_id = ");
-    last.bind(endpoint.id);
-    let delivery = last.fetch_one(&mut *tx).await?.int("id")?;
+    // One endpoint, one row.
+    let delivery = written
+        .first()
+        .copied()
+        .ok_or(StoreError::NotFound("webhook"))?;
     crate::audit::record(
         &mut tx,
         actor,
