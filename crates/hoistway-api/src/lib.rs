@@ -38,6 +38,7 @@ pub mod telemetry;
 pub mod topology;
 pub mod users;
 pub mod visit_work;
+pub mod webhooks;
 
 use hoistway_app::state::AppState;
 use utoipa::OpenApi;
@@ -75,6 +76,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api_clients::router())
         .merge(service_contacts::router())
         .merge(playbooks::router())
+        .merge(webhooks::router())
         .split_for_parts();
     // After the merge: the routers' operations exist only now.
     utoipa::Modify::modify(&api_doc::SharedErrors, &mut doc);

@@ -22,6 +22,8 @@
 //! - [`fuzz`]: the case count of the fuzz targets.
 //! - [`web_push`]: the server's VAPID key and the checks on a browser's
 //!   push subscription.
+//! - [`webhook_url`]: which webhook endpoint URLs and addresses the
+//!   server may call.
 
 pub mod auth;
 pub mod csv_cells;
@@ -39,3 +41,4 @@ pub mod state;
 pub mod throttle;
 pub mod transport;
 pub mod web_push;
+pub mod webhook_url;

@@ -44,6 +44,9 @@ pub struct Settings {
     pub limits: crate::listen::Limits,
     /// Web Push: the VAPID key and contact, which endpoints are accepted.
     pub web_push: crate::web_push::WebPushSettings,
+    /// Outgoing webhooks: whether plain-HTTP and non-public endpoints are
+    /// accepted (tests and the demo only).
+    pub webhooks: crate::webhook_url::WebhookSettings,
 }
 
 impl Default for Settings {
@@ -61,6 +64,7 @@ impl Default for Settings {
             ws_max_lifetime: std::time::Duration::from_secs(2 * 60 * 60),
             limits: crate::listen::Limits::default(),
             web_push: crate::web_push::WebPushSettings::default(),
+            webhooks: crate::webhook_url::WebhookSettings::default(),
         }
     }
 }

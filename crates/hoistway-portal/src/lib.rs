@@ -27,6 +27,8 @@
 //! - customer pages: [`home`], [`equipment`], [`requests`], [`services`],
 //!   [`reports`], [`documents`] (with [`invoice`] and [`contract`]),
 //!   [`certificates`] (inspection certificates, under Services), [`setup`].
+//! - [`integrations`]: Setup → Integrations, a customer admin's outgoing
+//!   webhooks (secret shown once, test message, delivery log).
 //! - [`resident`]: a resident's start page, the remote-call app.
 //! - [`contacts`], [`playbook`], [`label`]: the local service contacts, a
 //!   building's printable on-site playbook and the units' service labels
@@ -50,6 +52,7 @@ pub mod equipment_export;
 pub mod fleet;
 pub mod forms;
 pub mod home;
+pub mod integrations;
 pub mod invite;
 pub mod invoice;
 pub mod label;
@@ -153,6 +156,25 @@ pub fn router() -> Router<AppState> {
         .route("/setup/team", get(setup::team_page).post(setup::add_member))
         .route("/setup/team/{id}", post(setup::change_member))
         .route("/setup/team/{id}/remove", post(setup::remove_member))
+        // Setup → Integrations: outgoing webhooks (integrations.rs).
+        .route(
+            "/setup/integrations",
+            get(integrations::list).post(integrations::create),
+        )
+        .route("/setup/integrations/{id}", get(integrations::show))
+        .route("/setup/integrations/{id}/test", post(integrations::test))
+        .route(
+            "/setup/integrations/{id}/enabled",
+            post(integrations::set_enabled),
+        )
+        .route(
+            "/setup/integrations/{id}/rotate",
+            post(integrations::rotate),
+        )
+        .route(
+            "/setup/integrations/{id}/delete",
+            post(integrations::delete),
+        )
         // Care center, technician view, sign-in security (desk/, tech/, security/).
         .route("/desk", get(desk::queue::show))
         .route("/desk/rows", get(desk::queue::rows_only))

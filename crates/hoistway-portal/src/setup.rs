@@ -42,11 +42,14 @@ fn tabs(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
     if ctx.may(Resource::Users, Action::Read) {
         v.push(("/setup/team", t.setup.team));
     }
+    if super::integrations::has_tab(ctx) {
+        v.push(("/setup/integrations", t.integrations.tab));
+    }
     v.push(("/account/privacy", t.privacy.nav));
     v
 }
 
-fn shell(ctx: &Ctx, title: &str, body: Markup) -> Response {
+pub(crate) fn shell(ctx: &Ctx, title: &str, body: Markup) -> Response {
     let t = ctx.t;
     layout::page(
         ctx,
@@ -66,7 +69,7 @@ fn shell(ctx: &Ctx, title: &str, body: Markup) -> Response {
 }
 
 /// Maps a refusal of a setup form to a message on the page it came from.
-fn back_with(s: &AppState, to: &str, e: AppError) -> PageResult {
+pub(crate) fn back_with(s: &AppState, to: &str, e: AppError) -> PageResult {
     match e {
         AppError::Invalid(i) => Ok(redirect_with(s, to, false, i.to_string())),
         AppError::Conflict(m) | AppError::BadRequest(m) => Ok(redirect_with(s, to, false, m)),

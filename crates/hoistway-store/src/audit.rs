@@ -1,6 +1,8 @@
 //! The audit log: who changed what, when, with the row before and after.
 //! Written inside the transaction of the change, so a change without its
-//! audit row cannot exist.
+//! audit row cannot exist. Changes of cases, visits, findings and invoices
+//! also queue the customer's webhook deliveries here
+//! ([`crate::webhooks::outbox`]).
 
 use crate::error::Result;
 use crate::page::{finish, paginate, ListFilter, Page};
@@ -47,6 +49,18 @@ pub async fn record<B: Serialize, A: Serialize>(
 ) -> Result<()> {
     let before = before.map(|b| serde_json::to_string(b).unwrap_or_default());
     let after = after.map(|a| serde_json::to_string(a).unwrap_or_default());
+    // A change customers can subscribe to becomes a webhook delivery in
+    // this same transaction.
+    crate::webhooks::outbox::on_audit(
+        tx,
+        actor.at,
+        customer_id,
+        entity,
+        entity_id,
+        action,
+        after.as_deref(),
+    )
+    .await?;
     let mut sql = Sql::new(
         "INSERT INTO audit_log (at, actor_user_id, customer_id, entity, entity_id, action, before_json, after_json) VALUES (",
     );

@@ -44,6 +44,8 @@
 //! - service contacts (issue 20): [`service_contacts`] (the per-country
 //!   directory) and [`playbooks`] (a building's on-site playbook and its
 //!   review reminder).
+//! - outgoing webhooks (issue #20): [`webhooks`] (endpoints, the delivery
+//!   outbox fed by the audit trail, the delivery log).
 
 pub mod api_clients;
 pub mod audit;
@@ -89,6 +91,7 @@ pub mod testing;
 pub mod topology;
 pub mod units;
 pub mod users;
+pub mod webhooks;
 
 pub use audit::Actor;
 pub use db::{Backend, Db, Schema, Tx};

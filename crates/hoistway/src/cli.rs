@@ -53,6 +53,12 @@ pub struct ServiceArgs {
     /// SMS provider webhook URL (JSON POST with `to`, `text`, `dedupe_key`).
     #[arg(long, env = "HOISTWAY_SMS_WEBHOOK_URL")]
     pub sms_webhook_url: Option<String>,
+    /// Accept customers' webhook endpoints over plain `http://` and on
+    /// loopback, private and link-local addresses (a lab or a local
+    /// receiver; never on a server reachable from customers' networks).
+    /// `hoistway demo` always allows them.
+    #[arg(long, env = "HOISTWAY_WEBHOOK_ALLOW_PRIVATE")]
+    pub webhook_allow_private: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -29,6 +29,8 @@ pub struct Config {
     pub log_level: String,
     pub json_logs: bool,
     pub delivery: hoistway_jobs::delivery::DeliverySettings,
+    /// `--webhook-allow-private`.
+    pub webhook_allow_private: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -103,6 +105,7 @@ impl Config {
                 .or(file.log_level)
                 .unwrap_or_else(|| "info".into()),
             json_logs: log_format == "json",
+            webhook_allow_private: service.webhook_allow_private,
             delivery: hoistway_jobs::delivery::DeliverySettings {
                 smtp_url: service.smtp_url.clone().or(file.smtp_url),
                 smtp_from: service

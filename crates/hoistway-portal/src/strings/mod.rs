@@ -11,6 +11,7 @@ pub mod admin;
 pub mod contacts;
 pub mod customer;
 pub mod desk;
+pub mod integrations;
 pub mod notices;
 pub mod offers;
 pub mod places;
@@ -23,6 +24,7 @@ pub use admin::Admin;
 pub use contacts::Contacts;
 pub use customer::{Documents, Equipment, Home, Reports, Requests, Services, Setup};
 pub use desk::{Desk, Security, Tech};
+pub use integrations::Integrations;
 pub use notices::Notices;
 pub use offers::Offers;
 pub use places::Places;
@@ -74,6 +76,8 @@ pub struct Strings {
     pub contacts: Contacts,
     /// Offers (strings/offers.rs).
     pub offers: Offers,
+    /// Setup → Integrations: outgoing webhooks (strings/integrations.rs).
+    pub integrations: Integrations,
 }
 
 pub struct Common {
@@ -353,6 +357,7 @@ pub static EN: Strings = Strings {
     privacy: privacy::EN_PRIVACY,
     contacts: contacts::EN_CONTACTS,
     offers: offers::EN_OFFERS,
+    integrations: integrations::EN_INTEGRATIONS,
 };
 
 #[cfg(test)]

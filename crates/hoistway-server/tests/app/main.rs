@@ -51,3 +51,5 @@ mod tech_visits;
 mod tenancy;
 mod triage_flags;
 mod web_push;
+mod webhooks;
+mod webhooks_portal;

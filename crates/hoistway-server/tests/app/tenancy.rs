@@ -101,6 +101,16 @@ async fn another_customers_rows_are_indistinguishable_from_missing_ones() {
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+        // ... and a webhook endpoint.
+        let r = app
+            .call(
+                "POST",
+                "/api/v1/webhooks",
+                Some(&admin),
+                Some(json!({"customer_id": other, "url": "https://hooks.rhein-immo.example/in", "events": ["case"]})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
         let foreign = foreign_ids(&app, &admin, &paths, other).await;
 
         let mut checked = 0;

@@ -40,6 +40,9 @@ pub async fn run(
             api_token_secret: std::env::var("HOISTWAY_API_TOKEN_SECRET")
                 .ok()
                 .filter(|s| !s.is_empty()),
+            webhooks: hoistway_app::webhook_url::WebhookSettings {
+                allow_private: config.webhook_allow_private,
+            },
             ..Settings::default()
         },
     )?;
@@ -161,6 +164,11 @@ pub fn start_jobs(config: &Config, state: &AppState) -> anyhow::Result<()> {
     // Detached like the desk jobs: runs for the life of the process.
     drop(hoistway_jobs::invoicing::spawn(state.clone()));
     drop(hoistway_jobs::spawn_retention(state.clone()));
+    // Customers' outgoing webhooks, from their own outbox.
+    drop(
+        hoistway_jobs::webhooks::spawn(state.clone(), std::time::Duration::from_secs(1))
+            .map_err(|e| anyhow::anyhow!("webhook sender: {e}"))?,
+    );
     Ok(())
 }
 
