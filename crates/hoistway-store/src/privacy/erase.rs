@@ -208,29 +208,49 @@ async fn rewrite_timelines(tx: &mut Tx<'_>, id: i64, who: &Identity) -> Result<u
     Ok(n)
 }
 
-/// Audit rows whose before/after documents mention them.
+/// Audit rows whose before/after documents mention them, and webhook
+/// messages (built from audit rows) that mention them.
 async fn rewrite_audit(tx: &mut Tx<'_>, who: &Identity) -> Result<u64> {
-    let mut sql = Sql::new("SELECT id, before_json, after_json FROM audit_log WHERE 1=0");
+    let mut n = rewrite_json_rows(tx, who, "audit_log", &["before_json", "after_json"]).await?;
+    n += rewrite_json_rows(tx, who, "webhook_deliveries", &["body"]).await?;
+    Ok(n)
+}
+
+/// Rewrites the JSON text `columns` of every row of `table` whose text
+/// contains one of the person's identifiers.
+async fn rewrite_json_rows(
+    tx: &mut Tx<'_>,
+    who: &Identity,
+    table: &str,
+    columns: &[&str],
+) -> Result<u64> {
+    let mut sql = Sql::new(&format!(
+        "SELECT id, {} FROM {table} WHERE 1=0",
+        columns.join(", ")
+    ));
     for needle in who.needles() {
         let p = like_pattern(needle);
-        sql.push(" OR LOWER(before_json) LIKE ")
-            .bind_like(p.clone())
-            .push(" OR LOWER(after_json) LIKE ")
-            .bind_like(p);
+        for c in columns {
+            sql.push(&format!(" OR LOWER({c}) LIKE "))
+                .bind_like(p.clone());
+        }
     }
     let rows = sql.fetch_all(&mut **tx).await?;
     let mut n = 0;
     for r in rows {
-        let (before, after) = (r.opt_text("before_json")?, r.opt_text("after_json")?);
-        let new_before = before.as_deref().map(|t| who.json_text(t));
-        let new_after = after.as_deref().map(|t| who.json_text(t));
-        if new_before != before || new_after != after {
-            let mut up = Sql::new("UPDATE audit_log SET before_json = ");
-            up.bind(new_before)
-                .push(", after_json = ")
-                .bind(new_after)
-                .push(" WHERE id = ")
-                .bind(r.int("id")?);
+        let mut up = Sql::new(&format!("UPDATE {table} SET "));
+        let mut changed = false;
+        for (i, c) in columns.iter().enumerate() {
+            let old = r.opt_text(c)?;
+            let new = old.as_deref().map(|t| who.json_text(t));
+            changed |= new != old;
+            if i > 0 {
+                up.push(", ");
+            }
+            up.push(&format!("{c} = ")).bind(new);
+        }
+        if changed {
+            up.push(" WHERE id = ").bind(r.int("id")?);
             n += up.execute(&mut **tx).await?.rows_affected();
         }
     }
