@@ -68,6 +68,7 @@ pub const EN_NOTICES: Notices = Notices {
         "predictive_alert" => "Possible fault found by monitoring",
         "certificate_expiring" => "Inspection certificate due",
         "playbook_review_due" => "On-site playbook review due",
+        "offer_updated" => "Offer update",
         _ => "Notification",
     },
     about_request: |n| format!("Request {n}"),
