@@ -226,6 +226,7 @@ pub async fn move_status(
     )
     .await?;
     publish(s, &case, "case_status");
+    crate::surveys::ask_after_close(s, caller, &case).await;
     Ok(case)
 }
 

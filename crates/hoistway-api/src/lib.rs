@@ -33,6 +33,7 @@ pub mod privacy;
 pub mod push;
 pub mod registry;
 pub mod service_contacts;
+pub mod surveys;
 pub mod technicians;
 pub mod telemetry;
 pub mod topology;
@@ -53,6 +54,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(users::router())
         .merge(privacy::router())
         .merge(offers::router())
+        .merge(surveys::router())
         .merge(invitations::router())
         .merge(audit::router())
         .merge(cases::router())

@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(my_data))
         .routes(routes!(my_choices, set_my_objection))
+        .routes(routes!(set_my_survey_consent))
         .routes(routes!(erase_me))
         .routes(routes!(user_data))
         .routes(routes!(set_user_objection))
@@ -37,6 +38,29 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct ObjectionInput {
     pub objects: bool,
+}
+
+/// Consent to satisfaction surveys, given or withdrawn.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentInput {
+    pub consents: bool,
+}
+
+/// Agrees (or stops agreeing) to a short satisfaction survey after one's
+/// requests are closed.
+#[utoipa::path(put, path = "/api/v1/me/survey-consent", tag = "privacy", request_body = ConsentInput,
+    responses((status = 200, body = PrivacyChoices), (status = 400), (status = 401)))]
+async fn set_my_survey_consent(
+    State(s): State<AppState>,
+    caller: Caller,
+    Json(input): Json<ConsentInput>,
+) -> ApiResult<Json<PrivacyChoices>> {
+    let id = caller.user.id;
+    Ok(Json(
+        privacy::set_survey_consent(&s.db, &caller.scope, caller.actor(&s), id, input.consents)
+            .await?,
+    ))
 }
 
 /// Erasing one's own account: the sign-in e-mail typed again, so it is

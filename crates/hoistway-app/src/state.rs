@@ -47,6 +47,10 @@ pub struct Settings {
     /// Outgoing webhooks: whether plain-HTTP and non-public endpoints are
     /// accepted (tests and the demo only).
     pub webhooks: crate::webhook_url::WebhookSettings,
+    /// Where people reach this server (`https://service.example.com`), for
+    /// links in letters sent outside a request (satisfaction surveys).
+    /// Unset: such letters carry the path only.
+    pub public_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -65,6 +69,7 @@ impl Default for Settings {
             limits: crate::listen::Limits::default(),
             web_push: crate::web_push::WebPushSettings::default(),
             webhooks: crate::webhook_url::WebhookSettings::default(),
+            public_url: None,
         }
     }
 }

@@ -71,6 +71,7 @@ pub mod services;
 pub mod setup;
 pub mod signin;
 pub mod strings;
+pub mod survey;
 pub mod tech;
 pub mod ui;
 
@@ -96,6 +97,7 @@ pub fn router() -> Router<AppState> {
         .route("/signin", get(signin::show).post(signin::submit))
         .route("/signout", post(signin::sign_out))
         .route("/invite/{token}", get(invite::show).post(invite::submit))
+        .route("/survey/{token}", get(survey::show).post(survey::submit))
         .route("/equipment", get(equipment::list))
         .route("/equipment/{id}", get(equipment::show))
         .route("/equipment/{id}/requests", post(equipment::create_request))
@@ -281,6 +283,10 @@ pub fn router() -> Router<AppState> {
         .route("/account/privacy", get(privacy::show))
         .route("/account/privacy/data.json", get(privacy::my_data))
         .route("/account/privacy/objection", post(privacy::set_objection))
+        .route(
+            "/account/privacy/surveys",
+            post(privacy::set_survey_consent),
+        )
         .route("/account/privacy/erase", post(privacy::erase_me))
         .route(
             "/account/privacy/retention/{kind}",

@@ -72,6 +72,29 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> PageResult {
                 }
             }
         }
+        section.card aria-labelledby="ps-h" {
+            h2 #ps-h { (ctx.t.surveys.consent_heading) }
+            p.muted { (ctx.t.surveys.consent_lead) }
+            @match choices.survey_consent_at {
+                Some(at) => {
+                    p data-surveys="on" { ((ctx.t.surveys.consent_on)(&at.format("%Y-%m-%d").to_string())) }
+                    @if choices.analytics_objection_at.is_some() { p.small.muted { (ctx.t.surveys.consent_blocked) } }
+                    form method="post" action="/account/privacy/surveys" {
+                        (csrf_field(&ctx))
+                        input type="hidden" name="consents" value="no";
+                        button.btn type="submit" { (ctx.t.surveys.stop) }
+                    }
+                }
+                None => {
+                    p data-surveys="off" { (ctx.t.surveys.consent_off) }
+                    form method="post" action="/account/privacy/surveys" {
+                        (csrf_field(&ctx))
+                        input type="hidden" name="consents" value="yes";
+                        button.btn.btn-primary type="submit" { (ctx.t.surveys.agree) }
+                    }
+                }
+            }
+        }
         section.card aria-labelledby="pr-h" {
             h2 #pr-h { (t.retention_heading) }
             p.muted { (t.retention_lead) }
@@ -145,6 +168,32 @@ pub async fn set_objection(State(s): State<AppState>, posted: Posted) -> PageRes
         t.objection_saved
     } else {
         t.objection_withdrawn
+    };
+    Ok(redirect_with(&s, HERE, true, said))
+}
+
+/// `POST /account/privacy/surveys`.
+pub async fn set_survey_consent(State(s): State<AppState>, posted: Posted) -> PageResult {
+    let ctx = &posted.ctx;
+    let consents = match posted.get("consents") {
+        Some("yes") => true,
+        Some("no") => false,
+        _ => return Err(PortalError::BadRequest("consents: yes or no".into())),
+    };
+    let caller = &ctx.caller;
+    privacy::set_survey_consent(
+        &s.db,
+        &caller.scope,
+        caller.actor(&s),
+        caller.user.id,
+        consents,
+    )
+    .await?;
+    let t = &ctx.t.surveys;
+    let said = if consents {
+        t.consent_saved
+    } else {
+        t.consent_withdrawn
     };
     Ok(redirect_with(&s, HERE, true, said))
 }

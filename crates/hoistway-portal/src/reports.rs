@@ -445,6 +445,29 @@ pub async fn compute(s: &AppState, ctx: &Ctx, req: &Request) -> Result<Report, P
     }
 }
 
+/// The report's satisfaction card: the surveys sent in its period.
+fn satisfaction(ctx: &Ctx, r: &hoistway_store::surveys::SurveyResults) -> maud::Markup {
+    let t = &ctx.t.surveys;
+    html! {
+        section.card aria-labelledby="sat-h" {
+            h2 #sat-h { (t.report_heading) }
+            @if r.sent == 0 { (ui::empty(t.none_sent)) } @else {
+                p { ((t.answered_of)(r.answered, r.sent, r.response_rate_pct)) }
+                (ui::facts(&[
+                    (t.mean, r.mean_rating.map_or("–".into(), |m| format!("{m:.1}"))),
+                    (t.solved_share, r.solved_pct.map_or("–".into(), |p| format!("{p:.0}%"))),
+                ]))
+                @if !r.comments.is_empty() {
+                    h3 { (t.comments) }
+                    ul.list { @for c in r.comments.iter().take(10) {
+                        li { div.main { strong { (c.case_number) " · " (c.rating) "/5" } p.keep-lines { (c.comment) } } }
+                    } }
+                }
+            }
+        }
+    }
+}
+
 /// `GET /reports/view`: the printable report.
 pub async fn view(State(s): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> PageResult {
     ctx.require_area(Area::Reports)?;
@@ -478,6 +501,7 @@ pub async fn view(State(s): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) ->
                 } }
             }
         }
+        (satisfaction(&ctx, &hoistway_store::surveys::results(&s.db, &ctx.caller.scope, req.start(), req.end()).await?))
         p.note { (t.reports.print_hint) }
     };
     Ok(layout::page(&ctx, title, body).into_response())

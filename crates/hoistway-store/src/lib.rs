@@ -27,6 +27,7 @@
 //!   [`push`]: Web Push subscriptions and the server's VAPID key.
 //! - [`maintenance`]: plans, visits, checklists, reports, certificates,
 //!   technician profiles and the scheduler's edge (its own module map).
+//! - [`surveys`]: satisfaction surveys after a case closes.
 //! - [`offers`]: customers' requests for offers and the care center's
 //!   quotes.
 //! - [`data_export`]: a unit's raw telemetry and rollups in pages, for
@@ -86,6 +87,7 @@ pub mod second_factor;
 pub mod service_contacts;
 pub mod sessions;
 pub mod sql;
+pub mod surveys;
 pub mod telemetry;
 pub mod testing;
 pub mod topology;

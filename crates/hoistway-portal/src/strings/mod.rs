@@ -18,6 +18,7 @@ pub mod places;
 pub mod printed;
 pub mod privacy;
 pub mod resident;
+pub mod surveys;
 pub mod tech_visits;
 
 pub use admin::Admin;
@@ -31,6 +32,7 @@ pub use places::Places;
 pub use printed::Printed;
 pub use privacy::Privacy;
 pub use resident::Resident;
+pub use surveys::Surveys;
 pub use tech_visits::TechVisits;
 
 /// The strings of a user's language (`users.language`); English is the
@@ -76,6 +78,8 @@ pub struct Strings {
     pub contacts: Contacts,
     /// Offers (strings/offers.rs).
     pub offers: Offers,
+    /// Satisfaction surveys (strings/surveys.rs).
+    pub surveys: Surveys,
     /// Setup → Integrations: outgoing webhooks (strings/integrations.rs).
     pub integrations: Integrations,
 }
@@ -357,6 +361,7 @@ pub static EN: Strings = Strings {
     privacy: privacy::EN_PRIVACY,
     contacts: contacts::EN_CONTACTS,
     offers: offers::EN_OFFERS,
+    surveys: surveys::EN_SURVEYS,
     integrations: integrations::EN_INTEGRATIONS,
 };
 

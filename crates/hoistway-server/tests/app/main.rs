@@ -47,6 +47,7 @@ mod remote_calls;
 mod request_journeys;
 mod resident_app;
 mod service_contacts;
+mod surveys;
 mod tech_visits;
 mod tenancy;
 mod triage_flags;

@@ -20,6 +20,8 @@ pub struct PersonalData {
     pub profile: User,
     /// When they objected to analytics (none: no objection).
     pub analytics_objection_at: Option<DateTime<Utc>>,
+    /// When they agreed to satisfaction surveys (none: not agreed).
+    pub survey_consent_at: Option<DateTime<Utc>>,
     /// Which events reach them on which channels.
     #[schema(value_type = Object)]
     pub notification_preferences: serde_json::Value,
@@ -86,12 +88,12 @@ const NOTIFICATIONS_LISTED: i64 = 1000;
 pub async fn export(db: &Db, scope: &Scope, id: i64, now: DateTime<Utc>) -> Result<PersonalData> {
     let mut tx = db.begin().await?;
     let profile = users::fetch(&mut tx, scope, id).await?;
-    let mut sql = Sql::new("SELECT analytics_objection_at FROM users WHERE id = ");
+    let mut sql =
+        Sql::new("SELECT analytics_objection_at, survey_consent_at FROM users WHERE id = ");
     sql.bind(id);
-    let objection = sql
-        .fetch_one(&mut *tx)
-        .await?
-        .opt_int("analytics_objection_at")?;
+    let choice_row = sql.fetch_one(&mut *tx).await?;
+    let objection = choice_row.opt_int("analytics_objection_at")?;
+    let survey_consent = choice_row.opt_int("survey_consent_at")?;
     let prefs = preferences_of(&mut *tx, id, profile.role).await?;
 
     let mut sql = Sql::new(
@@ -178,6 +180,7 @@ pub async fn export(db: &Db, scope: &Scope, id: i64, now: DateTime<Utc>) -> Resu
         generated_at: now,
         profile,
         analytics_objection_at: objection.map(from_millis),
+        survey_consent_at: survey_consent.map(from_millis),
         notification_preferences: serde_json::to_value(&prefs).unwrap_or_default(),
         access_grants,
         cases,

@@ -30,21 +30,23 @@ pub struct PrivacyChoices {
     /// data today; anything that would (satisfaction surveys) must ask
     /// this first.
     pub analytics_objection_at: Option<DateTime<Utc>>,
+    /// When they agreed to satisfaction surveys after their requests close
+    /// (none: never asked; an objection to analytics also stops them).
+    pub survey_consent_at: Option<DateTime<Utc>>,
 }
 
 /// The user's current choices.
 pub async fn choices(db: &Db, scope: &Scope, user_id: i64) -> Result<PrivacyChoices> {
     let mut tx = db.begin().await?;
     users::fetch(&mut tx, scope, user_id).await?;
-    let mut sql = Sql::new("SELECT analytics_objection_at FROM users WHERE id = ");
+    let mut sql =
+        Sql::new("SELECT analytics_objection_at, survey_consent_at FROM users WHERE id = ");
     sql.bind(user_id);
-    let at = sql
-        .fetch_one(&mut *tx)
-        .await?
-        .opt_int("analytics_objection_at")?;
+    let r = sql.fetch_one(&mut *tx).await?;
     Ok(PrivacyChoices {
         user_id,
-        analytics_objection_at: at.map(from_millis),
+        analytics_objection_at: r.opt_int("analytics_objection_at")?.map(from_millis),
+        survey_consent_at: r.opt_int("survey_consent_at")?.map(from_millis),
     })
 }
 
@@ -56,31 +58,80 @@ pub async fn set_objection(
     user_id: i64,
     objects: bool,
 ) -> Result<PrivacyChoices> {
+    set_choice(
+        db,
+        scope,
+        actor,
+        user_id,
+        Choice::AnalyticsObjection,
+        objects,
+    )
+    .await
+}
+
+/// Records (or withdraws) consent to satisfaction surveys, audited.
+pub async fn set_survey_consent(
+    db: &Db,
+    scope: &Scope,
+    actor: Actor,
+    user_id: i64,
+    consents: bool,
+) -> Result<PrivacyChoices> {
+    set_choice(db, scope, actor, user_id, Choice::SurveyConsent, consents).await
+}
+
+#[derive(Clone, Copy)]
+enum Choice {
+    AnalyticsObjection,
+    SurveyConsent,
+}
+
+async fn set_choice(
+    db: &Db,
+    scope: &Scope,
+    actor: Actor,
+    user_id: i64,
+    choice: Choice,
+    on: bool,
+) -> Result<PrivacyChoices> {
     let before = choices(db, scope, user_id).await?;
+    let (column, since, action) = match choice {
+        Choice::AnalyticsObjection => (
+            "analytics_objection_at",
+            before.analytics_objection_at,
+            "analytics_objection",
+        ),
+        Choice::SurveyConsent => (
+            "survey_consent_at",
+            before.survey_consent_at,
+            "survey_consent",
+        ),
+    };
     let mut tx = db.begin().await?;
     let user = users::fetch(&mut tx, scope, user_id).await?;
-    // An objection keeps the time it was first made.
-    let at = match (objects, before.analytics_objection_at) {
+    // A choice keeps the time it was first made.
+    let at = match (on, since) {
         (true, Some(t)) => Some(t),
         (true, None) => Some(actor.at),
         (false, _) => None,
     };
-    let mut sql = Sql::new("UPDATE users SET analytics_objection_at = ");
+    let mut sql = Sql::new(&format!("UPDATE users SET {column} = "));
     sql.bind(at.map(|t| t.timestamp_millis()))
         .push(" WHERE id = ")
         .bind(user_id);
     sql.execute(&mut *tx).await?;
-    let after = PrivacyChoices {
-        user_id,
-        analytics_objection_at: at,
-    };
+    let mut after = before.clone();
+    match choice {
+        Choice::AnalyticsObjection => after.analytics_objection_at = at,
+        Choice::SurveyConsent => after.survey_consent_at = at,
+    }
     audit::record(
         &mut tx,
         actor,
         user.customer_id,
         "user",
         user_id,
-        "analytics_objection",
+        action,
         Some(&before),
         Some(&after),
     )

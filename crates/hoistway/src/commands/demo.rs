@@ -100,6 +100,13 @@ pub async fn run(
         ),
     }
     let mut settings = with_ws_limits(&kone, Settings::default())?;
+    // Letters sent outside a request (surveys) link to where the demo runs.
+    settings.public_url = Some(
+        std::env::var("HOISTWAY_PUBLIC_URL")
+            .ok()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| format!("http://{addr}")),
+    );
     // The twin's clock runs ahead of the server's at `--speed`: its events
     // are "from the future" by design, so the demo accepts them.
     if speed > 1.0 {

@@ -40,6 +40,10 @@ pub async fn run(
             api_token_secret: std::env::var("HOISTWAY_API_TOKEN_SECRET")
                 .ok()
                 .filter(|s| !s.is_empty()),
+            // Links in letters sent outside a request (surveys).
+            public_url: std::env::var("HOISTWAY_PUBLIC_URL")
+                .ok()
+                .filter(|s| !s.is_empty()),
             webhooks: hoistway_app::webhook_url::WebhookSettings {
                 allow_private: config.webhook_allow_private,
             },
