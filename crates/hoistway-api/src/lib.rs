@@ -19,6 +19,7 @@ pub mod certificates;
 pub mod checklists;
 pub mod data_export;
 pub mod devices;
+pub mod email_intake;
 pub mod equipment;
 pub mod exports;
 pub mod health;
@@ -55,6 +56,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(privacy::router())
         .merge(offers::router())
         .merge(surveys::router())
+        .merge(email_intake::router())
         .merge(invitations::router())
         .merge(audit::router())
         .merge(cases::router())

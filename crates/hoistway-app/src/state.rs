@@ -51,6 +51,17 @@ pub struct Settings {
     /// links in letters sent outside a request (satisfaction surveys).
     /// Unset: such letters carry the path only.
     pub public_url: Option<String>,
+    /// E-mail intake: the bearer token the mail relay posts messages with
+    /// (unset: `POST /api/v1/inbound-email` is off) and the address people
+    /// write to, shown on the request form.
+    pub inbound_email: Option<InboundEmail>,
+}
+
+/// Where and how non-urgent requests arrive by e-mail.
+#[derive(Debug, Clone)]
+pub struct InboundEmail {
+    pub token: String,
+    pub address: String,
 }
 
 impl Default for Settings {
@@ -70,6 +81,7 @@ impl Default for Settings {
             web_push: crate::web_push::WebPushSettings::default(),
             webhooks: crate::webhook_url::WebhookSettings::default(),
             public_url: None,
+            inbound_email: None,
         }
     }
 }

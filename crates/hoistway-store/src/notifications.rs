@@ -233,6 +233,36 @@ pub(crate) struct Letter {
     pub body: String,
 }
 
+/// Sends one e-mail to one user in its own transaction (once per key),
+/// for answers that go by mail rather than by the notification matrix
+/// (e-mail intake's receipts and refusals).
+pub async fn send_letter(
+    db: &crate::Db,
+    at: DateTime<Utc>,
+    user_id: i64,
+    customer_id: Option<i64>,
+    key: String,
+    subject: String,
+    body: String,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    enqueue_letter(
+        &mut tx,
+        at,
+        Letter {
+            key,
+            event: "email_intake",
+            user_id,
+            customer_id,
+            subject,
+            body,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Writes `letter` to the outbox (once per key).
 pub(crate) async fn enqueue_letter(
     tx: &mut Tx<'_>,

@@ -262,6 +262,7 @@ pub async fn results(
     out.response_rate_pct = pct(out.answered, out.sent);
     out.mean_rating = (out.answered > 0).then(|| sum as f64 / out.answered as f64);
     out.solved_pct = pct(solved, said);
-    out.comments.sort_by_key(|c| std::cmp::Reverse(c.answered_at));
+    out.comments
+        .sort_by_key(|c| std::cmp::Reverse(c.answered_at));
     Ok(out)
 }

@@ -368,6 +368,9 @@ pub async fn new(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     let body = html! {
         nav.crumbs aria-label=(t.equipment.breadcrumb) { a href="/requests" { (t.requests.title) } }
         (ui::page_header(t.requests.new_title, Some(t.requests.new_lead), html! {}))
+        @if let Some(mail) = s.settings.inbound_email.as_ref().filter(|m| !m.address.is_empty()) {
+            p.muted data-intake-address=(mail.address) { ((t.requests.by_email)(&mail.address)) }
+        }
         section.card { (request_form(&ctx, "/requests", Some(&options))) }
     };
     Ok(layout::page(&ctx, t.requests.new_title, body).into_response())

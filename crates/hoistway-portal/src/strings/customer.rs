@@ -154,6 +154,8 @@ pub struct Requests {
     pub new_button: &'static str,
     pub new_title: &'static str,
     pub new_lead: &'static str,
+    /// "Not urgent? You can also e-mail … with the equipment number."
+    pub by_email: fn(&str) -> String,
     pub new_for_unit: &'static str,
     pub pick_unit: &'static str,
     pub safety: &'static str,
@@ -231,6 +233,7 @@ pub const EN_REQUESTS: Requests = Requests {
     new_button: "New service request",
     new_title: "New service request",
     new_lead: "Report a fault or a concern. The care center triages it and sends a technician.",
+    by_email: |a| format!("Not urgent? You can also e-mail {a} from your sign-in address, with the equipment number from the lift's service label in the subject."),
     new_for_unit: "Create a service request for this unit",
     pick_unit: "Choose the unit",
     safety: "Safety",

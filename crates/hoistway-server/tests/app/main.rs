@@ -19,6 +19,7 @@ mod demo_feed;
 mod demo_history;
 mod desk_console;
 mod desk_day;
+mod email_intake;
 mod hardening_authz;
 mod hardening_connections;
 mod hardening_input;

@@ -40,6 +40,14 @@ pub async fn run(
             api_token_secret: std::env::var("HOISTWAY_API_TOKEN_SECRET")
                 .ok()
                 .filter(|s| !s.is_empty()),
+            // E-mail intake: the relay's token and the address people use.
+            inbound_email: std::env::var("HOISTWAY_INBOUND_EMAIL_TOKEN")
+                .ok()
+                .filter(|t| !t.is_empty())
+                .map(|token| hoistway_app::state::InboundEmail {
+                    token,
+                    address: std::env::var("HOISTWAY_INBOUND_EMAIL_ADDRESS").unwrap_or_default(),
+                }),
             // Links in letters sent outside a request (surveys).
             public_url: std::env::var("HOISTWAY_PUBLIC_URL")
                 .ok()
