@@ -51,6 +51,10 @@ const KINDS = [
   ['playbook and labels', /^\/buildings\/\d+\/(playbook|labels)$/, 2],
   ['unit label', /^\/equipment\/\d+\/label$/, 1],
   ['admin directory', /^\/admin\/service-contacts(\/[A-Z]{2})?$/, 2],
+  // Privacy, offers and integrations (issue #20).
+  ['privacy', /^\/account\/privacy$/, 1],
+  ['offers', /^\/(desk\/)?offers$/, 2],
+  ['integrations', /^\/setup\/integrations$/, 1],
 ];
 const BAD = new Set(['serious', 'critical']);
 
