@@ -62,16 +62,16 @@ test('an offer is asked for, quoted and accepted', async () => {
   await signIn(op, 'operator');
   await op.goto('/desk');
   await op.getByRole('link', { name: 'Offers' }).click();
-  const item = op.locator('li', { hasText: 'New door operators for the lobby lifts' });
+  const item = op.locator('li[data-offer]', { hasText: 'New door operators for the lobby lifts' });
   await item.locator('summary').click();
-  await item.getByLabel('Price').fill('18500');
+  await item.getByLabel('Price', { exact: true }).fill('18500');
   await item.getByLabel('What the price covers').fill('Two door operators with light curtains, fitted in one day each');
   await submit(op, item.getByRole('button', { name: 'Send the quote' }));
   assert.match(await op.locator('.flash-ok').innerText(), /Quote sent/);
   await shot(op, 'desk-offers');
 
   await pm.goto('/offers');
-  const mine = pm.locator('li', { hasText: 'New door operators for the lobby lifts' });
+  const mine = pm.locator('li[data-offer]', { hasText: 'New door operators for the lobby lifts' });
   assert.match(await mine.innerText(), /18\u202f500\.00/);
   pm.once('dialog', (d) => d.accept());
   await submit(pm, mine.getByRole('button', { name: 'Accept the quote' }));
