@@ -35,9 +35,9 @@ const PAGE: i64 = 5000;
 #[serde(deny_unknown_fields)]
 pub struct DataExportQuery {
     /// `raw` (telemetry events as sent), `rollups` (hourly or daily
-    /// counts) or `service` (visits, inspections, certificates, calls and
-    /// repairs).
-    pub dataset: String,
+    /// counts; the default) or `service` (visits, inspections,
+    /// certificates, calls and repairs).
+    pub dataset: Option<String>,
     /// `csv` (default) or `json`.
     pub format: Option<String>,
     /// First day, YYYY-MM-DD (UTC); default 30 days before `to`.
@@ -83,7 +83,7 @@ struct Plan {
 }
 
 fn plan(q: &DataExportQuery, today: NaiveDate) -> Result<Plan, Invalid> {
-    let dataset = match q.dataset.as_str() {
+    let dataset = match q.dataset.as_deref().unwrap_or("rollups") {
         "raw" => Dataset::Raw,
         "rollups" => Dataset::Rollups,
         "service" => Dataset::Service,

@@ -73,7 +73,7 @@ pub async fn download(
     // An empty date field means the default.
     let date = |v: Option<String>| v.filter(|d| !d.trim().is_empty());
     let q = DataExportQuery {
-        dataset: dataset.to_string(),
+        dataset: Some(dataset.to_string()),
         format: f.format,
         from: date(f.from),
         to: date(f.to),

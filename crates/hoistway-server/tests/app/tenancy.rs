@@ -111,6 +111,25 @@ async fn another_customers_rows_are_indistinguishable_from_missing_ones() {
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+        // ... and an offer it asked for.
+        let theirs = app
+            .login("customer.admin@rhein-immo.example", DEMO_PASSWORD)
+            .await;
+        let building = app
+            .call("GET", "/api/v1/buildings?limit=1", Some(&theirs), None)
+            .await
+            .json["items"][0]["id"]
+            .as_i64()
+            .unwrap();
+        let r = app
+            .call(
+                "POST",
+                "/api/v1/offers",
+                Some(&theirs),
+                Some(json!({"building_id": building, "kind": "repair", "description": "Foreign offer"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
         let foreign = foreign_ids(&app, &admin, &paths, other).await;
 
         let mut checked = 0;
