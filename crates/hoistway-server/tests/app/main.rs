@@ -54,4 +54,6 @@ mod tenancy;
 mod triage_flags;
 mod web_push;
 mod webhooks;
+mod webhooks_common;
+mod webhooks_endpoints;
 mod webhooks_portal;
