@@ -5,9 +5,9 @@
 //!
 //! A receiver answering 500 and then 200 shows the backoff and the
 //! delivery log; a case of customer A never reaches customer B's endpoint;
-//! the test button, rotating the secret, disabling and deleting work;
-//! redirects are not followed; bad input and internal addresses are
-//! refused naming the field; only admins manage webhooks.
+//! invoices and visits reach only the endpoints that chose them. Managing
+//! endpoints is in `webhooks_endpoints.rs`, the receiver in
+//! `webhooks_common.rs`.
 
 use axum::http::StatusCode;
 use hoistway_demo::DEMO_PASSWORD;
