@@ -98,6 +98,25 @@ async fn a_person_downloads_objects_and_is_erased_into_a_pseudonym() {
             .await;
         assert!(r.json["analytics_objection_at"].is_string(), "{label}");
 
+        // The customer's webhook hears of changes, not of reads.
+        let r = app
+            .call(
+                "POST",
+                "/api/v1/webhooks",
+                Some(&d.customer),
+                Some(json!({"url": "https://hooks.nordictowers.example/in", "events": ["case"]})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{label}: {}", r.json);
+        let queued = || async {
+            sqlx::query("SELECT COUNT(*) AS n FROM webhook_deliveries")
+                .fetch_one(&app.t.db.pool)
+                .await
+                .map(|r| sqlx::Row::get::<i64, _>(&r, "n"))
+                .unwrap()
+        };
+        let before_read = queued().await;
+
         // The operator reads the case: audited as a read of personal data.
         let r = app
             .call(
@@ -115,6 +134,11 @@ async fn a_person_downloads_objects_and_is_erased_into_a_pseudonym() {
                 && a["after"]["purpose"] == "case handling"
                 && a["after"]["subject_user_id"] == id),
             "{label}: the operator's read is audited"
+        );
+        assert_eq!(
+            queued().await,
+            before_read,
+            "{label}: a read sends no webhook"
         );
 
         // Erasure needs the e-mail typed again.
