@@ -160,6 +160,20 @@ pub async fn create(db: &Db, scope: &Scope, actor: Actor, input: InvoiceInput) -
     let contract = contracts::fetch(&mut tx, scope, contract_id)
         .await
         .map_err(|_| Invalid::new("contract_id", format!("contract {contract_id} not found")))?;
+    // One invoice per contract and period (a unique index): say so by
+    // name rather than as a clash of invoice numbers.
+    let mut taken = Sql::new("SELECT number FROM invoices WHERE contract_id = ");
+    taken
+        .bind(contract_id)
+        .push(" AND period_start = ")
+        .bind(c.period_start.to_string());
+    if let Some(r) = taken.fetch_optional(&mut *tx).await? {
+        return Err(StoreError::Conflict(format!(
+            "contract {contract_id} already has invoice {} for the period starting {}",
+            r.text("number")?,
+            c.period_start
+        )));
+    }
     let provisional = c
         .number
         .clone()

@@ -272,6 +272,35 @@ async fn registry_story_on_every_backend() {
             "{label}: due 30 April, today 4 May"
         );
         assert_eq!(invoice.currency, "EUR");
+        // A second invoice for the same contract and period is refused by
+        // what clashes (the period), not as a clash of numbers.
+        let again = invoices::create(
+            db,
+            &Scope::All,
+            actor(),
+            InvoiceInput {
+                contract_id: contract.id,
+                number: Some("INV-NEW-NUMBER".into()),
+                period_start: "2026-01-01".into(),
+                period_end: "2026-03-31".into(),
+                amount: 1.0,
+                currency: None,
+                issued_on: "2026-04-01".into(),
+                due_on: "2026-04-30".into(),
+                paid_on: None,
+                status: None,
+            },
+        )
+        .await;
+        match again {
+            Err(hoistway_store::StoreError::Conflict(m)) => {
+                assert!(
+                    m.contains("already has invoice") && m.contains("2026-01-01"),
+                    "{label}: {m}"
+                )
+            }
+            other => panic!("{label}: {other:?}"),
+        }
         let overdue = invoices::list(
             db,
             &scope_a,
