@@ -140,7 +140,7 @@ pub async fn create(State(s): State<AppState>, posted: Posted) -> PageResult {
     let actor = ctx.caller.actor(&s);
     match webhooks::create(&s.db, &ctx.caller.scope, actor, input, &url_policy(&s)).await {
         Ok((_, secret)) => page(&s, ctx, Some((ctx.t.integrations.created, secret))).await,
-        Err(e) => back_with(&s, HOME, e.into()),
+        Err(e) => back_with(&s, HOME, e),
     }
 }
 
@@ -243,7 +243,7 @@ pub async fn test(State(s): State<AppState>, Path(id): Path<i64>, posted: Posted
             true,
             ctx.t.integrations.test_queued,
         )),
-        Err(e) => back_with(&s, &here, e.into()),
+        Err(e) => back_with(&s, &here, e),
     }
 }
 
@@ -270,7 +270,7 @@ pub async fn set_enabled(
     .await
     {
         Ok(_) => Ok(redirect_with(&s, &here, true, ctx.t.common.saved)),
-        Err(e) => back_with(&s, &here, e.into()),
+        Err(e) => back_with(&s, &here, e),
     }
 }
 

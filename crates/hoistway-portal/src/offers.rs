@@ -7,12 +7,11 @@
 use crate::fleet;
 use crate::forms::{csrf_field, Posted};
 use crate::layout::{self, Area};
-use crate::page::{redirect_with, Ctx, PageResult, PortalError};
+use crate::page::{back_with_refusal, redirect_with, Ctx, PageResult, PortalError};
 use crate::ui;
 use axum::extract::State;
 use axum::response::IntoResponse;
 use hoistway_api::offers::{ask, decide, give_quote};
-use hoistway_app::error::AppError;
 use hoistway_app::extract::{Path, Query};
 use hoistway_app::state::AppState;
 use hoistway_domain::Role;
@@ -24,16 +23,6 @@ use std::collections::HashMap;
 
 const CUSTOMER_PAGE: &str = "/offers";
 const DESK_PAGE: &str = "/desk/offers";
-
-fn back_with(s: &AppState, to: &str, e: AppError) -> PageResult {
-    match e {
-        AppError::Invalid(i) => Ok(redirect_with(s, to, false, i.to_string())),
-        AppError::Conflict(m) | AppError::BadRequest(m) | AppError::Forbidden(m) => {
-            Ok(redirect_with(s, to, false, m))
-        }
-        other => Err(other.into()),
-    }
-}
 
 async fn all_offers(
     s: &AppState,
@@ -198,7 +187,7 @@ pub async fn customer_ask(State(s): State<AppState>, posted: Posted) -> PageResu
     };
     match ask(&s, &ctx.caller, input).await {
         Ok(_) => Ok(redirect_with(&s, CUSTOMER_PAGE, true, ctx.t.offers.asked)),
-        Err(e) => back_with(&s, CUSTOMER_PAGE, e),
+        Err(e) => back_with_refusal(&s, CUSTOMER_PAGE, e),
     }
 }
 
@@ -216,7 +205,7 @@ async fn decided(s: &AppState, posted: &Posted, id: i64, accept: bool, back: &st
     };
     match decide(s, &ctx.caller, id, accept, input).await {
         Ok(_) => Ok(redirect_with(s, back, true, said)),
-        Err(e) => back_with(s, back, e),
+        Err(e) => back_with_refusal(s, back, e),
     }
 }
 
@@ -337,6 +326,6 @@ pub async fn desk_quote(
     };
     match give_quote(&s, &ctx.caller, id, input).await {
         Ok(_) => Ok(redirect_with(&s, DESK_PAGE, true, ctx.t.offers.quoted)),
-        Err(e) => back_with(&s, DESK_PAGE, e),
+        Err(e) => back_with_refusal(&s, DESK_PAGE, e),
     }
 }

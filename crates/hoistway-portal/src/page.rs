@@ -62,6 +62,25 @@ pub fn redirect_with(state: &AppState, to: &str, ok: bool, text: impl Into<Strin
     (CookieJar::new().add(cookie), Redirect::to(to)).into_response()
 }
 
+/// Maps a refusal of a form (bad input, a conflict) to a message on the
+/// page it came from; other errors are error pages.
+pub fn back_with(s: &AppState, to: &str, e: impl Into<AppError>) -> PageResult {
+    match e.into() {
+        AppError::Invalid(i) => Ok(redirect_with(s, to, false, i.to_string())),
+        AppError::Conflict(m) | AppError::BadRequest(m) => Ok(redirect_with(s, to, false, m)),
+        other => Err(other.into()),
+    }
+}
+
+/// Like [`back_with`], and a role refusal is a message too: for pages
+/// every role of an area sees, whose forms only some roles may use.
+pub fn back_with_refusal(s: &AppState, to: &str, e: impl Into<AppError>) -> PageResult {
+    match e.into() {
+        AppError::Forbidden(m) => Ok(redirect_with(s, to, false, m)),
+        other => back_with(s, to, other),
+    }
+}
+
 /// The flash message sent along with a request, if any.
 pub fn flash_of(parts: &Parts) -> Option<Flash> {
     CookieJar::from_headers(&parts.headers)

@@ -7,14 +7,13 @@
 
 use crate::forms::{csrf_field, Posted};
 use crate::layout;
-use crate::page::{redirect_with, Ctx, PageResult, PortalError};
+use crate::page::{back_with_refusal, redirect_with, Ctx, PageResult, PortalError};
 use crate::ui;
 use axum::extract::State;
 use axum::response::IntoResponse;
 use axum_extra::extract::cookie::CookieJar;
 use hoistway_api::auth::without_session_cookies;
 use hoistway_api::privacy::{data_for, erase_for, erase_self, own_data};
-use hoistway_app::error::AppError;
 use hoistway_app::extract::Path;
 use hoistway_app::state::AppState;
 use hoistway_domain::{Action, Resource};
@@ -23,17 +22,6 @@ use hoistway_store::privacy::{self, PrivacyChoices};
 use maud::html;
 
 const HERE: &str = "/account/privacy";
-
-/// A refusal shown on the page it came from.
-fn back_with(s: &AppState, to: &str, e: AppError) -> PageResult {
-    match e {
-        AppError::Invalid(i) => Ok(redirect_with(s, to, false, i.to_string())),
-        AppError::Conflict(m) | AppError::BadRequest(m) | AppError::Forbidden(m) => {
-            Ok(redirect_with(s, to, false, m))
-        }
-        other => Err(other.into()),
-    }
-}
 
 /// `GET /account/privacy`.
 pub async fn show(State(s): State<AppState>, ctx: Ctx) -> PageResult {
@@ -206,7 +194,7 @@ pub async fn erase_me(State(s): State<AppState>, jar: CookieJar, posted: Posted)
             let res = redirect_with(&s, "/signin", true, ctx.t.privacy.erased);
             Ok((without_session_cookies(jar), res).into_response())
         }
-        Err(e) => back_with(&s, HERE, e),
+        Err(e) => back_with_refusal(&s, HERE, e),
     }
 }
 
@@ -221,16 +209,16 @@ pub async fn set_retention(
     let days = match posted.get("days").map(str::parse::<i64>) {
         Some(Ok(d)) => d,
         _ => {
-            return back_with(
+            return back_with_refusal(
                 &s,
                 HERE,
-                hoistway_domain::Invalid::new("days", "a whole number of days").into(),
+                hoistway_domain::Invalid::new("days", "a whole number of days"),
             )
         }
     };
     match retention::set(&s.db, ctx.caller.actor(&s), &kind, RetentionInput { days }).await {
         Ok(_) => Ok(redirect_with(&s, HERE, true, ctx.t.privacy.retention_saved)),
-        Err(e) => back_with(&s, HERE, e.into()),
+        Err(e) => back_with_refusal(&s, HERE, e),
     }
 }
 
@@ -261,6 +249,6 @@ pub async fn erase_member(
             true,
             (ctx.t.privacy.member_erased)(&before.name, &done.pseudonym),
         )),
-        Err(e) => back_with(&s, back, e),
+        Err(e) => back_with_refusal(&s, back, e),
     }
 }

@@ -10,6 +10,7 @@
 
 use super::forms::{csrf_field, Posted};
 use super::layout::{self, Area};
+pub(crate) use super::page::back_with;
 use super::page::{redirect_with, Ctx, PageResult, PortalError};
 use super::{fleet, ui};
 use axum::extract::State;
@@ -18,7 +19,6 @@ use axum::response::{IntoResponse, Response};
 use hoistway_api::auth::{change_me, MePatch};
 use hoistway_api::invitations;
 use hoistway_api::users::change_user;
-use hoistway_app::error::AppError;
 use hoistway_app::extract::Path;
 use hoistway_app::state::AppState;
 use hoistway_desk::{Channel, Event, Preferences};
@@ -66,15 +66,6 @@ pub(crate) fn shell(ctx: &Ctx, title: &str, body: Markup) -> Response {
         },
     )
     .into_response()
-}
-
-/// Maps a refusal of a setup form to a message on the page it came from.
-pub(crate) fn back_with(s: &AppState, to: &str, e: AppError) -> PageResult {
-    match e {
-        AppError::Invalid(i) => Ok(redirect_with(s, to, false, i.to_string())),
-        AppError::Conflict(m) | AppError::BadRequest(m) => Ok(redirect_with(s, to, false, m)),
-        other => Err(other.into()),
-    }
 }
 
 /// `GET /setup`: My settings.
@@ -327,7 +318,7 @@ pub async fn create_portfolio(State(s): State<AppState>, posted: Posted) -> Page
             true,
             (ctx.t.setup.portfolio_created)(&p.name),
         )),
-        Err(e) => back_with(&s, "/setup/portfolios", e.into()),
+        Err(e) => back_with(&s, "/setup/portfolios", e),
     }
 }
 
@@ -351,7 +342,7 @@ pub async fn update_portfolio(
             true,
             ctx.t.common.saved,
         )),
-        Err(e) => back_with(&s, "/setup/portfolios", e.into()),
+        Err(e) => back_with(&s, "/setup/portfolios", e),
     }
 }
 

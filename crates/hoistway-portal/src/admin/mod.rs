@@ -20,11 +20,10 @@ pub mod service_contacts;
 pub mod units;
 
 use super::layout::{self, Area};
-use super::page::{redirect_with, Ctx, PageResult, PortalError};
+use super::page::{Ctx, PortalError};
 use super::ui;
 use crate::forms::Posted;
 use axum::response::{IntoResponse, Response};
-use hoistway_app::error::AppError;
 use hoistway_app::state::AppState;
 use hoistway_domain::{Action, Invalid, Resource};
 use hoistway_store::customers::Customer;
@@ -82,15 +81,7 @@ pub(crate) fn shell(ctx: &Ctx, title: &str, crumbs: &[(String, String)], body: M
     .into_response()
 }
 
-/// Maps a refusal of an admin form to a message on the page it came from;
-/// other errors are error pages.
-pub(crate) fn back_with(s: &AppState, to: &str, e: impl Into<AppError>) -> PageResult {
-    match e.into() {
-        AppError::Invalid(i) => Ok(redirect_with(s, to, false, i.to_string())),
-        AppError::Conflict(m) | AppError::BadRequest(m) => Ok(redirect_with(s, to, false, m)),
-        other => Err(other.into()),
-    }
-}
+pub(crate) use crate::page::back_with;
 
 /// A labelled text input.
 pub(crate) fn text_field(id: &str, label: &str, name: &str, value: &str, kind: &str) -> Markup {
