@@ -353,7 +353,7 @@ pub async fn add_note(s: &AppState, caller: &Caller, number: &str, n: Note) -> A
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{number}/report", tag = "cases", params(("number" = String, Path)),
-    request_body(content = Object, description = "findings, cause_code, actions, parts_used [{part_number, quantity}], follow_ups [{action, requires_visit}], quote {amount_minor, currency, text, decision}, returned_to_service, inspection_required (controller or safety component replaced: returned_to_service must be false, and the case closes only after an inspection certificate of the unit issued since the case opened)"),
+    request_body(content = Object, description = "findings, cause_code, actions, parts_used [{part_number, quantity}], follow_ups [{action, requires_visit}], quote {amount_minor, currency, text, decision}, returned_to_service, inspection_required (controller or safety component replaced: returned_to_service must be false, and the case closes only after an inspection certificate of the unit issued since the case opened), labour_minutes (0 to 1440; left out: the time since arrival on site, at most 8 h), exclusion (vandalism, water_ingress, misuse or power_quality: the cause falls under a contract exclusion). Under a contract, the parts and labour are classified covered, warranty or billable (GET /api/v1/cases/{number}/work); a quote within the contract's spending limit that needs no purchase order is accepted at once, any other waits for the customer"),
     responses((status = 200, body = Case), (status = 400), (status = 403), (status = 404), (status = 409)))]
 async fn report(
     State(s): State<AppState>,

@@ -17,6 +17,7 @@ pub mod calls;
 pub mod cases;
 pub mod certificates;
 pub mod checklists;
+pub mod contract_work;
 pub mod data_export;
 pub mod devices;
 pub mod email_intake;
@@ -52,6 +53,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(auth::router())
         .merge(registry::router())
         .merge(invoices::router())
+        .merge(contract_work::router())
         .merge(users::router())
         .merge(privacy::router())
         .merge(offers::router())

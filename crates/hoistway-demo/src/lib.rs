@@ -329,12 +329,19 @@ pub async fn seed_with(db: &Db, actor: Actor, history: bool) -> Result<Vec<DemoL
                     po_required: Some(ci == 1),
                     // One payment term per contract, as finance agreed it.
                     payment_term_days: Some([30, 14, 45][(ci + 2 * ti) % 3]),
+                    // The tier's standard scope; one contract agreed its
+                    // own: water ingress covered (a basement machine room
+                    // the customer paid to have protected).
+                    included: None,
+                    exclusions: (ci == 0 && ti == 0)
+                        .then(|| vec!["vandalism".into(), "misuse".into(), "power_quality".into()]),
+                    warranty_months: None,
+                    labour_rate: Some([110.0, 95.0, 85.0][(ci + ti) % 3]),
                     unit_ids: chunk.to_vec(),
                 },
             )
             .await?;
         }
-        seed_invoices(db, actor, today).await?;
         people.push((ci, customer_id, portfolio_ids));
     }
     if !history {
@@ -356,6 +363,10 @@ pub async fn seed_with(db: &Db, actor: Actor, history: bool) -> Result<Vec<DemoL
         // re-plans its unit at "now", which must not come before the past.
         crate::maintenance::seed_history(db, actor, history).await?;
     }
+    // After the past's service reports, so each period's invoice carries
+    // the billable work done before it was issued; before the people, so
+    // nobody is notified of two years of invoices.
+    seed_invoices(db, actor, today).await?;
     for (ci, customer_id, portfolio_ids) in people {
         let (name, email, _) = CUSTOMERS[ci];
         let domain = email.split('@').nth(1).unwrap_or("customer.example");

@@ -129,6 +129,14 @@ pub struct ServiceReportDraft {
     /// only once that inspection is recorded.
     #[serde(default)]
     pub inspection_required: bool,
+    /// Minutes of labour to charge; left out, the time since arrival on
+    /// site (capped) is used.
+    #[serde(default)]
+    pub labour_minutes: Option<i64>,
+    /// The cause falls under a contract exclusion: vandalism, water_ingress,
+    /// misuse or power_quality (checked against the contract's terms).
+    #[serde(default)]
+    pub exclusion: Option<String>,
 }
 
 /// A validated line of parts used.
@@ -160,6 +168,12 @@ pub struct ServiceReport {
     /// See [`ServiceReportDraft::inspection_required`].
     #[serde(default)]
     pub inspection_required: bool,
+    /// See [`ServiceReportDraft::labour_minutes`].
+    #[serde(default)]
+    pub labour_minutes: Option<u32>,
+    /// See [`ServiceReportDraft::exclusion`].
+    #[serde(default)]
+    pub exclusion: Option<String>,
 }
 
 /// One problem in a report; `index` is the position in its list.
@@ -194,6 +208,8 @@ pub enum ReportError {
     QuoteCurrency(String),
     #[error("quote text must not be empty")]
     QuoteTextEmpty,
+    #[error("labour minutes must be 0 to 1440, got {0}")]
+    LabourMinutes(i64),
     #[error("a unit whose controller or a safety component was replaced returns to service only after the authority's inspection: returned_to_service must be false")]
     ReturnedBeforeInspection,
 }
@@ -259,6 +275,22 @@ impl ServiceReportDraft {
         if self.inspection_required && self.returned_to_service {
             errs.push(ReportError::ReturnedBeforeInspection);
         }
+        let labour_minutes = match self.labour_minutes {
+            None => None,
+            Some(m) => match u32::try_from(m).ok().filter(|m| *m <= 24 * 60) {
+                Some(m) => Some(m),
+                None => {
+                    errs.push(ReportError::LabourMinutes(m));
+                    None
+                }
+            },
+        };
+        let exclusion = self
+            .exclusion
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(str::to_owned);
         match cause_code {
             Some(cause_code) if errs.is_empty() => Ok(ServiceReport {
                 findings,
@@ -269,6 +301,8 @@ impl ServiceReportDraft {
                 quote,
                 returned_to_service: self.returned_to_service,
                 inspection_required: self.inspection_required,
+                labour_minutes,
+                exclusion,
             }),
             _ => Err(ReportErrors(errs)),
         }
@@ -335,7 +369,20 @@ mod tests {
             }),
             returned_to_service: true,
             inspection_required: false,
+            labour_minutes: Some(45),
+            exclusion: None,
         }
+    }
+
+    #[test]
+    fn labour_minutes_are_bounded() {
+        let mut d = good();
+        assert_eq!(d.validate().unwrap().labour_minutes, Some(45));
+        d.labour_minutes = Some(-1);
+        let errs = d.validate().unwrap_err().0;
+        assert_eq!(errs, vec![ReportError::LabourMinutes(-1)]);
+        d.labour_minutes = Some(1441);
+        assert!(d.validate().is_err());
     }
 
     #[test]

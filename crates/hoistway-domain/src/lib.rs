@@ -10,12 +10,14 @@
 //! - [`text`]: validated strings (email, equipment number, country, time zone, dates).
 //! - [`fleet`]: enums of the registry (unit kind, contract tier, billing interval, invoice status).
 //! - [`billing`]: billing periods of a contract.
+//! - [`coverage`]: a contract's scope, exclusions and warranty; covered or billable work.
 //! - [`findings`]: fault families and plain names of connected-equipment findings.
 //! - [`access`]: roles, permissions and the tenancy scope of a caller.
 
 pub mod access;
 pub mod billing;
 pub mod clock;
+pub mod coverage;
 pub mod error;
 pub mod findings;
 pub mod fleet;

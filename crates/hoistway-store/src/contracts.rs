@@ -8,6 +8,7 @@ use crate::scope::{restrict, Shape};
 use crate::sql::Sql;
 use crate::{customers, patch, Db, Tx};
 use chrono::{DateTime, Utc};
+use hoistway_domain::coverage::{Exclusion, ScopeItem};
 use hoistway_domain::fleet::{parse_currency, BillingInterval, Cents, Tier};
 use hoistway_domain::text::{optional_text, ordered_dates, parse_date};
 use hoistway_domain::{Invalid, Scope};
@@ -31,6 +32,18 @@ pub struct Contract {
     pub po_required: bool,
     /// Days from an invoice's issue to its due date.
     pub payment_term_days: i64,
+    /// Line items the contract includes: its tier's defaults unless
+    /// `custom_scope`.
+    pub included: Vec<ScopeItem>,
+    /// The contract lists its own line items instead of its tier's.
+    pub custom_scope: bool,
+    /// Causes the contract does not pay for, whatever its scope.
+    pub exclusions: Vec<Exclusion>,
+    /// Months of warranty from a unit's takeover; `null`: the default of
+    /// the unit's country (configuration `[warranty]`, else 12).
+    pub warranty_months: Option<i64>,
+    /// Per hour, for repair labour the scope does not include.
+    pub labour_rate: f64,
     pub unit_ids: Vec<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -59,6 +72,21 @@ pub struct ContractInput {
     /// Days from issue to due date (default 30; 0 to 365).
     #[serde(default)]
     pub payment_term_days: Option<i64>,
+    /// Line items included (scheduled_maintenance, safety_checks,
+    /// repair_labour, wear_parts, major_parts, prioritised_response,
+    /// faster_response); left out or null: the tier's defaults.
+    #[serde(default)]
+    pub included: Option<Vec<String>>,
+    /// Causes excluded (vandalism, water_ingress, misuse, power_quality);
+    /// left out: all four.
+    #[serde(default)]
+    pub exclusions: Option<Vec<String>>,
+    /// 0 to 120; left out or null: the country's default.
+    #[serde(default)]
+    pub warranty_months: Option<i64>,
+    /// Per hour (default 95.00).
+    #[serde(default)]
+    pub labour_rate: Option<f64>,
     #[serde(default)]
     pub unit_ids: Vec<i64>,
 }
@@ -75,7 +103,41 @@ struct Checked {
     limit: Cents,
     po_required: bool,
     payment_term_days: i64,
+    included: Option<Vec<ScopeItem>>,
+    exclusions: Vec<Exclusion>,
+    warranty_months: Option<i64>,
+    labour_rate: Cents,
     unit_ids: Vec<i64>,
+}
+
+/// Default labour rate per hour, in minor units.
+const DEFAULT_LABOUR_RATE_CENTS: i64 = 9_500;
+
+/// A list of wire names, each parsed, duplicates dropped, in wire order.
+fn parse_list<T: Copy + Ord>(
+    raw: &[String],
+    parse: impl Fn(&str) -> Result<T, Invalid>,
+) -> Result<Vec<T>, Invalid> {
+    let mut out = raw
+        .iter()
+        .map(|r| parse(r))
+        .collect::<Result<Vec<_>, _>>()?;
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Stored as a comma-separated list of wire names.
+fn join<T: Copy>(items: &[T], name: impl Fn(T) -> &'static str) -> String {
+    items.iter().map(|i| name(*i)).collect::<Vec<_>>().join(",")
+}
+
+fn split<T>(stored: &str, parse: impl Fn(&str) -> Result<T, Invalid>) -> Result<Vec<T>, Invalid> {
+    stored
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(parse)
+        .collect()
 }
 
 impl ContractInput {
@@ -107,6 +169,24 @@ impl ContractInput {
                 d @ 0..=365 => d,
                 _ => return Err(Invalid::new("payment_term_days", "must be 0 to 365 days")),
             },
+            included: self
+                .included
+                .as_deref()
+                .map(|l| parse_list(l, ScopeItem::parse))
+                .transpose()?,
+            exclusions: match &self.exclusions {
+                Some(l) => parse_list(l, Exclusion::parse)?,
+                None => Exclusion::ALL.to_vec(),
+            },
+            warranty_months: match self.warranty_months {
+                None => None,
+                Some(m @ 0..=120) => Some(m),
+                Some(_) => return Err(Invalid::new("warranty_months", "must be 0 to 120 months")),
+            },
+            labour_rate: match self.labour_rate {
+                Some(r) => Cents::from_decimal("labour_rate", r)?,
+                None => Cents(DEFAULT_LABOUR_RATE_CENTS),
+            },
             unit_ids,
         })
     }
@@ -126,6 +206,17 @@ impl From<&Contract> for ContractInput {
             spending_limit: Some(c.spending_limit),
             po_required: Some(c.po_required),
             payment_term_days: Some(c.payment_term_days),
+            included: c
+                .custom_scope
+                .then(|| c.included.iter().map(|i| i.as_str().to_string()).collect()),
+            exclusions: Some(
+                c.exclusions
+                    .iter()
+                    .map(|e| e.as_str().to_string())
+                    .collect(),
+            ),
+            warranty_months: c.warranty_months,
+            labour_rate: Some(c.labour_rate),
             unit_ids: c.unit_ids.clone(),
         }
     }
@@ -148,11 +239,17 @@ async fn from_row(tx: &mut Tx<'_>, scope: &Scope, r: &AnyRow) -> Result<Contract
         .iter()
         .map(|r| r.int("unit_id"))
         .collect::<Result<_, _>>()?;
+    let tier = Tier::parse(&r.text("tier")?)?;
+    let custom = r.opt_text("scope_items")?;
+    let included = match &custom {
+        Some(items) => split(items, ScopeItem::parse)?,
+        None => ScopeItem::tier_default(tier).into_iter().collect(),
+    };
     Ok(Contract {
         id,
         customer_id: r.int("customer_id")?,
         number: r.text("number")?,
-        tier: Tier::parse(&r.text("tier")?)?,
+        tier,
         billing_interval: BillingInterval::parse(&r.text("billing_interval")?)?,
         start_date: r.text("start_date")?,
         end_date: r.opt_text("end_date")?,
@@ -161,6 +258,11 @@ async fn from_row(tx: &mut Tx<'_>, scope: &Scope, r: &AnyRow) -> Result<Contract
         spending_limit: Cents(r.int("spending_limit_cents")?).to_decimal(),
         po_required: r.int("po_required")? != 0,
         payment_term_days: r.int("payment_term_days")?,
+        included,
+        custom_scope: custom.is_some(),
+        exclusions: split(&r.text("exclusions")?, Exclusion::parse)?,
+        warranty_months: r.opt_int("warranty_months")?,
+        labour_rate: Cents(r.int("labour_rate_cents")?).to_decimal(),
         unit_ids,
         created_at: r.instant("created_at")?,
         updated_at: r.instant("updated_at")?,
@@ -186,6 +288,20 @@ async fn set_units(tx: &mut Tx<'_>, id: i64, customer_id: i64, unit_ids: &[i64])
     Ok(())
 }
 
+/// The stored scope_items, exclusions, warranty_months, labour_rate_cents.
+struct ScopeColumns(Option<String>, String, Option<i64>, i64);
+
+impl ScopeColumns {
+    fn of(c: &Checked) -> Self {
+        Self(
+            c.included.as_deref().map(|l| join(l, ScopeItem::as_str)),
+            join(&c.exclusions, Exclusion::as_str),
+            c.warranty_months,
+            c.labour_rate.0,
+        )
+    }
+}
+
 fn conflict(number: &str) -> impl Fn(sqlx::Error) -> StoreError + '_ {
     move |e| {
         StoreError::unique_as_conflict(e, format!("contract number {number} is already in use"))
@@ -200,6 +316,7 @@ pub async fn create(
 ) -> Result<Contract> {
     let customer_id = input.customer_id;
     let c = input.check()?;
+    let columns = ScopeColumns::of(&c);
     let now = actor.at.timestamp_millis();
     let mut tx = db.begin().await?;
     customers::fetch(&mut *tx, scope, customer_id).await?;
@@ -210,7 +327,7 @@ pub async fn create(
         .clone()
         .unwrap_or_else(|| format!("pending-{now}-{customer_id}"));
     let mut sql = Sql::new(
-        "INSERT INTO contracts (customer_id, number, tier, billing_interval, start_date, end_date, monthly_price_cents, currency, spending_limit_cents, po_required, payment_term_days, created_at, updated_at) VALUES (",
+        "INSERT INTO contracts (customer_id, number, tier, billing_interval, start_date, end_date, monthly_price_cents, currency, spending_limit_cents, po_required, payment_term_days, scope_items, exclusions, warranty_months, labour_rate_cents, created_at, updated_at) VALUES (",
     );
     sql.bind(customer_id)
         .push(", ")
@@ -233,7 +350,15 @@ pub async fn create(
         .bind(i64::from(c.po_required))
         .push(", ")
         .bind(c.payment_term_days)
+        .push(", ");
+    sql.bind(columns.0)
         .push(", ")
+        .bind(columns.1)
+        .push(", ")
+        .bind(columns.2)
+        .push(", ")
+        .bind(columns.3);
+    sql.push(", ")
         .bind(now)
         .push(", ")
         .bind(now)
@@ -328,6 +453,7 @@ pub async fn update(
     let input = patch::apply(&ContractInput::from(&before), changes)?;
     patch::immutable("customer_id", &before.customer_id, &input.customer_id)?;
     let c = input.check()?;
+    let columns = ScopeColumns::of(&c);
     let number = c.number.clone().unwrap_or_else(|| before.number.clone());
     let mut sql = Sql::new("UPDATE contracts SET number = ");
     sql.bind(number.clone())
@@ -347,6 +473,14 @@ pub async fn update(
         .bind(c.limit.0);
     sql.push(", po_required = ").bind(i64::from(c.po_required));
     sql.push(", payment_term_days = ").bind(c.payment_term_days);
+    sql.push(", scope_items = ")
+        .bind(columns.0)
+        .push(", exclusions = ")
+        .bind(columns.1);
+    sql.push(", warranty_months = ")
+        .bind(columns.2)
+        .push(", labour_rate_cents = ")
+        .bind(columns.3);
     sql.push(", updated_at = ")
         .bind(actor.at.timestamp_millis())
         .push(" WHERE id = ")

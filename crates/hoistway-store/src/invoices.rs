@@ -153,6 +153,29 @@ fn today(actor_or_now: DateTime<Utc>) -> NaiveDate {
 }
 
 pub async fn create(db: &Db, scope: &Scope, actor: Actor, input: InvoiceInput) -> Result<Invoice> {
+    insert(db, scope, actor, input, None).await
+}
+
+/// Issues a contract's invoice for a period with its lines: `charge_text`
+/// describes the contract's own charge (the input's amount), and the
+/// contract's billable work done before the issue date is added to it, in
+/// the same transaction.
+pub(crate) async fn issue(
+    db: &Db,
+    actor: Actor,
+    input: InvoiceInput,
+    charge_text: String,
+) -> Result<Invoice> {
+    insert(db, &Scope::All, actor, input, Some(charge_text)).await
+}
+
+async fn insert(
+    db: &Db,
+    scope: &Scope,
+    actor: Actor,
+    input: InvoiceInput,
+    charge_text: Option<String>,
+) -> Result<Invoice> {
     let contract_id = input.contract_id;
     let c = input.check()?;
     let now = actor.at.timestamp_millis();
@@ -178,6 +201,7 @@ pub async fn create(db: &Db, scope: &Scope, actor: Actor, input: InvoiceInput) -
         .number
         .clone()
         .unwrap_or_else(|| format!("pending-{now}-{contract_id}"));
+    let currency = c.currency.clone().unwrap_or(contract.currency);
     let mut sql = Sql::new(
         "INSERT INTO invoices (customer_id, contract_id, number, period_start, period_end, amount_cents, currency, issued_on, due_on, paid_on, status, created_at, updated_at) VALUES (",
     );
@@ -193,7 +217,7 @@ pub async fn create(db: &Db, scope: &Scope, actor: Actor, input: InvoiceInput) -
     sql.push(", ")
         .bind(c.amount.0)
         .push(", ")
-        .bind(c.currency.unwrap_or(contract.currency));
+        .bind(currency.clone());
     sql.push(", ")
         .bind(c.issued_on.to_string())
         .push(", ")
@@ -223,6 +247,19 @@ pub async fn create(db: &Db, scope: &Scope, actor: Actor, input: InvoiceInput) -
             .push(" WHERE id = ")
             .bind(id);
         sql.execute(&mut *tx).await?;
+    }
+    if let Some(text) = charge_text {
+        let issued_on = c.issued_on.to_string();
+        crate::contract_work::attach(
+            &mut tx,
+            id,
+            contract_id,
+            &currency,
+            c.amount.0,
+            text,
+            &issued_on,
+        )
+        .await?;
     }
     let created = fetch(&mut *tx, &Scope::All, id, today(actor.at)).await?;
     audit::record(

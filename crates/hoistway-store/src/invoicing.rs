@@ -166,7 +166,14 @@ pub async fn issue_due(
                 paid_on: None,
                 status: Some("issued".into()),
             };
-            let invoice = match invoices::create(db, &Scope::All, actor, input).await {
+            let charge = format!(
+                "Maintenance {} to {}: {} unit(s) × {} month(s)",
+                p.start,
+                p.end,
+                c.units,
+                months_in(p)
+            );
+            let invoice = match invoices::issue(db, actor, input, charge).await {
                 Ok(i) => i,
                 // Another node issued it between the check and the insert.
                 Err(StoreError::Conflict(_)) => continue,

@@ -19,7 +19,8 @@
 //! - [`audit`]: the audit log, written in the same transaction as the change.
 //! - one module per entity: [`customers`], [`buildings`] (with their
 //!   [`business_hours`]), [`portfolios`],
-//!   [`units`], [`contracts`], [`invoices`], [`users`], [`sessions`],
+//!   [`units`], [`contracts`] (with the [`contract_work`] done under them,
+//!   classified by their scope), [`invoices`], [`users`], [`sessions`],
 //!   [`idempotency`].
 //! - [`cases`]: the service desk's cases, timeline and SLA timers;
 //!   [`notifications`]: the outbox and notification preferences;
@@ -55,6 +56,7 @@ pub mod business_hours;
 pub mod call_counters;
 pub mod cases;
 pub mod commands;
+pub mod contract_work;
 pub mod contracts;
 pub mod customers;
 pub mod data_export;

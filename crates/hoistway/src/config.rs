@@ -18,6 +18,13 @@ struct FileSettings {
     smtp_url: Option<String>,
     smtp_from: Option<String>,
     sms_webhook_url: Option<String>,
+    /// SLA targets per contract tier (`[sla.basic]`, `[sla.standard]`,
+    /// `[sla.comprehensive]`); a tier left out keeps its defaults.
+    sla: Option<hoistway_desk::SlaPolicies>,
+    /// Escalation timings.
+    escalation: Option<hoistway_desk::EscalationPolicy>,
+    /// Warranty months from takeover: `months` and `by_country`.
+    warranty: Option<hoistway_domain::coverage::WarrantyDefaults>,
 }
 
 /// The settings in force.
@@ -31,6 +38,9 @@ pub struct Config {
     pub delivery: hoistway_jobs::delivery::DeliverySettings,
     /// `--webhook-allow-private`.
     pub webhook_allow_private: bool,
+    /// Service-desk rules: the file's `[sla]`, `[escalation]` and
+    /// `[warranty]` over the defaults.
+    pub desk: hoistway_store::cases::Rules,
 }
 
 impl std::fmt::Debug for Config {
@@ -91,7 +101,14 @@ impl Config {
             matches!(log_format.as_str(), "text" | "json"),
             "log format must be text or json, not {log_format}"
         );
+        let defaults = hoistway_store::cases::Rules::default();
+        let desk = hoistway_store::cases::Rules {
+            sla: file.sla.unwrap_or(defaults.sla),
+            escalation: file.escalation.unwrap_or(defaults.escalation),
+            warranty: file.warranty.unwrap_or(defaults.warranty),
+        };
         Ok(Config {
+            desk,
             database_url: args.database_url.clone().or(file.database_url),
             data_dir: args
                 .data_dir
@@ -193,5 +210,48 @@ mod tests {
             None
         )
         .is_err());
+    }
+
+    #[test]
+    fn sla_targets_and_warranty_come_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.toml");
+        std::fs::write(
+            &path,
+            r#"
+[sla.comprehensive.emergency]
+response = { kind = "elapsed", minutes = 30 }
+resolution = { kind = "elapsed", minutes = 240 }
+[sla.comprehensive.urgent]
+response = { kind = "end_of_business_day", business_days_after = 0 }
+resolution = { kind = "end_of_business_day", business_days_after = 1 }
+[sla.comprehensive.routine]
+response = { kind = "end_of_business_day", business_days_after = 1 }
+resolution = { kind = "end_of_business_day", business_days_after = 3 }
+
+[warranty]
+months = 12
+by_country = { DE = 24 }
+"#,
+        )
+        .unwrap();
+        let args = GlobalArgs {
+            config: Some(path),
+            database_url: None,
+            data_dir: None,
+        };
+        let c = Config::load(&args, None).unwrap();
+        let comprehensive = &c.desk.sla.comprehensive;
+        assert_eq!(
+            comprehensive.emergency.response,
+            hoistway_desk::Deadline::Elapsed { minutes: 30 }
+        );
+        // A tier the file leaves out keeps its defaults.
+        assert_eq!(
+            c.desk.sla.basic,
+            hoistway_desk::SlaPolicies::default().basic
+        );
+        assert_eq!(c.desk.warranty.months_for("DE"), 24);
+        assert_eq!(c.desk.warranty.months_for("FI"), 12);
     }
 }

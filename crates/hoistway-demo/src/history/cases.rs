@@ -232,14 +232,22 @@ pub async fn play(
                         }),
                         returned_to_service: true,
                         inspection_required: false,
+                        labour_minutes: None,
+                        exclusion: None,
                     };
                     lifecycle::post_report(db, &all, tech, rules, num, draft).await?;
                 }
                 Step::Quote { accepted } => {
-                    let a = QuoteAnswer {
-                        decision: if *accepted { "accepted" } else { "declined" }.into(),
-                    };
-                    lifecycle::answer_quote(db, &all, desk, rules, num, a).await?;
+                    // A quote within the contract's spending limit was
+                    // accepted with the report; only a waiting one is answered.
+                    let case = hoistway_store::cases::get(db, &all, num).await?;
+                    if case.quote_decision.as_deref() == Some("pending") {
+                        let a = QuoteAnswer {
+                            decision: if *accepted { "accepted" } else { "declined" }.into(),
+                            po_number: Some(format!("PO-{}", &num[num.len().saturating_sub(6)..])),
+                        };
+                        lifecycle::answer_quote(db, &all, desk, rules, num, a).await?;
+                    }
                 }
                 Step::Close => {
                     lifecycle::change_status(db, &all, desk, rules, num, status("closed")).await?;

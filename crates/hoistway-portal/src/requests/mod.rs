@@ -32,6 +32,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 
 mod asks;
+mod charges;
 mod report;
 
 use asks::asks_box;
@@ -421,6 +422,11 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
         None => None,
     };
     let quote = report.and_then(|r| r.get("quote")).filter(|q| !q.is_null());
+    let work = if ctx.may(Resource::Contracts, Action::Read) {
+        hoistway_store::contract_work::of_case(&s.db, &caller.scope, case.id).await?
+    } else {
+        Vec::new()
+    };
     let may_answer = matches!(
         caller.user.role,
         hoistway_domain::Role::CustomerAdmin | hoistway_domain::Role::PropertyManager
@@ -504,16 +510,24 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
                 p { (q["text"].as_str().unwrap_or("")) }
                 p { strong { (ui::money(q["amount_minor"].as_f64().unwrap_or(0.0) / 100.0, q["currency"].as_str().unwrap_or(""))) } }
                 @if pending && may_answer {
-                    form.row method="post" action=(format!("/requests/{}/quote", case.number)) {
+                    form.stack method="post" action=(format!("/requests/{}/quote", case.number)) {
                         (csrf_field(&ctx))
-                        button.btn.btn-primary type="submit" name="decision" value="accepted" { (t.requests.accept) }
-                        button.btn.btn-danger type="submit" name="decision" value="declined" data-confirm=(t.requests.decline_confirm) { (t.requests.decline) }
+                        div.field {
+                            label for="po_number" { (t.contract_scope.po_number) }
+                            input #po_number type="text" name="po_number" maxlength="60" value=(case.po_number.clone().unwrap_or_default());
+                            p.hint { (t.contract_scope.po_hint) }
+                        }
+                        div.row {
+                            button.btn.btn-primary type="submit" name="decision" value="accepted" { (t.requests.accept) }
+                            button.btn.btn-danger type="submit" name="decision" value="declined" data-confirm=(t.requests.decline_confirm) { (t.requests.decline) }
+                        }
                     }
                 } @else {
                     p { (ui::badge(ui::Tone::Info, &(t.requests.quote_decision)(case.quote_decision.as_deref().unwrap_or("pending")))) }
                 }
             }
         }
+        (charges::card(t, &work))
     };
     Ok(layout::page(&ctx, &case.number, body).into_response())
 }
@@ -534,6 +548,11 @@ pub async fn quote(
         &number,
         QuoteAnswer {
             decision: decision.clone(),
+            po_number: posted
+                .get("po_number")
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_string),
         },
     )
     .await

@@ -482,6 +482,12 @@ pub struct Tech {
     pub quote_text: &'static str,
     pub returned: &'static str,
     pub inspection_needed: &'static str,
+    pub labour_minutes: &'static str,
+    pub labour_hint: &'static str,
+    pub exclusion: &'static str,
+    pub exclusion_none: &'static str,
+    /// (wire value, label) of each contract exclusion.
+    pub exclusions: &'static [(&'static str, &'static str)],
     pub submit_report: &'static str,
 }
 
@@ -529,6 +535,16 @@ pub const EN_TECH: Tech = Tech {
     quote_text: "What the quote covers",
     returned: "Unit returned to service",
     inspection_needed: "Controller or a safety component replaced: the authority inspects before the unit returns to service",
+    labour_minutes: "Labour (minutes)",
+    labour_hint: "Left empty: the time since you arrived on site.",
+    exclusion: "Cause excluded by the contract",
+    exclusion_none: "None",
+    exclusions: &[
+        ("vandalism", "Vandalism"),
+        ("water_ingress", "Water ingress"),
+        ("misuse", "Misuse"),
+        ("power_quality", "Building power quality"),
+    ],
     submit_report: "File the report",
 };
 

@@ -9,6 +9,7 @@
 
 pub mod admin;
 pub mod contacts;
+pub mod contract_scope;
 pub mod customer;
 pub mod desk;
 pub mod integrations;
@@ -23,6 +24,7 @@ pub mod tech_visits;
 
 pub use admin::Admin;
 pub use contacts::Contacts;
+pub use contract_scope::ContractScope;
 pub use customer::{Documents, Equipment, Home, Reports, Requests, Services, Setup};
 pub use desk::{Desk, Security, Tech};
 pub use integrations::Integrations;
@@ -78,6 +80,8 @@ pub struct Strings {
     pub contacts: Contacts,
     /// Offers (strings/offers.rs).
     pub offers: Offers,
+    /// Contract scope, charges, invoice lines (strings/contract_scope.rs).
+    pub contract_scope: ContractScope,
     /// Satisfaction surveys (strings/surveys.rs).
     pub surveys: Surveys,
     /// Setup → Integrations: outgoing webhooks (strings/integrations.rs).
@@ -361,6 +365,7 @@ pub static EN: Strings = Strings {
     privacy: privacy::EN_PRIVACY,
     contacts: contacts::EN_CONTACTS,
     offers: offers::EN_OFFERS,
+    contract_scope: contract_scope::EN_CONTRACT_SCOPE,
     surveys: surveys::EN_SURVEYS,
     integrations: integrations::EN_INTEGRATIONS,
 };

@@ -4,8 +4,9 @@
 //!
 //! Fields: findings, cause code, actions (one per line), up to four
 //! parts-used rows (part number, quantity), a follow-up (text, visit
-//! needed), an optional quote (amount, currency, text) and whether the
-//! unit was returned to service.
+//! needed), an optional quote (amount, currency, text), labour minutes,
+//! a contract exclusion the cause falls under, and whether the unit was
+//! returned to service.
 
 use crate::forms::{csrf_field, Posted};
 use crate::page::Ctx;
@@ -79,6 +80,14 @@ pub fn draft_of(p: &Posted) -> Result<ServiceReportDraft, &'static str> {
         quote,
         returned_to_service: p.get("returned_to_service").is_some(),
         inspection_required: p.get("inspection_required").is_some(),
+        labour_minutes: match p.get("labour_minutes").map(str::trim) {
+            None | Some("") => None,
+            Some(m) => Some(m.parse().map_err(|_| "labour_minutes")?),
+        },
+        exclusion: p
+            .get("exclusion")
+            .filter(|e| !e.is_empty())
+            .map(str::to_string),
     })
 }
 
@@ -143,6 +152,20 @@ pub fn form(ctx: &Ctx, c: &Case) -> Markup {
                 div.field {
                     label for="quote_text" { (r.quote_text) }
                     input #quote_text type="text" name="quote_text" maxlength="1000";
+                }
+            }
+            div.part-row {
+                div.field {
+                    label for="labour_minutes" { (r.labour_minutes) }
+                    input #labour_minutes type="number" name="labour_minutes" min="0" max="1440" inputmode="numeric";
+                    p.hint { (r.labour_hint) }
+                }
+                div.field {
+                    label for="exclusion" { (r.exclusion) }
+                    select #exclusion name="exclusion" {
+                        option value="" { (r.exclusion_none) }
+                        @for (value, label) in r.exclusions { option value=(value) { (label) } }
+                    }
                 }
             }
             label.check for="returned_to_service" { input #returned_to_service type="checkbox" name="returned_to_service" value="1" checked; span { (r.returned) } }

@@ -283,7 +283,7 @@ async fn lifecycle_with_report_quote_and_private_notes() {
         "findings": "Levelling sensor drifted", "cause_code": "LEV-SENSOR",
         "actions": ["Recalibrated levelling"], "parts_used": [{"part_number": "KM-LS-22", "quantity": 1}],
         "follow_ups": [], "returned_to_service": true,
-        "quote": {"amount_minor": 48000, "currency": "EUR", "text": "Replace sensor at next visit", "decision": "pending"}
+        "quote": {"amount_minor": 480000, "currency": "EUR", "text": "Replace sensor at next visit", "decision": "pending"}
     });
     let r = post(&d, &d.tech, n, "report", report).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.json);

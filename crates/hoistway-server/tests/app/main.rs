@@ -14,6 +14,7 @@ mod cases;
 mod cases_over_time;
 mod certificate_notices;
 mod connected;
+mod contract_scope;
 mod data_export;
 mod demo_feed;
 mod demo_history;

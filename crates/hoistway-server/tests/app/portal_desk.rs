@@ -279,7 +279,7 @@ async fn a_case_moves_from_intake_to_report_through_the_desk_and_the_phone_view(
             ("qty_0", "2"),
             ("follow_up", "Replace door operator belt"),
             ("follow_up_visit", "1"),
-            ("quote_amount", "1250.50"),
+            ("quote_amount", "12500.50"),
             ("quote_currency", "EUR"),
             ("quote_text", "New door operator belt"),
             ("returned_to_service", "1"),
@@ -296,7 +296,7 @@ async fn a_case_moves_from_intake_to_report_through_the_desk_and_the_phone_view(
         .await;
     assert_eq!(c.json["status"], "resolved");
     assert_eq!(c.json["quote_decision"], "pending");
-    assert_eq!(c.json["report"]["quote"]["amount_minor"], 125050);
+    assert_eq!(c.json["report"]["quote"]["amount_minor"], 1250050);
     assert!(c.json["timeline"]
         .as_array()
         .unwrap()

@@ -10,6 +10,7 @@ use super::sla::{self, Rules};
 use super::timeline::{self, Entry};
 use super::Tx;
 use crate::audit::{self, Actor};
+use crate::contract_work::QuoteRoute;
 use crate::error::{Result, StoreError};
 use crate::notifications::{self, Audience, Notice};
 use crate::row::RowExt;
@@ -70,6 +71,10 @@ pub struct Note {
 pub struct QuoteAnswer {
     /// accepted or declined.
     pub decision: String,
+    /// The customer's purchase order for the quoted work; required to
+    /// accept when the contract requires one and the case has none.
+    #[serde(default)]
+    pub po_number: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -483,17 +488,35 @@ pub async fn post_report(
             case.number
         )));
     }
+    let route =
+        crate::contract_work::record_report(&mut tx, &rules.warranty, &case, &report, actor.at)
+            .await?;
+    let (decision, quote_note) = match &route {
+        None => (None, String::new()),
+        Some(QuoteRoute::Accepted) => (
+            Some("accepted"),
+            " Quote accepted: within the contract's spending limit.".to_string(),
+        ),
+        Some(QuoteRoute::Customer(reasons)) if reasons.is_empty() => (
+            Some("pending"),
+            " Quote waits for the customer.".to_string(),
+        ),
+        Some(QuoteRoute::Customer(reasons)) => (
+            Some("pending"),
+            format!(" Quote waits for the customer: {}.", reasons.join("; ")),
+        ),
+    };
     let json = serde_json::to_string(&report).unwrap_or_default();
     let mut up = Sql::new("UPDATE cases SET report = ");
     up.bind(json)
         .push(", quote_decision = ")
-        .bind(report.quote.as_ref().map(|_| "pending".to_string()))
+        .bind(decision.map(str::to_string))
         .push(" WHERE id = ")
         .bind(case.id);
     up.execute(&mut *tx).await?;
     let entry = Entry::new(
         "report",
-        format!("Service report posted: {}", report.findings),
+        format!("Service report posted: {}{quote_note}", report.findings),
     );
     let tell = Tell {
         event: Event::ReportPosted,
@@ -530,10 +553,19 @@ pub async fn answer_quote(
             case.number
         )));
     }
+    let po_number = hoistway_domain::text::optional_text("po_number", a.po_number.as_deref(), 60)?;
+    crate::contract_work::answer_quote(&mut tx, &case, decision == "accepted", po_number.clone())
+        .await?;
     let mut up = Sql::new("UPDATE cases SET quote_decision = ");
     up.bind(decision.clone()).push(" WHERE id = ").bind(case.id);
     up.execute(&mut *tx).await?;
-    let entry = Entry::new("quote", format!("Quote {decision}"));
+    let entry = Entry::new(
+        "quote",
+        match &po_number {
+            Some(po) => format!("Quote {decision} (purchase order {po})"),
+            None => format!("Quote {decision}"),
+        },
+    );
     finish(tx, rules, actor, &case, "quote", entry, None).await
 }
 

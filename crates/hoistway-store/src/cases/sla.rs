@@ -24,12 +24,15 @@ use hoistway_desk::{
 use hoistway_domain::Role;
 use serde::{Deserialize, Serialize};
 
-/// The configurable service-desk rules.
+/// The configurable service-desk rules (the configuration file's `[sla]`,
+/// `[escalation]` and `[warranty]` sections).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Rules {
     pub sla: SlaPolicies,
     pub escalation: EscalationPolicy,
+    /// Warranty from takeover where a contract sets none.
+    pub warranty: hoistway_domain::coverage::WarrantyDefaults,
 }
 
 /// What one timer run did.

@@ -114,7 +114,8 @@ pub async fn run(
     }
     // A demo's webhook receivers run on this machine.
     settings.webhooks.allow_private = true;
-    let state = AppState::new(db, clock, settings);
+    let mut state = AppState::new(db, clock, settings);
+    state.desk = Arc::new(config.desk.clone());
     start_jobs(config, &state)?;
     let scheduler = hoistway_jobs::spawn_maintenance_scheduler(state.clone());
     // The periodic connected-equipment jobs (offline detection, rollup

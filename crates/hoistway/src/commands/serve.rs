@@ -58,7 +58,8 @@ pub async fn run(
             ..Settings::default()
         },
     )?;
-    let state = AppState::new(db, Arc::new(SystemClock), settings);
+    let mut state = AppState::new(db, Arc::new(SystemClock), settings);
+    state.desk = Arc::new(config.desk.clone());
     start_jobs(config, &state)?;
     let scheduler = hoistway_jobs::spawn_maintenance_scheduler(state.clone());
     let tasks = start_connected(&state, &connected)?;

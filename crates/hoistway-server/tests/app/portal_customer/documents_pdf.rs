@@ -157,7 +157,7 @@ async fn resolved_case(app: &TestApp) -> String {
             "parts_used": [{"part_number": "KM601230", "quantity": 2}, {"part_number": "KM-X-9", "quantity": 1}],
             "follow_ups": [{"action": "Check the car door rollers at the next maintenance", "requires_visit": false}],
             "returned_to_service": true,
-            "quote": {"amount_minor": 48000, "currency": "EUR", "text": "Replace the car door operator belt", "decision": "pending"}
+            "quote": {"amount_minor": 480000, "currency": "EUR", "text": "Replace the car door operator belt", "decision": "pending"}
         }),
     )
     .await;
@@ -209,7 +209,7 @@ async fn service_report_on(app: &TestApp) {
         "Spare part".into(),
         "Check the car door rollers at the next maintenance".into(),
         "Replace the car door operator belt".into(),
-        "480.00 EUR".into(),
+        "800.00 EUR".into(),
         "Waiting for your decision".into(),
     ] {
         assert!(text.contains(&want), "PDF misses {want:?}: {text}");

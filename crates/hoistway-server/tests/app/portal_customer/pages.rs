@@ -334,7 +334,7 @@ async fn the_customer_sees_the_report_and_accepts_the_quote() {
         "findings": "Levelling sensor drifted", "cause_code": "LEV-SENSOR",
         "actions": ["Recalibrated levelling"], "parts_used": [{"part_number": "KM-LS-22", "quantity": 1}],
         "follow_ups": [], "returned_to_service": true,
-        "quote": {"amount_minor": 48000, "currency": "EUR", "text": "Replace sensor at next visit", "decision": "pending"}
+        "quote": {"amount_minor": 480000, "currency": "EUR", "text": "Replace sensor at next visit", "decision": "pending"}
     }))
     .await;
 
@@ -342,7 +342,7 @@ async fn the_customer_sees_the_report_and_accepts_the_quote() {
     let page = b.get(&format!("/requests/{n}")).await;
     assert!(page.body.contains("Levelling sensor drifted"));
     assert!(page.body.contains("KM-LS-22"));
-    assert!(page.body.contains("480.00 EUR"));
+    assert!(page.body.contains("4\u{202f}800.00 EUR"));
     assert!(page.body.contains("Accept quote"));
     let csrf = page.csrf();
     let r = b
@@ -362,7 +362,7 @@ async fn the_customer_sees_the_report_and_accepts_the_quote() {
     // Repair costs report now lists the accepted quote.
     let csv = b.get("/reports/csv?kind=costs").await;
     assert!(
-        csv.body.contains(&n) && csv.body.contains("480.00"),
+        csv.body.contains(&n) && csv.body.contains("4800.00"),
         "{}",
         csv.body
     );
