@@ -228,6 +228,10 @@ async fn registry_story_on_every_backend() {
                 spending_limit: None,
                 po_required: None,
                 payment_term_days: None,
+                included: None,
+                exclusions: None,
+                warranty_months: None,
+                labour_rate: None,
                 unit_ids: a_units[..3].to_vec(),
             },
         )

@@ -57,6 +57,10 @@ async fn contracts_are_invoiced_on_their_interval_once() {
                 spending_limit: None,
                 po_required: None,
                 payment_term_days: Some(14),
+                included: None,
+                exclusions: None,
+                warranty_months: None,
+                labour_rate: None,
                 unit_ids: units.clone(),
             },
         )

@@ -136,6 +136,10 @@ async fn contract(db: &Db, c: &ManualClock, f: &Fleet, tier: &str, start: &str) 
             spending_limit: None,
             po_required: None,
             payment_term_days: None,
+            included: None,
+            exclusions: None,
+            warranty_months: None,
+            labour_rate: None,
             unit_ids: f.units.clone(),
         },
     )
