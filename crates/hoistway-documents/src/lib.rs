@@ -86,6 +86,11 @@ pub struct InvoiceDocument {
     /// The heading over the facts ("Invoice details").
     pub details: String,
     pub facts: Vec<Fact>,
+    /// The invoice's lines under their header (description, amount):
+    /// the contract's charge, then billable work; empty for an invoice
+    /// entered by hand.
+    pub lines: Vec<Fact>,
+    pub lines_header: Vec<String>,
     /// The amount due, label and value ("Amount", "1 234.00 EUR").
     pub amount: Fact,
     /// A closing note (how to pay, whom to ask), if any.
@@ -165,6 +170,15 @@ impl InvoiceDocument {
         letterhead(&mut s, &self.frame);
         s.heading(&self.details);
         s.facts(&self.facts);
+        if !self.lines.is_empty() {
+            s.gap(6.0);
+            let rows: Vec<Vec<String>> = self
+                .lines
+                .iter()
+                .map(|(d, a)| vec![d.clone(), a.clone()])
+                .collect();
+            s.table(&self.lines_header, &rows, &[Align::Left, Align::Right])?;
+        }
         s.gap(6.0);
         s.total(&self.amount.0, &self.amount.1);
         if let Some(note) = &self.note {

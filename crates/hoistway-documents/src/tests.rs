@@ -36,6 +36,14 @@ fn invoice() -> InvoiceDocument {
             ("Due".into(), "14 Dec 2026".into()),
             ("Status".into(), "Unpaid".into()),
         ],
+        lines: vec![
+            (
+                "Maintenance, 3 units × 1 month".into(),
+                "1\u{202f}134.50 EUR".into(),
+            ),
+            ("SO-2026-000042: Labour, 60 min".into(), "100.00 EUR".into()),
+        ],
+        lines_header: vec!["Description".into(), "Amount".into()],
         amount: ("Amount".into(), "1\u{202f}234.50 EUR".into()),
         note: Some("Please pay by the due date.".into()),
     }
@@ -52,6 +60,8 @@ fn an_invoice_is_one_page_with_its_number_and_amount() {
         "1 234.50 EUR",
         "Unpaid",
         "Nordic Towers Oy",
+        "SO-2026-000042: Labour, 60 min",
+        "100.00 EUR",
         "Page 1 / 1",
     ] {
         assert!(pages[0].contains(want), "missing {want:?} in {}", pages[0]);

@@ -1,12 +1,12 @@
 //! `/contracts/{id}`: one service contract: tier, billing interval, term,
-//! price, spending limit and purchase-order rule, the units it covers and
-//! its invoices. Read like `GET /api/v1/contracts/{id}` and
+//! price, spending limit and purchase-order rule, its scope and the work
+//! done under it, the units it covers and its invoices. Read like `GET /api/v1/contracts/{id}` and
 //! `GET /api/v1/invoices?contract_id=`.
 
 use super::documents::invoice_tone;
 use super::layout::{self, Area};
 use super::page::{Ctx, PageResult};
-use super::{fleet, ui};
+use super::{contract_scope, fleet, ui};
 use axum::extract::State;
 use axum::response::IntoResponse;
 use hoistway_app::extract::Path;
@@ -44,6 +44,17 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
     } else {
         None
     };
+    let work = hoistway_store::contract_work::of_contract(
+        &s.db,
+        &caller.scope,
+        id,
+        &ListFilter {
+            limit: Some(50),
+            ..Default::default()
+        },
+    )
+    .await?
+    .items;
     let tier = (t.labels.tier)(c.tier.as_str());
     let billing = (t.labels.billing_interval)(c.billing_interval.as_str());
     let monthly_total = c.monthly_price_per_unit * c.unit_ids.len() as f64;
@@ -67,6 +78,8 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
             ]))
             p.small.muted { (p.spending_limit_hint) }
         }
+        (contract_scope::scope_card(t, &c))
+        (contract_scope::work_card(t, &work))
         @if let Some(units) = &units {
             section.card aria-labelledby="c-units" {
                 h2 #c-units { (p.covered_units) }

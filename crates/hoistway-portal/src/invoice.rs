@@ -1,5 +1,5 @@
 //! `/documents/invoices/{id}`: one invoice (number, contract, period,
-//! amount, currency, issued, due, status, payment term) and
+//! amount, currency, issued, due, status, payment term, its lines) and
 //! `/documents/invoices/{id}/pdf`, the same as a PDF. Read like
 //! `GET /api/v1/invoices/{id}` and `GET /api/v1/contracts/{id}`, with the
 //! same role checks as `/documents` and the caller's scope (404 outside).
@@ -7,7 +7,7 @@
 use super::documents::invoice_tone;
 use super::layout::{self, Area};
 use super::page::{Ctx, PageResult, PortalError};
-use super::{printed, ui};
+use super::{contract_scope, printed, ui};
 use axum::extract::State;
 use axum::response::IntoResponse;
 use hoistway_app::extract::Path;
@@ -16,7 +16,7 @@ use hoistway_documents::InvoiceDocument;
 use hoistway_domain::{Action, Resource};
 use hoistway_store::contracts::Contract;
 use hoistway_store::invoices::Invoice;
-use hoistway_store::{contracts, customers, invoices};
+use hoistway_store::{contract_work, contracts, customers, invoices};
 use maud::html;
 
 /// The invoice, its contract and its customer's name, or the refusal the
@@ -73,6 +73,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
     let p = &t.printed;
     let title = (p.invoice_title)(&inv.number);
     let rows = facts(&ctx, &inv, &contract);
+    let lines = contract_work::invoice_lines(&s.db, inv.id).await?;
     let body = html! {
         nav.crumbs aria-label=(t.equipment.breadcrumb) {
             a href="/documents#invoices" { (t.documents.title) } " / " (inv.number)
@@ -97,6 +98,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
                 }
             }
         }
+        (contract_scope::lines_card(t, &lines, &inv.currency))
     };
     Ok(layout::page(&ctx, &title, body).into_response())
 }
@@ -113,6 +115,11 @@ pub async fn pdf(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Pa
     let amount = amount_at
         .map(|i| rows.remove(i))
         .unwrap_or((t.documents.amount, ui::money(inv.amount, &inv.currency)));
+    let lines = contract_work::invoice_lines(&s.db, inv.id)
+        .await?
+        .into_iter()
+        .map(|l| (l.description, ui::money(l.amount, &inv.currency)))
+        .collect();
     let doc = InvoiceDocument {
         frame: printed::frame(
             t,
@@ -123,6 +130,11 @@ pub async fn pdf(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Pa
         ),
         details: p.invoice_details.into(),
         facts: rows.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        lines,
+        lines_header: vec![
+            t.contract_scope.work.to_string(),
+            t.documents.amount.to_string(),
+        ],
         amount: (amount.0.to_string(), amount.1),
         note: Some((p.invoice_note)(&inv.number)),
     };

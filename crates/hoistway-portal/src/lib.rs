@@ -25,7 +25,8 @@
 //! - [`notices`]: the notification list behind the bell (every role) and
 //!   the Web Push switch for this device.
 //! - customer pages: [`home`], [`equipment`], [`requests`], [`services`],
-//!   [`reports`], [`documents`] (with [`invoice`] and [`contract`]),
+//!   [`reports`], [`documents`] (with [`invoice`] and [`contract`], whose
+//!   scope, work and invoice lines are [`contract_scope`]),
 //!   [`certificates`] (inspection certificates, under Services), [`setup`].
 //! - [`integrations`]: Setup → Integrations, a customer admin's outgoing
 //!   webhooks (secret shown once, test message, delivery log).
@@ -45,6 +46,7 @@ pub mod certificates;
 pub mod charts;
 pub mod contacts;
 pub mod contract;
+pub mod contract_scope;
 pub mod desk;
 pub mod documents;
 pub mod equipment;

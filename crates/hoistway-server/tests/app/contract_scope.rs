@@ -5,6 +5,7 @@
 //! contract requires one); billable work reaches the next invoice as lines.
 
 use crate::common::desk::{desk, open, post, Desk};
+use crate::portal_common::signed_in;
 use axum::http::StatusCode;
 use chrono::Duration;
 use hoistway_demo::DEMO_PASSWORD;
@@ -368,6 +369,35 @@ async fn report_work_is_classified_by_scope_and_billed_on_the_next_invoice() {
             "{label}: {}",
             r.json
         );
+        // The portal shows the same: scope and work on the contract, the
+        // lines on the invoice, the charges on the request.
+        let mut b = signed_in(app, "customer.admin@nordictowers.example").await;
+        let page = b.get(&format!("/contracts/{id}")).await;
+        for want in [
+            "What the contract covers",
+            "Common wear parts",
+            "Part MAJ-1",
+            "not in the contract: major parts",
+        ] {
+            assert!(
+                page.body.contains(want),
+                "{label}: contract page misses {want:?}"
+            );
+        }
+        let page = b.get(&format!("/documents/invoices/{}", billed.id)).await;
+        assert!(
+            page.body.contains("Lines") && page.body.contains(&n),
+            "{label}: invoice page"
+        );
+        let page = b.get(&format!("/requests/{vandal}")).await;
+        assert!(
+            page.body.contains("Charges") && page.body.contains("excluded cause: vandalism"),
+            "{label}: request page"
+        );
+        let pdf = b
+            .get(&format!("/documents/invoices/{}/pdf", billed.id))
+            .await;
+        assert_eq!(pdf.status, StatusCode::OK, "{label}");
         let r = app
             .call(
                 "GET",
