@@ -52,6 +52,10 @@ pub struct UnitStatus {
     /// Faults since the unit last reported normal service.
     #[schema(value_type = Vec<Object>)]
     pub faults: serde_json::Value,
+    /// The controller or a safety component was replaced and the
+    /// authority's inspection is not recorded yet: out of service
+    /// (`available` false) whatever the unit reports.
+    pub awaiting_inspection: bool,
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}/status", tag = "telemetry", params(("id" = i64, Path)),
@@ -73,7 +77,31 @@ pub async fn unit_status(
     id: i64,
 ) -> Result<UnitStatus, hoistway_store::StoreError> {
     let st = live::get(&s.db, scope, id).await?;
-    Ok(status_from(s, id, st))
+    let mut status = status_from(s, id, st);
+    if hoistway_store::cases::inspection::unit_awaits(&s.db, id).await? {
+        status.available = false;
+        status.awaiting_inspection = true;
+    }
+    Ok(status)
+}
+
+/// The status of a unit that never reported.
+pub fn never_reported(unit_id: i64) -> UnitStatus {
+    UnitStatus {
+        unit_id,
+        available: false,
+        mode: "unknown".into(),
+        last_seen: None,
+        connectivity: "never".into(),
+        reported_mode: None,
+        current_floor: None,
+        passengers: None,
+        starts: None,
+        run_hours: None,
+        alarms: vec![],
+        faults: serde_json::json!([]),
+        awaiting_inspection: false,
+    }
 }
 
 /// A unit's status from its stored live state (`None`: never reported),
@@ -82,20 +110,7 @@ pub fn status_from(s: &AppState, id: i64, st: Option<live::LiveState>) -> UnitSt
     let now = s.clock.now();
     let offline_after = hoistway_connected::pipeline_of(s).settings().offline_after;
     let Some(st) = st else {
-        return UnitStatus {
-            unit_id: id,
-            available: false,
-            mode: "unknown".into(),
-            last_seen: None,
-            connectivity: "never".into(),
-            reported_mode: None,
-            current_floor: None,
-            passengers: None,
-            starts: None,
-            run_hours: None,
-            alarms: vec![],
-            faults: serde_json::json!([]),
-        };
+        return never_reported(id);
     };
     let online = st.last_seen.is_some_and(|t| now - t <= offline_after);
     UnitStatus {
@@ -121,6 +136,7 @@ pub fn status_from(s: &AppState, id: i64, st: Option<live::LiveState>) -> UnitSt
         run_hours: st.run_hours,
         alarms: st.alarms,
         faults: st.faults,
+        awaiting_inspection: false,
     }
 }
 

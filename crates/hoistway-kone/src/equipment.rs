@@ -112,6 +112,11 @@ async fn targets(
 const ALL_KINDS: [UnitKind; 3] = [UnitKind::Elevator, UnitKind::Escalator, UnitKind::Door];
 
 fn state_of(s: &UnitStatus) -> &'static str {
+    // Awaiting the authority's inspection is out of order even when the
+    // controller, back online, reports normal service.
+    if s.awaiting_inspection {
+        return "OUT_OF_ORDER";
+    }
     match (s.connectivity.as_str(), s.available) {
         ("online", true) => "IN_SERVICE",
         ("online", false) => "OUT_OF_ORDER",
@@ -612,4 +617,21 @@ pub async fn service_order(
         o.extend(r);
     }
     Ok(Json(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_unit_awaiting_inspection_is_out_of_order_whatever_it_reports() {
+        let mut s = hoistway_api::equipment::never_reported(1);
+        s.connectivity = "online".into();
+        s.available = true;
+        assert_eq!(state_of(&s), "IN_SERVICE");
+        s.awaiting_inspection = true;
+        assert_eq!(state_of(&s), "OUT_OF_ORDER");
+        s.connectivity = "never".into();
+        assert_eq!(state_of(&s), "OUT_OF_ORDER");
+    }
 }

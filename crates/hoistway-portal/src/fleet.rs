@@ -206,15 +206,20 @@ pub async fn states(
     let awaiting = hoistway_store::cases::inspection::units_awaiting(&s.db, &caller.scope).await?;
     let mut out = HashMap::with_capacity(units.len());
     for u in units {
-        let status = if telemetry {
+        let mut status = if telemetry {
             status_from(s, u.id, live.remove(&u.id))
         } else {
             unknown_status(u.id)
         };
+        let awaits = awaiting.binary_search(&u.id).is_ok();
+        if awaits {
+            status.available = false;
+            status.awaiting_inspection = true;
+        }
         let cases = by_unit.get(&u.id).map(Vec::as_slice).unwrap_or(&[]);
         // A unit whose controller or safety component was replaced stays
         // out of service until the authority's inspection is recorded.
-        let state = if awaiting.binary_search(&u.id).is_ok() {
+        let state = if awaits {
             UnitState::OutOfService
         } else {
             classify(&status, cases, on_site.contains(&u.id))
@@ -226,20 +231,7 @@ pub async fn states(
 
 /// The status of a unit that never reported.
 pub fn unknown_status(unit_id: i64) -> UnitStatus {
-    UnitStatus {
-        unit_id,
-        available: false,
-        mode: "unknown".into(),
-        last_seen: None,
-        connectivity: "never".into(),
-        reported_mode: None,
-        current_floor: None,
-        passengers: None,
-        starts: None,
-        run_hours: None,
-        alarms: vec![],
-        faults: serde_json::json!([]),
-    }
+    hoistway_api::equipment::never_reported(unit_id)
 }
 
 /// A unit's display name: its name or equipment number.

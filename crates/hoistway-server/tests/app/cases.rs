@@ -469,6 +469,23 @@ async fn a_replaced_safety_component_keeps_the_case_open_until_the_inspection() 
             .unwrap()
         };
         assert!(awaiting().await.contains(&d.unit), "{label}");
+        // The unit's status says so too, on our API and the KONE-compatible
+        // one (which reads the same status).
+        let status = d
+            .app
+            .call(
+                "GET",
+                &format!("/api/v1/units/{}/status", d.unit),
+                Some(&d.customer),
+                None,
+            )
+            .await;
+        assert_eq!(
+            status.json["awaiting_inspection"], true,
+            "{label}: {}",
+            status.json
+        );
+        assert_eq!(status.json["available"], false, "{label}");
         let mut portal = crate::portal_common::Browser::new(d.app.app.clone());
         portal
             .sign_in("customer.admin@nordictowers.example", DEMO_PASSWORD)
@@ -492,6 +509,16 @@ async fn a_replaced_safety_component_keeps_the_case_open_until_the_inspection() 
             .await;
         assert_eq!(cert.status, StatusCode::CREATED, "{label}: {}", cert.json);
         assert!(!awaiting().await.contains(&d.unit), "{label}: inspected");
+        let status = d
+            .app
+            .call(
+                "GET",
+                &format!("/api/v1/units/{}/status", d.unit),
+                Some(&d.customer),
+                None,
+            )
+            .await;
+        assert_eq!(status.json["awaiting_inspection"], false, "{label}");
         let r = post(&d, &d.operator, n, "status", close).await;
         assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.json);
         assert_eq!(r.json["status"], "closed");

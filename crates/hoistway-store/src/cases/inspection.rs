@@ -38,11 +38,24 @@ pub(crate) async fn refuse_close_before_inspection(tx: &mut Tx<'_>, case: &Case)
 /// Units in `scope` waiting for the authority's inspection: a resolved
 /// case whose report requires one and no certificate since it opened.
 pub async fn units_awaiting(db: &Db, scope: &Scope) -> Result<Vec<i64>> {
+    awaiting(db, scope, None).await
+}
+
+/// Whether one unit waits for the authority's inspection (the unit's
+/// status and the KONE-compatible status report it out of service).
+pub async fn unit_awaits(db: &Db, unit_id: i64) -> Result<bool> {
+    Ok(!awaiting(db, &Scope::All, Some(unit_id)).await?.is_empty())
+}
+
+async fn awaiting(db: &Db, scope: &Scope, unit_id: Option<i64>) -> Result<Vec<i64>> {
     // The report is JSON text written by serde (no spaces); the LIKE only
     // narrows, the parsed report decides.
     let mut sql = Sql::new(
         "SELECT c.unit_id, c.report, c.created_at FROM cases c WHERE c.status = 'resolved' AND c.unit_id IS NOT NULL AND c.report LIKE '%\"inspection_required\":true%'",
     );
+    if let Some(u) = unit_id {
+        sql.push(" AND c.unit_id = ").bind(u);
+    }
     restrict(&mut sql, scope, "c", Shape::InBuilding);
     let mut out = Vec::new();
     for r in sql.fetch_all(&db.pool).await? {
