@@ -214,8 +214,10 @@ pub struct PartFilter {
     pub category: Option<String>,
 }
 
-/// The catalogue columns plus the total stock, for one query per part.
-const SELECT: &str = "SELECT p.*, (SELECT COALESCE(SUM(s.quantity), 0) FROM part_stock s WHERE s.part_id = p.id) AS in_stock FROM parts p WHERE 1=1";
+/// The catalogue columns plus the total stock, for one query per part
+/// (cast: PostgreSQL sums BIGINTs as NUMERIC, which the `Any` driver
+/// cannot read).
+const SELECT: &str = "SELECT p.*, CAST((SELECT COALESCE(SUM(s.quantity), 0) FROM part_stock s WHERE s.part_id = p.id) AS BIGINT) AS in_stock FROM parts p WHERE 1=1";
 
 fn from_row(r: &AnyRow) -> Result<Part> {
     Ok(Part {
@@ -269,12 +271,21 @@ async fn fetch(conn: &mut AnyConnection, id: i64) -> Result<Part> {
 
 /// The catalogue part with this part number (trimmed, exact), with its
 /// stock; `None` when the catalogue has none. Takes the pool
-/// (`&db.pool`) or a transaction's connection (`&mut *tx`).
+/// (`&db.pool`) or a transaction's connection (`&mut *tx`, or `&mut **tx`
+/// for a `&mut Tx`).
 pub async fn by_number<'c, A>(conn: A, part_number: &str) -> Result<Option<Part>>
 where
     A: Acquire<'c, Database = Any>,
 {
     let mut conn = conn.acquire().await?;
+    find(&mut conn, part_number).await
+}
+
+/// [`by_number`] on a connection: what code inside a transaction calls
+/// when the generic form's future must be `Send` for an axum handler
+/// (the `Acquire` bound over a borrowed connection is not general enough
+/// for that).
+pub async fn find(conn: &mut AnyConnection, part_number: &str) -> Result<Option<Part>> {
     let mut sql = Sql::new(SELECT);
     sql.push(" AND p.part_number = ")
         .bind(part_number.trim().to_string());
@@ -282,7 +293,7 @@ where
         return Ok(None);
     };
     let part = from_row(&row)?;
-    Ok(with_stock(&mut conn, vec![part]).await?.pop())
+    Ok(with_stock(conn, vec![part]).await?.pop())
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Part> {
