@@ -56,7 +56,7 @@ pub(super) async fn parts_eta(
         Some(_) => {
             return Err(Invalid::new("lead_time_days", "give the lead time, 0 to 365 days").into())
         }
-        None => match parts::find(&mut **tx, part).await? {
+        None => match parts::find(tx, part).await? {
             Some(p) if p.in_stock > 0 => (
                 catalogue_lead_days(p.lead_time_days, p.in_stock),
                 Source::Stock,
