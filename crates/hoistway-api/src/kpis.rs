@@ -41,7 +41,7 @@ fn instant(field: &'static str, s: &str) -> Result<DateTime<Utc>, Invalid> {
 }
 
 #[utoipa::path(get, path = "/api/v1/kpis", tag = "cases", params(KpiQuery),
-    responses((status = 200, description = "calls, calls_per_unit, mttr_minutes, mtbc_days, entrapments, availability_pct, first_time_fix_rate, sla per priority", body = Object),
+    responses((status = 200, description = "calls, calls_per_unit, mttr_minutes, mtbc_days, entrapments, availability_pct, first_time_fix_rate, sla per priority, parts_wait_hours and parts_wait_cases (time on hold waiting for parts in the period)", body = Object),
         (status = 400), (status = 401), (status = 403), (status = 404)))]
 async fn kpis(
     State(s): State<AppState>,

@@ -30,6 +30,7 @@ pub mod kpis;
 pub mod maintenance;
 pub mod notifications;
 pub mod offers;
+pub mod parts;
 pub mod playbooks;
 pub mod privacy;
 pub mod push;
@@ -57,6 +58,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(users::router())
         .merge(privacy::router())
         .merge(offers::router())
+        .merge(parts::router())
         .merge(surveys::router())
         .merge(email_intake::router())
         .merge(invitations::router())

@@ -11,11 +11,13 @@
 //! - [`feed`]: live twin telemetry for the connected lifts.
 //! - [`kone_client`]: a ready KONE API client for the example programs.
 //! - [`playbooks`]: the buildings' on-site playbooks (issue #20).
+//! - [`parts`]: the parts catalogue with stock in three depots (issue #21).
 
 pub mod feed;
 pub mod history;
 pub mod kone_client;
 pub mod maintenance;
+pub mod parts;
 pub mod playbooks;
 
 use chrono::{Datelike, Duration, NaiveDate};
@@ -221,6 +223,8 @@ pub async fn seed_with(db: &Db, actor: Actor, history: bool) -> Result<Vec<DemoL
     let hash = hash_password(DEMO_PASSWORD);
     // Technicians first, so contracts plan visits with someone assigned.
     let technicians = crate::maintenance::seed_technicians(db, past, &hash).await?;
+    // The parts catalogue before the history, whose parts holds read it.
+    crate::parts::seed(db, past).await?;
     let mut logins = Vec::new();
     let mut people = Vec::new();
     let mut fleet = Vec::new();

@@ -16,6 +16,10 @@
 //!   first-time-fix flag is known and true.
 //! * **SLA attainment per priority**: share of settled promises (met or
 //!   breached) among cases opened in the period.
+//! * **time lost waiting for parts**: hours the cases spent on hold
+//!   waiting for parts inside the period (each hold from its start to its
+//!   end, or to now while it lasts), and how many cases waited. Cancelled
+//!   cases count too: the wait happened.
 //!
 //! The elapsed period ends at `min(period.to, now)` so a running quarter is
 //! not diluted by time that has not happened yet.
@@ -116,6 +120,10 @@ pub struct CaseRecord {
     pub response_met: Option<bool>,
     #[serde(default)]
     pub resolution_met: Option<bool>,
+    /// Stays on hold waiting for parts, from `.0` until `.1` (`None`:
+    /// still waiting).
+    #[serde(default)]
+    pub parts_holds: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>,
 }
 
 /// SLA attainment of one priority.
@@ -143,6 +151,10 @@ pub struct Kpis {
     pub availability_pct: Option<f64>,
     pub first_time_fix_rate: Option<f64>,
     pub sla: BTreeMap<Priority, Attainment>,
+    /// Hours cases spent on hold waiting for parts inside the period.
+    pub parts_wait_hours: f64,
+    /// Cases that waited for parts inside the period.
+    pub parts_wait_cases: u32,
 }
 
 fn ratio(n: u32, d: u32) -> Option<f64> {
@@ -219,6 +231,8 @@ pub fn compute_kpis(
         a.resolution_pct = ratio(a.resolution_met, a.resolution_settled).map(|x| x * 100.0);
     }
 
+    let (parts_wait_secs, parts_wait_cases) = parts_wait(records, period.from, end);
+
     Ok(Kpis {
         period,
         units,
@@ -230,7 +244,33 @@ pub fn compute_kpis(
         availability_pct,
         first_time_fix_rate,
         sla,
+        parts_wait_hours: parts_wait_secs as f64 / 3600.0,
+        parts_wait_cases,
     })
+}
+
+/// Seconds spent waiting for parts inside `[from, end)`, and the number of
+/// cases that waited. A case's holds never overlap (one stay in `on_hold`
+/// ends before the next begins), so they simply add up.
+fn parts_wait(records: &[CaseRecord], from: DateTime<Utc>, end: DateTime<Utc>) -> (i64, u32) {
+    let mut total = 0;
+    let mut cases = 0;
+    for r in records {
+        let secs: i64 = r
+            .parts_holds
+            .iter()
+            .map(|&(a, b)| {
+                let a = a.max(from);
+                let b = b.unwrap_or(end).min(end);
+                (b - a).num_seconds().max(0)
+            })
+            .sum();
+        if secs > 0 {
+            total += secs;
+            cases += 1;
+        }
+    }
+    (total, cases)
 }
 
 /// A `[from, until)` stretch of time.
@@ -296,6 +336,7 @@ mod tests {
             downtime: None,
             response_met: None,
             resolution_met: None,
+            parts_holds: Vec::new(),
         }
     }
 
@@ -364,7 +405,27 @@ mod tests {
                 .availability_pct,
             None
         );
+        assert_eq!(k.parts_wait_hours, 0.0);
         assert!(Period::new(day(2, 0), day(2, 0)).is_err());
         assert!(compute_kpis(&[], 1, period, day(1, 0)).is_err());
+    }
+
+    #[test]
+    fn parts_waits_are_clipped_to_the_period_and_run_to_now_while_open() {
+        let period = Period::new(day(5, 0), day(30, 0)).unwrap();
+        let now = day(20, 0);
+        let mut a = rec("A", Priority::Routine, day(1, 0), Some(day(12, 0)));
+        // Began before the period: only 5th 00:00 → 6th 12:00 counts (36 h).
+        a.parts_holds = vec![(day(3, 0), Some(day(6, 12)))];
+        // A second case: a closed 2-day hold and one still open since the
+        // 19th, counted to now (24 h).
+        let mut b = rec("B", Priority::Urgent, day(8, 0), None);
+        b.parts_holds = vec![(day(9, 0), Some(day(11, 0))), (day(19, 0), None)];
+        // Entirely before the period: not counted, nor is its case.
+        let mut c = rec("C", Priority::Routine, day(1, 0), Some(day(4, 0)));
+        c.parts_holds = vec![(day(1, 0), Some(day(2, 0)))];
+        let k = compute_kpis(&[a, b, c], 3, period, now).unwrap();
+        assert!((k.parts_wait_hours - (36.0 + 48.0 + 24.0)).abs() < 1e-9);
+        assert_eq!(k.parts_wait_cases, 2);
     }
 }

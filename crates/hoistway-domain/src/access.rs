@@ -64,6 +64,9 @@ wire_enum!(
         // A building's on-site playbook: access instructions, escalation
         // contacts, the periodic review.
         Playbooks => "playbooks",
+        // The parts catalogue and stock per depot (issue #21): provider
+        // data; customers see only a part's expected date on their case.
+        Parts => "parts",
     }
 );
 
@@ -99,7 +102,7 @@ impl Role {
                 Customers | Portfolios | Buildings | Units | Contracts | Devices | Topology
                 | Access => action == Read,
                 Invoices | Users | Audit | ApiClients => false,
-                ServiceContacts | Playbooks => action == Read,
+                ServiceContacts | Playbooks | Parts => action == Read,
             },
             // A technician works their own cases and visits (the routes
             // narrow "own": `routes::cases`, `routes::visit_work`,
@@ -107,14 +110,14 @@ impl Role {
             Role::Technician => match resource {
                 Cases | Telemetry | Maintenance => true,
                 Customers | Buildings | Units | Topology | Plans | Certificates => action == Read,
-                ServiceContacts | Playbooks => action == Read,
+                ServiceContacts | Playbooks | Parts => action == Read,
                 _ => false,
             },
             Role::CustomerAdmin => match resource {
                 Portfolios | Users | Cases | Calls | Access | ApiClients => true,
                 Customers | Buildings | Units | Contracts | Invoices | Telemetry | Maintenance
                 | Plans | Certificates | Topology => action == Read,
-                Audit | Devices => false,
+                Audit | Devices | Parts => false,
                 Playbooks => true,
                 ServiceContacts => action == Read,
             },

@@ -142,6 +142,16 @@ pub fn router() -> Router<AppState> {
             "/admin/service-contacts/{country}",
             get(admin::service_contacts::edit).post(admin::service_contacts::save),
         )
+        // The parts catalogue (issue #21).
+        .route(
+            "/admin/parts",
+            get(admin::parts::list).post(admin::parts::create),
+        )
+        .route(
+            "/admin/parts/{id}",
+            get(admin::parts::show).post(admin::parts::update),
+        )
+        .route("/admin/parts/{id}/stock", post(admin::parts::stock))
         .route("/notifications", get(notices::list))
         .route("/notifications/unread", get(notices::unread))
         .route("/notifications/read-all", post(notices::mark_all_read))

@@ -422,6 +422,7 @@ pub async fn compute(s: &AppState, ctx: &Ctx, req: &Request) -> Result<Report, P
                     opt(k.mtbc_days, " d"),
                     opt(k.availability_pct, " %"),
                     opt(k.first_time_fix_rate.map(|r| r * 100.0), " %"),
+                    format!("{:.1} h", k.parts_wait_hours),
                 ]);
             }
             Ok(Report {
@@ -433,6 +434,7 @@ pub async fn compute(s: &AppState, ctx: &Ctx, req: &Request) -> Result<Report, P
                     t.reports.col_mtbc,
                     t.reports.col_availability,
                     t.reports.col_ftf,
+                    t.parts.kpi_wait,
                 ],
                 rows,
                 charts: vec![charts::bars(

@@ -31,6 +31,8 @@
 //! - [`surveys`]: satisfaction surveys after a case closes.
 //! - [`offers`]: customers' requests for offers and the care center's
 //!   quotes.
+//! - [`parts`]: the parts catalogue (lead times, critical spares,
+//!   contract-scope category, price) and stock per depot.
 //! - [`data_export`]: a unit's raw telemetry and rollups in pages, for
 //!   the equipment data export.
 //! - [`privacy`]: personal data export, objection, erasure, audited
@@ -76,6 +78,7 @@ pub mod maintenance;
 pub mod notifications;
 pub mod offers;
 pub mod page;
+pub mod parts;
 pub mod patch;
 mod pg_array;
 pub mod playbooks;

@@ -173,10 +173,15 @@ pub async fn play(
                     lifecycle::change_status(db, &all, tech, rules, num, status("on_site")).await?;
                 }
                 Step::Hold { part, days } => {
+                    // The part is a catalogue part in stock at a depot: a
+                    // one-day depot order takes its date from the
+                    // catalogue; a factory order carries the days the
+                    // supplier promised.
+                    let from_depot = *days == hoistway_desk::hold::DEPOT_TRANSFER_DAYS;
                     let change = StatusChange {
                         hold: Some("waiting_for_parts".into()),
                         part: Some(part.to_string()),
-                        lead_time_days: Some(*days),
+                        lead_time_days: (!from_depot).then_some(*days),
                         ..status("on_hold")
                     };
                     lifecycle::change_status(db, &all, tech, rules, num, change).await?;

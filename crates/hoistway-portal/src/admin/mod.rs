@@ -3,8 +3,9 @@
 //! and business hours triage and SLA timers read ([`buildings`], with the
 //! remote-call topology), units and their device credentials ([`units`]),
 //! people of every role ([`people`]) and KONE-compatible API applications
-//! ([`api_clients`]), and the per-country service contacts
-//! ([`service_contacts`]).
+//! ([`api_clients`]), the per-country service contacts
+//! ([`service_contacts`]) and the parts catalogue with its stock per depot
+//! ([`parts`]).
 //!
 //! Every write goes through the same store function as the API's handler,
 //! with the viewer's scope and actor, so the rules, refusals and audit rows
@@ -15,6 +16,7 @@
 pub mod api_clients;
 pub mod buildings;
 pub mod customers;
+pub mod parts;
 pub mod people;
 pub mod service_contacts;
 pub mod units;
@@ -33,13 +35,14 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 /// The admin's sub-pages.
-fn tabs(ctx: &Ctx) -> [(&'static str, &'static str); 4] {
+fn tabs(ctx: &Ctx) -> [(&'static str, &'static str); 5] {
     let a = &ctx.t.admin;
     [
         ("/admin", a.customers),
         ("/admin/users", a.people),
         ("/admin/api-clients", a.api_clients),
         ("/admin/service-contacts", ctx.t.contacts.directory),
+        ("/admin/parts", ctx.t.parts.title),
     ]
 }
 

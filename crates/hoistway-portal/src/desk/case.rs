@@ -32,7 +32,13 @@ use hoistway_store::cases::sla::{escalations, EscalationRow};
 use hoistway_store::cases::timeline::{self, TimelineEntry};
 use hoistway_store::cases::{self, Case};
 use hoistway_store::maintenance::technicians;
+use hoistway_store::parts::{self, Part, PartFilter};
 use maud::{html, Markup};
+
+/// The lead time a catalogue part would get on hold today.
+fn hold_days(p: &Part) -> i64 {
+    hoistway_desk::hold::catalogue_lead_days(p.lead_time_days, p.in_stock)
+}
 
 /// ETA choices offered at dispatch, minutes from now.
 pub const ETA_MINUTES: [i64; 9] = [15, 30, 45, 60, 90, 120, 180, 240, 480];
@@ -261,11 +267,26 @@ fn dispatch_box(
     }
 }
 
-fn status_box(ctx: &Ctx, c: &Case) -> Markup {
+/// The day the awaited part is expected, while the case waits for it.
+pub fn parts_expected(c: &Case) -> Option<(String, String)> {
+    let day = c
+        .parts_expected_on
+        .as_deref()
+        .filter(|_| c.status == "on_hold")?;
+    Some((ui::date(day), c.hold_part.clone().unwrap_or_default()))
+}
+
+fn status_box(ctx: &Ctx, c: &Case, catalogue: &[Part]) -> Markup {
     let t = ctx.t;
     let next = c.status().allowed_next();
     let action = format!("/desk/cases/{}/status", c.number);
     html! {
+        @if let Some((day, part)) = parts_expected(c) {
+            section.card data-parts-expected {
+                h2 { (t.parts.expected_on) }
+                p { strong { (day) } " · " span.mono { (part) } }
+            }
+        }
         @if !next.is_empty() {
             section.card {
                 h2 { (t.desk.status_heading) }
@@ -285,8 +306,21 @@ fn status_box(ctx: &Ctx, c: &Case) -> Markup {
                         form.stack method="post" action=(action) {
                             (csrf_field(ctx))
                             input type="hidden" name="status" value="on_hold";
-                            div.field { label for="part" { (t.desk.hold_part) } input #part type="text" name="part" required maxlength="64"; }
-                            div.field { label for="lead_time_days" { (t.desk.hold_days) } input #lead_time_days type="number" name="lead_time_days" min="0" max="365" required; }
+                            div.field {
+                                label for="part" { (t.desk.hold_part) }
+                                input #part type="text" name="part" required maxlength="64" list="catalogue-parts" aria-describedby="part-hint";
+                                datalist #catalogue-parts {
+                                    @for p in catalogue {
+                                        option value=(p.part_number) { (p.description) " · " ((t.parts.days)(hold_days(p))) }
+                                    }
+                                }
+                                span.small.muted #part-hint { (t.parts.hold_part_hint) }
+                            }
+                            div.field {
+                                label for="lead_time_days" { (t.desk.hold_days) }
+                                input #lead_time_days type="number" name="lead_time_days" min="0" max="365" aria-describedby="days-hint";
+                                span.small.muted #days-hint { (t.parts.hold_days_hint) }
+                            }
                             button.btn.btn-block type="submit" { (t.desk.hold) }
                         }
                     }
@@ -373,6 +407,17 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
     let building = hoistway_store::buildings::get(&s.db, &ctx.caller.scope, c.building_id).await?;
     let tz = ui::zone(&building.timezone);
     let techs = tech_choices(&s, &building.country, tz, s.clock.now()).await?;
+    let catalogue = if c.status().allowed_next().contains(&Status::OnHold)
+        && ctx.may(Resource::Parts, Action::Read)
+    {
+        let all = PartFilter {
+            limit: Some(500),
+            ..PartFilter::default()
+        };
+        parts::list(&s.db, &all).await?.items
+    } else {
+        Vec::new()
+    };
     let t = ctx.t;
     let d = &t.desk;
     let now = s.clock.now();
@@ -439,7 +484,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
             }
             aside.case-side {
                 @if c.status().is_open() { (dispatch_box(&ctx, &c, &techs, now, tz)) }
-                (status_box(&ctx, &c))
+                (status_box(&ctx, &c, &catalogue))
                 (priority_box(&ctx, &c))
             }
         }
@@ -463,7 +508,11 @@ pub async fn status(
         reason: posted.get("reason").map(str::to_string),
         hold: None,
         part: posted.get("part").map(str::to_string),
-        lead_time_days: posted.get("lead_time_days").and_then(|v| v.parse().ok()),
+        // Blank: the catalogue's lead time; not a number: refused by the
+        // store's range check, naming the field.
+        lead_time_days: posted
+            .get("lead_time_days")
+            .map(|v| v.parse().unwrap_or(-1)),
     };
     match api::move_status(&s, &posted.ctx.caller, &number, change).await {
         Ok(c) => Ok(redirect_with(

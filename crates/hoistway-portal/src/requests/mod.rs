@@ -446,6 +446,9 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
         div.grid {
             section.card {
                 h2 { (t.requests.details) }
+                @if let Some((day, _)) = crate::desk::case::parts_expected(&case) {
+                    p.lead data-parts-expected { strong { ((t.parts.part_expected)(&day)) } }
+                }
                 (ui::facts(&[
                     (t.requests.unit, unit_name.clone().unwrap_or_else(|| t.common.dash.into())),
                     (t.requests.priority, (t.labels.priority)(&case.priority).into()),

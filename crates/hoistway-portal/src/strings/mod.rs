@@ -15,6 +15,7 @@ pub mod desk;
 pub mod integrations;
 pub mod notices;
 pub mod offers;
+pub mod parts;
 pub mod places;
 pub mod printed;
 pub mod privacy;
@@ -30,6 +31,7 @@ pub use desk::{Desk, Security, Tech};
 pub use integrations::Integrations;
 pub use notices::Notices;
 pub use offers::Offers;
+pub use parts::Parts;
 pub use places::Places;
 pub use printed::Printed;
 pub use privacy::Privacy;
@@ -82,6 +84,8 @@ pub struct Strings {
     pub offers: Offers,
     /// Contract scope, charges, invoice lines (strings/contract_scope.rs).
     pub contract_scope: ContractScope,
+    /// The parts catalogue, parts holds, time lost waiting for parts (strings/parts.rs).
+    pub parts: Parts,
     /// Satisfaction surveys (strings/surveys.rs).
     pub surveys: Surveys,
     /// Setup → Integrations: outgoing webhooks (strings/integrations.rs).
@@ -366,6 +370,7 @@ pub static EN: Strings = Strings {
     contacts: contacts::EN_CONTACTS,
     offers: offers::EN_OFFERS,
     contract_scope: contract_scope::EN_CONTRACT_SCOPE,
+    parts: parts::EN_PARTS,
     surveys: surveys::EN_SURVEYS,
     integrations: integrations::EN_INTEGRATIONS,
 };

@@ -38,6 +38,7 @@ mod maintenance;
 mod notify;
 mod offers;
 mod openapi_doc;
+mod parts;
 mod portal;
 mod portal_customer;
 mod portal_desk;

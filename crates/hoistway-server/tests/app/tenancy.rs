@@ -24,6 +24,19 @@ async fn foreign_ids(
     for collection in paths.iter().filter(|p| !p.contains('{')) {
         let found: Vec<i64> = if collection == "/api/v1/customers" {
             vec![other]
+        } else if collection == "/api/v1/parts" {
+            // The parts catalogue is the provider's, not a tenant's: every
+            // part is "foreign" to a customer, whose roles may not read it.
+            let r = app
+                .call("GET", "/api/v1/parts?limit=500", Some(admin), None)
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+            r.json["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_i64().unwrap())
+                .collect()
         } else {
             let r = app
                 .call(

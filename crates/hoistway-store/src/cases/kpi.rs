@@ -1,14 +1,17 @@
 //! The case records behind KPIs: which units a KPI covers, and each case
-//! as `hoistway_desk::CaseRecord`. The figures themselves are the desk's.
+//! as `hoistway_desk::CaseRecord` (with its stays on hold waiting for
+//! parts, from `case_holds`). The figures themselves are the desk's.
 
 use super::model::{self, Case};
 use crate::error::Result;
-use crate::row::RowExt;
+use crate::row::{from_millis, RowExt};
 use crate::scope::{restrict, Shape};
 use crate::sql::Sql;
 use crate::{buildings, customers, portfolios, units, Db};
+use chrono::{DateTime, Utc};
 use hoistway_desk::CaseRecord;
 use hoistway_domain::{Invalid, Scope};
+use std::collections::HashMap;
 
 /// What a KPI is about.
 #[derive(Debug, Clone, Copy)]
@@ -73,11 +76,36 @@ pub async fn records(db: &Db, scope: &Scope, target: Target) -> Result<(Vec<Case
     cases.bind_list(&unit_ids);
     restrict(&mut cases, scope, "c", Shape::InBuilding);
     let rows = cases.fetch_all(&db.pool).await?;
+    let mut holds = parts_holds(db, scope, &unit_ids).await?;
     let records = rows
         .iter()
-        .map(|r| model::from_row(r).map(|c| record(&c)))
+        .map(|r| {
+            model::from_row(r).map(|c| {
+                let mut rec = record(&c);
+                rec.parts_holds = holds.remove(&c.id).unwrap_or_default();
+                rec
+            })
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok((records, unit_ids.len() as u32))
+}
+
+/// A stay on hold: from, until (`None` while it lasts).
+type Hold = (DateTime<Utc>, Option<DateTime<Utc>>);
+
+/// The waiting-for-parts holds of the cases of `unit_ids`, by case id.
+async fn parts_holds(db: &Db, scope: &Scope, unit_ids: &[i64]) -> Result<HashMap<i64, Vec<Hold>>> {
+    let mut sql = Sql::new("SELECT h.case_id, h.from_at, h.until_at FROM case_holds h JOIN cases c ON c.id = h.case_id WHERE h.kind = 'waiting_for_parts' AND c.unit_id IN ");
+    sql.bind_list(unit_ids);
+    restrict(&mut sql, scope, "c", Shape::InBuilding);
+    let mut out: HashMap<i64, Vec<Hold>> = HashMap::new();
+    for r in sql.fetch_all(&db.pool).await? {
+        out.entry(r.int("case_id")?).or_default().push((
+            from_millis(r.int("from_at")?),
+            r.opt_int("until_at")?.map(from_millis),
+        ));
+    }
+    Ok(out)
 }
 
 fn met(state: Option<&str>) -> Option<bool> {
@@ -103,5 +131,6 @@ fn record(c: &Case) -> CaseRecord {
         downtime: down.then_some((c.created_at, c.resolved_at)),
         response_met: met(c.sla.response.as_deref()),
         resolution_met: met(c.sla.resolution.as_deref()),
+        parts_holds: Vec::new(),
     }
 }

@@ -6,6 +6,7 @@
 //! state and notifications, all in one transaction.
 
 use super::model::{parse_priority, parse_status, Case};
+use super::parts_eta::parts_eta;
 use super::sla::{self, Rules};
 use super::timeline::{self, Entry};
 use super::Tx;
@@ -32,7 +33,9 @@ pub struct StatusChange {
     pub hold: Option<String>,
     /// For on_hold waiting for parts: the part number.
     pub part: Option<String>,
-    /// For on_hold waiting for parts: the lead time in days.
+    /// For on_hold waiting for parts: the lead time in days (0 to 365).
+    /// May be left out for a part of the parts catalogue: its lead time is
+    /// then the catalogue's (1 day when a depot has it in stock).
     pub lead_time_days: Option<i64>,
 }
 
@@ -220,6 +223,7 @@ pub async fn change_status(
         }
         Status::OnHold => {
             let kind = change.hold.as_deref().unwrap_or("waiting_for_parts");
+            let mut hold_part: Option<String> = None;
             match kind {
                 "waiting_for_parts" => {
                     let part = change
@@ -228,18 +232,31 @@ pub async fn change_status(
                         .map(str::trim)
                         .filter(|p| !p.is_empty())
                         .ok_or_else(|| Invalid::new("part", "name the part waited for"))?;
-                    let days = change
-                        .lead_time_days
-                        .filter(|d| (0..=365).contains(d))
-                        .ok_or_else(|| {
-                            Invalid::new("lead_time_days", "give the lead time, 0 to 365 days")
-                        })?;
+                    let eta = parts_eta(&mut tx, part, change.lead_time_days, actor.at).await?;
                     up.push(", hold_part = ").bind(part.to_string());
-                    up.push(", hold_lead_days = ").bind(days);
-                    message = format!("On hold: waiting for part {part} ({days} days)");
+                    up.push(", hold_lead_days = ").bind(eta.days);
+                    up.push(", hold_parts_expected_on = ")
+                        .bind(eta.expected_on.to_string());
+                    hold_part = Some(part.to_string());
+                    let expected = eta.expected_on.format("%-d %b %Y");
+                    message = format!(
+                        "On hold: waiting for part {part} ({} days{}), expected on {expected}",
+                        eta.days,
+                        eta.source.words()
+                    );
+                    tell = Some(Tell {
+                        event: Event::EtaChanged,
+                        key: format!("{}:parts:{now}", case.number),
+                        subject: format!(
+                            "{} on hold: part {part} expected on {expected} · {}",
+                            case.number,
+                            super::place(&mut tx, &case).await?
+                        ),
+                    });
                 }
                 "waiting_for_customer" => {
                     up.push(", hold_part = NULL, hold_lead_days = NULL");
+                    up.push(", hold_parts_expected_on = NULL");
                     message = format!(
                         "On hold: waiting for the customer{}",
                         reason.map(|r| format!(" ({r})")).unwrap_or_default()
@@ -255,12 +272,15 @@ pub async fn change_status(
                     .into())
                 }
             }
-            let mut hold = Sql::new("INSERT INTO case_holds (case_id, kind, from_at) VALUES (");
+            let mut hold =
+                Sql::new("INSERT INTO case_holds (case_id, kind, from_at, part) VALUES (");
             hold.bind(case.id)
                 .push(", ")
                 .bind(kind.to_string())
                 .push(", ")
                 .bind(now)
+                .push(", ")
+                .bind(hold_part)
                 .push(")");
             hold.execute(&mut *tx).await?;
         }

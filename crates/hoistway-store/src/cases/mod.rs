@@ -12,8 +12,8 @@
 //! records what happened, [`sla`] keeps SLA state and runs the persisted
 //! timers, [`kpi`] gathers KPI inputs, [`preemptive`] turns connected
 //! findings into cases, [`inspection`] holds a case open and its unit out
-//! of service until a required inspection is recorded, [`model`] is the row
-//! shape.
+//! of service until a required inspection is recorded, [`parts_eta`] dates
+//! a parts hold from the parts catalogue, [`model`] is the row shape.
 
 pub mod asks;
 pub mod inspection;
@@ -21,6 +21,7 @@ pub mod intake;
 pub mod kpi;
 pub mod lifecycle;
 pub mod model;
+pub mod parts_eta;
 pub mod preemptive;
 pub mod sla;
 pub mod timeline;

@@ -192,6 +192,10 @@ pub struct Case {
     /// The part waited for while on hold.
     pub hold_part: Option<String>,
     pub hold_lead_time_days: Option<i64>,
+    /// The day the part waited for is expected (YYYY-MM-DD): today plus
+    /// the lead time when the case went on hold (a catalogue part in stock
+    /// at some depot: the transfer time).
+    pub parts_expected_on: Option<String>,
     pub sla: SlaView,
     /// The service report, once posted.
     #[schema(value_type = Option<Object>)]
@@ -293,6 +297,7 @@ pub(crate) fn from_row(r: &AnyRow) -> Result<Case> {
         closed_at: opt_instant(r, "closed_at")?,
         hold_part: r.opt_text("hold_part")?,
         hold_lead_time_days: r.opt_int("hold_lead_days")?,
+        parts_expected_on: r.opt_text("hold_parts_expected_on")?,
         sla: SlaView {
             response_due: opt_instant(r, "response_due")?,
             resolution_due: opt_instant(r, "resolution_due")?,
