@@ -29,6 +29,7 @@ pub mod kpis;
 pub mod maintenance;
 pub mod notifications;
 pub mod offers;
+pub mod on_call;
 pub mod playbooks;
 pub mod privacy;
 pub mod push;
@@ -55,6 +56,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(users::router())
         .merge(privacy::router())
         .merge(offers::router())
+        .merge(on_call::router())
         .merge(surveys::router())
         .merge(email_intake::router())
         .merge(invitations::router())

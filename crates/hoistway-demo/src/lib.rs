@@ -11,12 +11,15 @@
 //! - [`feed`]: live twin telemetry for the connected lifts.
 //! - [`kone_client`]: a ready KONE API client for the example programs.
 //! - [`playbooks`]: the buildings' on-site playbooks (issue #20).
+//! - [`rota`]: the weekly on-call rota and a past extreme-weather
+//!   declaration (issue #21).
 
 pub mod feed;
 pub mod history;
 pub mod kone_client;
 pub mod maintenance;
 pub mod playbooks;
+pub mod rota;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use hoistway_app::auth::hash_password;
@@ -221,6 +224,14 @@ pub async fn seed_with(db: &Db, actor: Actor, history: bool) -> Result<Vec<DemoL
     let hash = hash_password(DEMO_PASSWORD);
     // Technicians first, so contracts plan visits with someone assigned.
     let technicians = crate::maintenance::seed_technicians(db, past, &hash).await?;
+    // Someone on call in every covered country, over the past and the
+    // next weeks (issue #21).
+    let rota_from = if history {
+        past.at
+    } else {
+        actor.at - Duration::days(7)
+    };
+    crate::rota::seed(db, actor, &technicians.by_country, rota_from, history).await?;
     let mut logins = Vec::new();
     let mut people = Vec::new();
     let mut fleet = Vec::new();

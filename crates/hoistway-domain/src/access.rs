@@ -64,6 +64,9 @@ wire_enum!(
         // A building's on-site playbook: access instructions, escalation
         // contacts, the periodic review.
         Playbooks => "playbooks",
+        // Technicians' shifts and on-call rota, declared extreme weather,
+        // who is on call (issue #21): the provider's own planning.
+        Rota => "rota",
     }
 );
 
@@ -100,6 +103,9 @@ impl Role {
                 | Access => action == Read,
                 Invoices | Users | Audit | ApiClients => false,
                 ServiceContacts | Playbooks => action == Read,
+                // The duty manager keeps the rota and declares extreme
+                // weather; operators read it to dispatch.
+                Rota => action == Read || self == Role::DutyManager,
             },
             // A technician works their own cases and visits (the routes
             // narrow "own": `routes::cases`, `routes::visit_work`,
@@ -107,14 +113,14 @@ impl Role {
             Role::Technician => match resource {
                 Cases | Telemetry | Maintenance => true,
                 Customers | Buildings | Units | Topology | Plans | Certificates => action == Read,
-                ServiceContacts | Playbooks => action == Read,
+                ServiceContacts | Playbooks | Rota => action == Read,
                 _ => false,
             },
             Role::CustomerAdmin => match resource {
                 Portfolios | Users | Cases | Calls | Access | ApiClients => true,
                 Customers | Buildings | Units | Contracts | Invoices | Telemetry | Maintenance
                 | Plans | Certificates | Topology => action == Read,
-                Audit | Devices => false,
+                Audit | Devices | Rota => false,
                 Playbooks => true,
                 ServiceContacts => action == Read,
             },
@@ -278,6 +284,24 @@ mod tests {
             let reads = role.permits(Resource::Maintenance, Action::Read);
             assert_eq!(role.permits(Resource::Plans, Action::Read), reads);
             assert_eq!(role.permits(Resource::Certificates, Action::Read), reads);
+        }
+    }
+
+    /// Issue #21: the rota is the provider's; the duty manager (and the
+    /// provider admin) keep it, the rest of the provider side reads it.
+    #[test]
+    fn rota() {
+        for role in Role::ALL {
+            assert_eq!(
+                role.permits(Resource::Rota, Action::Read),
+                role.is_provider_side(),
+                "{role} reads the rota"
+            );
+            assert_eq!(
+                role.permits(Resource::Rota, Action::Write),
+                matches!(role, Role::ProviderAdmin | Role::DutyManager),
+                "{role} keeps the rota"
+            );
         }
     }
 

@@ -30,6 +30,8 @@
 //! - [`surveys`]: satisfaction surveys after a case closes.
 //! - [`offers`]: customers' requests for offers and the care center's
 //!   quotes.
+//! - [`on_call`]: the technicians' rota, declared extreme weather, who is
+//!   on call at an instant and ranked dispatch suggestions (issue #21).
 //! - [`data_export`]: a unit's raw telemetry and rollups in pages, for
 //!   the equipment data export.
 //! - [`privacy`]: personal data export, objection, erasure, audited
@@ -73,6 +75,7 @@ pub mod live;
 pub mod maintenance;
 pub mod notifications;
 pub mod offers;
+pub mod on_call;
 pub mod page;
 pub mod patch;
 mod pg_array;

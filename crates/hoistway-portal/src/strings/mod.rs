@@ -14,6 +14,7 @@ pub mod desk;
 pub mod integrations;
 pub mod notices;
 pub mod offers;
+pub mod on_call;
 pub mod places;
 pub mod printed;
 pub mod privacy;
@@ -28,6 +29,7 @@ pub use desk::{Desk, Security, Tech};
 pub use integrations::Integrations;
 pub use notices::Notices;
 pub use offers::Offers;
+pub use on_call::OnCall;
 pub use places::Places;
 pub use printed::Printed;
 pub use privacy::Privacy;
@@ -78,6 +80,8 @@ pub struct Strings {
     pub contacts: Contacts,
     /// Offers (strings/offers.rs).
     pub offers: Offers,
+    /// Rota, on call, extreme weather, dispatch suggestions (strings/on_call.rs).
+    pub on_call: OnCall,
     /// Satisfaction surveys (strings/surveys.rs).
     pub surveys: Surveys,
     /// Setup → Integrations: outgoing webhooks (strings/integrations.rs).
@@ -361,6 +365,7 @@ pub static EN: Strings = Strings {
     privacy: privacy::EN_PRIVACY,
     contacts: contacts::EN_CONTACTS,
     offers: offers::EN_OFFERS,
+    on_call: on_call::EN_ON_CALL,
     surveys: surveys::EN_SURVEYS,
     integrations: integrations::EN_INTEGRATIONS,
 };
