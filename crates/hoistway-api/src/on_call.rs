@@ -109,7 +109,9 @@ fn window(
         return Err(Invalid::new("to", "must be after from").into());
     }
     if to - from > Duration::days(MAX_WINDOW_DAYS) {
-        return Err(Invalid::new("to", format!("at most {MAX_WINDOW_DAYS} days after from")).into());
+        return Err(
+            Invalid::new("to", format!("at most {MAX_WINDOW_DAYS} days after from")).into(),
+        );
     }
     Ok((from, to))
 }
@@ -161,7 +163,10 @@ async fn create_shift(
     caller: Caller,
     Json(input): Json<ShiftInput>,
 ) -> ApiResult<(StatusCode, Json<Shift>)> {
-    Ok((StatusCode::CREATED, Json(add_shift(&s, &caller, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(add_shift(&s, &caller, input).await?),
+    ))
 }
 
 /// Adds a rota entry as `caller` (the API and the portal).
@@ -192,7 +197,9 @@ async fn replace_shift(
     Json(input): Json<ShiftInput>,
 ) -> ApiResult<Json<Shift>> {
     caller.require(Resource::Rota, Action::Write)?;
-    Ok(Json(shifts::replace(&s.db, caller.actor(&s), id, input).await?))
+    Ok(Json(
+        shifts::replace(&s.db, caller.actor(&s), id, input).await?,
+    ))
 }
 
 /// Removes a rota entry.
@@ -254,11 +261,18 @@ async fn declare_weather(
     caller: Caller,
     Json(input): Json<WeatherInput>,
 ) -> ApiResult<(StatusCode, Json<WeatherPeriod>)> {
-    Ok((StatusCode::CREATED, Json(declare(&s, &caller, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(declare(&s, &caller, input).await?),
+    ))
 }
 
 /// Declares as `caller` (the API and the portal).
-pub async fn declare(s: &AppState, caller: &Caller, input: WeatherInput) -> ApiResult<WeatherPeriod> {
+pub async fn declare(
+    s: &AppState,
+    caller: &Caller,
+    input: WeatherInput,
+) -> ApiResult<WeatherPeriod> {
     caller.require(Resource::Rota, Action::Write)?;
     Ok(weather::declare(&s.db, caller.actor(s), input).await?)
 }
@@ -284,7 +298,9 @@ async fn replace_weather(
     Json(input): Json<WeatherInput>,
 ) -> ApiResult<Json<WeatherPeriod>> {
     caller.require(Resource::Rota, Action::Write)?;
-    Ok(Json(weather::replace(&s.db, caller.actor(&s), id, input).await?))
+    Ok(Json(
+        weather::replace(&s.db, caller.actor(&s), id, input).await?,
+    ))
 }
 
 /// Withdraws a declaration.
@@ -318,10 +334,18 @@ async fn on_call_now(
 }
 
 /// Who is on call as `caller` (the API and the portal).
-pub async fn who_is_on_call(s: &AppState, caller: &Caller, q: &OnCallQuery) -> ApiResult<OnCallNow> {
+pub async fn who_is_on_call(
+    s: &AppState,
+    caller: &Caller,
+    q: &OnCallQuery,
+) -> ApiResult<OnCallNow> {
     caller.require(Resource::Rota, Action::Read)?;
     let Some(country) = q.country.as_deref() else {
-        return Err(Invalid::new("country", "name the territory's country (ISO 3166-1 alpha-2)").into());
+        return Err(Invalid::new(
+            "country",
+            "name the territory's country (ISO 3166-1 alpha-2)",
+        )
+        .into());
     };
     let at = match q.at.as_deref() {
         Some(a) => parse_instant("at", a)?,

@@ -265,7 +265,10 @@ mod tests {
         assert!(fi().covers(&uusimaa));
         assert!(uusimaa.covers(&Territory::new("fi", Some("uusimaa"))));
         assert!(!uusimaa.covers(&Territory::new("FI", Some("Lapland"))));
-        assert!(uusimaa.covers(&fi()), "a place of unknown region is covered");
+        assert!(
+            uusimaa.covers(&fi()),
+            "a place of unknown region is covered"
+        );
         assert!(!fi().covers(&Territory::new("SE", None)));
     }
 
@@ -298,8 +301,18 @@ mod tests {
     fn outside_working_time_only_shifts_make_someone_available() {
         let night = at(2026, 12, 8, 22);
         let shifts = vec![
-            shift(1, at(2026, 12, 8, 15), at(2026, 12, 9, 6), ShiftKind::OnCall),
-            shift(2, at(2026, 12, 8, 6), at(2026, 12, 8, 15), ShiftKind::Regular),
+            shift(
+                1,
+                at(2026, 12, 8, 15),
+                at(2026, 12, 9, 6),
+                ShiftKind::OnCall,
+            ),
+            shift(
+                2,
+                at(2026, 12, 8, 6),
+                at(2026, 12, 8, 15),
+                ShiftKind::Regular,
+            ),
         ];
         let s = situation(&helsinki(), &[], &fi(), night);
         assert_eq!(cover_of(1, true, &shifts, &fi(), night), Cover::OnCall);
@@ -320,8 +333,18 @@ mod tests {
         let t = at(2026, 12, 8, 10);
         let shifts = vec![
             shift(1, at(2026, 12, 8, 0), at(2026, 12, 9, 0), ShiftKind::OnCall),
-            shift(1, at(2026, 12, 8, 6), at(2026, 12, 8, 10), ShiftKind::Regular),
-            shift(2, at(2026, 12, 8, 6), at(2026, 12, 8, 14), ShiftKind::Regular),
+            shift(
+                1,
+                at(2026, 12, 8, 6),
+                at(2026, 12, 8, 10),
+                ShiftKind::Regular,
+            ),
+            shift(
+                2,
+                at(2026, 12, 8, 6),
+                at(2026, 12, 8, 14),
+                ShiftKind::Regular,
+            ),
         ];
         assert_eq!(
             on_duty(&shifts, &fi(), t),

@@ -194,10 +194,7 @@ pub fn router() -> Router<AppState> {
             post(desk::rota::remove_shift),
         )
         .route("/desk/rota/weather", post(desk::rota::declare))
-        .route(
-            "/desk/rota/weather/{id}/delete",
-            post(desk::rota::withdraw),
-        )
+        .route("/desk/rota/weather/{id}/delete", post(desk::rota::withdraw))
         .route("/desk/offers", get(offers::desk_page))
         .route("/desk/offers/{id}/quote", post(offers::desk_quote))
         .route("/desk/offers/{id}/decline", post(offers::desk_decline))

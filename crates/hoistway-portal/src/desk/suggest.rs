@@ -32,8 +32,7 @@ pub fn weather_banner(ctx: &Ctx, periods: &[WeatherPeriod]) -> Markup {
 }
 
 fn minutes_ahead(s: &Suggested, now: chrono::DateTime<chrono::Utc>) -> Option<i64> {
-    s.predicted_on_site
-        .map(|p| (p - now).num_minutes().max(1))
+    s.predicted_on_site.map(|p| (p - now).num_minutes().max(1))
 }
 
 /// The card: notices, then the ranked technicians with an assign button.

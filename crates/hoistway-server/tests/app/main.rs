@@ -36,6 +36,7 @@ mod kone_stream;
 mod maintenance;
 mod notify;
 mod offers;
+mod on_call;
 mod openapi_doc;
 mod portal;
 mod portal_customer;

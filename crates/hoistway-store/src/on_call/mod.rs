@@ -23,16 +23,14 @@ use serde::Serialize;
 pub fn parse_instant(field: &'static str, raw: &str) -> Result<DateTime<Utc>, Invalid> {
     DateTime::parse_from_rfc3339(raw.trim())
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| {
-            Invalid::new(
-                field,
-                "an RFC 3339 instant such as 2026-12-07T16:00:00Z",
-            )
-        })
+        .map_err(|_| Invalid::new(field, "an RFC 3339 instant such as 2026-12-07T16:00:00Z"))
 }
 
 /// A validated territory: upper-case country code, trimmed region.
-pub fn territory_of(country: &str, region: Option<&str>) -> Result<(String, Option<String>), Invalid> {
+pub fn territory_of(
+    country: &str,
+    region: Option<&str>,
+) -> Result<(String, Option<String>), Invalid> {
     let country = CountryCode::parse(country)
         .map_err(|e| e.in_field("country"))?
         .into_inner()

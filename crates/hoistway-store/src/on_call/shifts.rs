@@ -47,7 +47,10 @@ impl Shift {
             starts_at: self.starts_at,
             ends_at: self.ends_at,
             kind: ShiftKind::parse(&self.kind).unwrap_or(ShiftKind::Regular),
-            territory: hoistway_desk::on_call::Territory::new(&self.country, self.region.as_deref()),
+            territory: hoistway_desk::on_call::Territory::new(
+                &self.country,
+                self.region.as_deref(),
+            ),
         }
     }
 }
@@ -169,7 +172,10 @@ pub struct ShiftWindow {
 pub const LIST_LIMIT: i64 = 2000;
 
 /// Rota entries overlapping the window, by start.
-pub async fn list(ex: impl sqlx::Executor<'_, Database = sqlx::Any>, w: &ShiftWindow) -> Result<Vec<Shift>> {
+pub async fn list(
+    ex: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    w: &ShiftWindow,
+) -> Result<Vec<Shift>> {
     let mut sql = Sql::new(SELECT);
     sql.push(" WHERE s.ends_at > ")
         .bind(w.from.timestamp_millis())
@@ -181,7 +187,8 @@ pub async fn list(ex: impl sqlx::Executor<'_, Database = sqlx::Any>, w: &ShiftWi
     if let Some(t) = w.technician_id {
         sql.push(" AND s.technician_id = ").bind(t);
     }
-    sql.push(" ORDER BY s.starts_at, s.id LIMIT ").bind(LIST_LIMIT);
+    sql.push(" ORDER BY s.starts_at, s.id LIMIT ")
+        .bind(LIST_LIMIT);
     sql.fetch_all(ex).await?.iter().map(from_row).collect()
 }
 
@@ -236,7 +243,17 @@ pub async fn create_in(tx: &mut Tx<'_>, actor: Actor, input: &ShiftInput) -> Res
         .push(") RETURNING id");
     let id = sql.fetch_one(&mut **tx).await?.int("id")?;
     let shift = fetch(tx, id).await?;
-    audit::record(tx, actor, None, "shift", id, "create", None::<&()>, Some(&shift)).await?;
+    audit::record(
+        tx,
+        actor,
+        None,
+        "shift",
+        id,
+        "create",
+        None::<&()>,
+        Some(&shift),
+    )
+    .await?;
     Ok(shift)
 }
 
@@ -273,7 +290,17 @@ pub async fn replace(db: &Db, actor: Actor, id: i64, input: ShiftInput) -> Resul
         .bind(id);
     sql.execute(&mut *tx).await?;
     let after = fetch(&mut tx, id).await?;
-    audit::record(&mut tx, actor, None, "shift", id, "update", Some(&before), Some(&after)).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        None,
+        "shift",
+        id,
+        "update",
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -285,7 +312,17 @@ pub async fn delete(db: &Db, actor: Actor, id: i64) -> Result<()> {
     let mut sql = Sql::new("DELETE FROM shifts WHERE id = ");
     sql.bind(id);
     sql.execute(&mut *tx).await?;
-    audit::record(&mut tx, actor, None, "shift", id, "delete", Some(&before), None::<&()>).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        None,
+        "shift",
+        id,
+        "delete",
+        Some(&before),
+        None::<&()>,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

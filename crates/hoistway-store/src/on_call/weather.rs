@@ -142,7 +142,11 @@ fn validate(input: &WeatherInput) -> Result<Valid> {
 }
 
 /// Declares extreme weather, inside the caller's transaction.
-pub async fn declare_in(tx: &mut Tx<'_>, actor: Actor, input: &WeatherInput) -> Result<WeatherPeriod> {
+pub async fn declare_in(
+    tx: &mut Tx<'_>,
+    actor: Actor,
+    input: &WeatherInput,
+) -> Result<WeatherPeriod> {
     let v = validate(input)?;
     let now = actor.at.timestamp_millis();
     let mut sql = Sql::new("INSERT INTO extreme_weather (country, region, from_at, until_at, note, declared_by, created_at, updated_at) VALUES (");
@@ -164,7 +168,17 @@ pub async fn declare_in(tx: &mut Tx<'_>, actor: Actor, input: &WeatherInput) -> 
         .push(") RETURNING id");
     let id = sql.fetch_one(&mut **tx).await?.int("id")?;
     let p = fetch(tx, id).await?;
-    audit::record(tx, actor, None, "extreme_weather", id, "declare", None::<&()>, Some(&p)).await?;
+    audit::record(
+        tx,
+        actor,
+        None,
+        "extreme_weather",
+        id,
+        "declare",
+        None::<&()>,
+        Some(&p),
+    )
+    .await?;
     Ok(p)
 }
 
@@ -196,7 +210,17 @@ pub async fn replace(db: &Db, actor: Actor, id: i64, input: WeatherInput) -> Res
         .bind(id);
     sql.execute(&mut *tx).await?;
     let after = fetch(&mut tx, id).await?;
-    audit::record(&mut tx, actor, None, "extreme_weather", id, "update", Some(&before), Some(&after)).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        None,
+        "extreme_weather",
+        id,
+        "update",
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -208,7 +232,17 @@ pub async fn delete(db: &Db, actor: Actor, id: i64) -> Result<()> {
     let mut sql = Sql::new("DELETE FROM extreme_weather WHERE id = ");
     sql.bind(id);
     sql.execute(&mut *tx).await?;
-    audit::record(&mut tx, actor, None, "extreme_weather", id, "delete", Some(&before), None::<&()>).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        None,
+        "extreme_weather",
+        id,
+        "delete",
+        Some(&before),
+        None::<&()>,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
