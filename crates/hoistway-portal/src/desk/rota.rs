@@ -20,7 +20,7 @@ use hoistway_domain::{Action, Resource};
 use hoistway_store::maintenance::technicians;
 use hoistway_store::on_call::shifts::ShiftInput;
 use hoistway_store::on_call::weather::WeatherInput;
-use maud::{html, Markup};
+use maud::html;
 use serde::Deserialize;
 
 pub const PATH: &str = "/desk/rota";
