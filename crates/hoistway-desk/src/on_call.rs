@@ -289,11 +289,18 @@ mod tests {
             from: at(2026, 12, 8, 0),
             until: at(2026, 12, 9, 0),
         };
-        let s = situation(&cal, &[storm.clone()], &fi(), at(2026, 12, 8, 8));
+        let s = situation(
+            &cal,
+            std::slice::from_ref(&storm),
+            &fi(),
+            at(2026, 12, 8, 8),
+        );
         assert!(s.extreme_weather && !s.normal());
         // The storm is Finland's, not Sweden's; and it ends.
         let se = Territory::new("SE", None);
-        assert!(!situation(&cal, &[storm.clone()], &se, at(2026, 12, 8, 8)).extreme_weather);
+        assert!(
+            !situation(&cal, std::slice::from_ref(&storm), &se, at(2026, 12, 8, 8)).extreme_weather
+        );
         assert!(!situation(&cal, &[storm], &fi(), at(2026, 12, 9, 0)).extreme_weather);
     }
 
