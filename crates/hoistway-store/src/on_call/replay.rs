@@ -12,6 +12,7 @@ use crate::row::RowExt;
 use crate::sql::Sql;
 use crate::Db;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// What the replay found.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -27,6 +28,8 @@ pub struct ReplayFigures {
     pub actual_met: u64,
     /// The top suggestion was the technician actually sent.
     pub top_was_sent: u64,
+    /// Per priority: (cases, top suggestion meets the SLA, history met it).
+    pub by_priority: BTreeMap<String, (u64, u64, u64)>,
 }
 
 impl ReplayFigures {
@@ -51,7 +54,7 @@ impl ReplayFigures {
 /// Replays every case with a response due time, oldest first.
 pub async fn replay(db: &Db) -> Result<ReplayFigures> {
     let sql = Sql::new(
-        "SELECT id, number, building_id, response_due, created_at, first_on_site_at, technician_id \
+        "SELECT id, number, building_id, priority, response_due, created_at, first_on_site_at, technician_id \
          FROM cases WHERE response_due IS NOT NULL ORDER BY created_at, id",
     );
     let rows = sql.fetch_all(&db.pool).await?;
@@ -69,11 +72,14 @@ pub async fn replay(db: &Db) -> Result<ReplayFigures> {
         let ranked = rank_for(&mut tx, &facts, opened, false).await?;
         tx.rollback().await?;
         f.cases += 1;
+        let row = f.by_priority.entry(r.text("priority")?).or_default();
+        row.0 += 1;
         if let Some(top) = ranked.suggestions.first() {
             if top.available && top.predicted_on_site.is_some() {
                 f.top_predicted += 1;
                 if top.meets_sla == Some(true) {
                     f.top_meets_sla += 1;
+                    row.1 += 1;
                 }
             }
             if r.opt_int("technician_id")? == Some(top.technician_id) {
@@ -84,6 +90,7 @@ pub async fn replay(db: &Db) -> Result<ReplayFigures> {
             .is_some_and(|t| t <= due.timestamp_millis())
         {
             f.actual_met += 1;
+            row.2 += 1;
         }
     }
     Ok(f)

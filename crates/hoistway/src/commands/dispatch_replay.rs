@@ -43,6 +43,10 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
         f.actual_share()
     );
     println!("top suggestion was the one sent:        {}", f.top_was_sent);
+    println!("per priority (cases, top meets SLA, history met SLA):");
+    for (priority, (n, top, actual)) in &f.by_priority {
+        println!("  {priority:<10} {n:>4} {top:>4} {actual:>4}");
+    }
     println!("({:.1} s)", started.elapsed().as_secs_f64());
     Ok(())
 }
