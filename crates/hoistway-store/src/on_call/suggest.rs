@@ -5,7 +5,7 @@
 //!
 //! A technician's position is the building of their latest case they were
 //! on site at (or, live, are driving to or standing at), else their next
-//! planned visit within a week, else the first building of their territory;
+//! planned visit within a day, else an older case, else the first building of their territory;
 //! without any of those they have no position and rank last, labelled so.
 
 use super::{around, building_territory};
@@ -23,8 +23,10 @@ use hoistway_desk::on_call::{self as rules, Situation, Territory};
 use hoistway_domain::Scope;
 use serde::Serialize;
 
-/// How far ahead a planned visit still says where someone will be.
-const NEXT_VISIT_DAYS: i64 = 7;
+/// How far ahead a planned visit still says where someone will be: a
+/// visit days away says nothing of where they are now (the demo showed a
+/// technician placed 400 km off by next week's visit).
+const NEXT_VISIT_HOURS: i64 = 24;
 
 /// A position in degrees.
 #[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
@@ -194,7 +196,7 @@ async fn clues(
         .push(" AND v.planned_for >= ")
         .bind(at.timestamp_millis())
         .push(" AND v.planned_for < ")
-        .bind((at + Duration::days(NEXT_VISIT_DAYS)).timestamp_millis())
+        .bind((at + Duration::hours(NEXT_VISIT_HOURS)).timestamp_millis())
         .push(" ORDER BY v.planned_for LIMIT 1");
     if let Some(r) = sql.fetch_optional(&mut **tx).await? {
         out.next_visit = latlon(&r)?;
