@@ -30,6 +30,7 @@ pub mod kpis;
 pub mod maintenance;
 pub mod notifications;
 pub mod offers;
+pub mod on_call;
 pub mod parts;
 pub mod playbooks;
 pub mod privacy;
@@ -59,6 +60,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(privacy::router())
         .merge(offers::router())
         .merge(parts::router())
+        .merge(on_call::router())
         .merge(surveys::router())
         .merge(email_intake::router())
         .merge(invitations::router())

@@ -12,6 +12,8 @@
 //! - [`kone_client`]: a ready KONE API client for the example programs.
 //! - [`playbooks`]: the buildings' on-site playbooks (issue #20).
 //! - [`parts`]: the parts catalogue with stock in three depots (issue #21).
+//! - [`rota`]: the weekly on-call rota and a past extreme-weather
+//!   declaration (issue #21).
 
 pub mod feed;
 pub mod history;
@@ -19,6 +21,7 @@ pub mod kone_client;
 pub mod maintenance;
 pub mod parts;
 pub mod playbooks;
+pub mod rota;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use hoistway_app::auth::hash_password;
@@ -225,6 +228,14 @@ pub async fn seed_with(db: &Db, actor: Actor, history: bool) -> Result<Vec<DemoL
     let technicians = crate::maintenance::seed_technicians(db, past, &hash).await?;
     // The parts catalogue before the history, whose parts holds read it.
     crate::parts::seed(db, past).await?;
+    // Someone on call in every covered country, over the past and the
+    // next weeks (issue #21).
+    let rota_from = if history {
+        past.at
+    } else {
+        actor.at - Duration::days(7)
+    };
+    crate::rota::seed(db, actor, &technicians.by_country, rota_from, history).await?;
     let mut logins = Vec::new();
     let mut people = Vec::new();
     let mut fleet = Vec::new();

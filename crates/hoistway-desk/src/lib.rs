@@ -15,16 +15,20 @@
 //! * [`calendar`]: business calendars and public holidays.
 //! * [`sla`]: SLA policies, the pausing SLA clock, case SLA state.
 //! * [`escalation`]: which escalations are due now, and when to wake next.
+//! * [`on_call`]: who is working or on call at an instant in a territory.
+//! * [`dispatch_rank`]: technicians ranked by predicted arrival and SLA slack.
 //! * [`notify`]: notification events, channels, preferences.
 //! * [`kpi`]: KPI figures over case records.
 //! * [`role`]: user roles these rules address.
 
 pub mod calendar;
 pub mod case_number;
+pub mod dispatch_rank;
 pub mod escalation;
 pub mod hold;
 pub mod kpi;
 pub mod notify;
+pub mod on_call;
 pub mod priority;
 pub mod priority_override;
 pub mod report;

@@ -67,6 +67,9 @@ wire_enum!(
         // The parts catalogue and stock per depot (issue #21): provider
         // data; customers see only a part's expected date on their case.
         Parts => "parts",
+        // Technicians' shifts and on-call rota, declared extreme weather,
+        // who is on call (issue #21): the provider's own planning.
+        Rota => "rota",
     }
 );
 
@@ -103,6 +106,9 @@ impl Role {
                 | Access => action == Read,
                 Invoices | Users | Audit | ApiClients => false,
                 ServiceContacts | Playbooks | Parts => action == Read,
+                // The duty manager keeps the rota and declares extreme
+                // weather; operators read it to dispatch.
+                Rota => action == Read || self == Role::DutyManager,
             },
             // A technician works their own cases and visits (the routes
             // narrow "own": `routes::cases`, `routes::visit_work`,
@@ -110,14 +116,14 @@ impl Role {
             Role::Technician => match resource {
                 Cases | Telemetry | Maintenance => true,
                 Customers | Buildings | Units | Topology | Plans | Certificates => action == Read,
-                ServiceContacts | Playbooks | Parts => action == Read,
+                ServiceContacts | Playbooks | Parts | Rota => action == Read,
                 _ => false,
             },
             Role::CustomerAdmin => match resource {
                 Portfolios | Users | Cases | Calls | Access | ApiClients => true,
                 Customers | Buildings | Units | Contracts | Invoices | Telemetry | Maintenance
                 | Plans | Certificates | Topology => action == Read,
-                Audit | Devices | Parts => false,
+                Audit | Devices | Parts | Rota => false,
                 Playbooks => true,
                 ServiceContacts => action == Read,
             },
@@ -281,6 +287,24 @@ mod tests {
             let reads = role.permits(Resource::Maintenance, Action::Read);
             assert_eq!(role.permits(Resource::Plans, Action::Read), reads);
             assert_eq!(role.permits(Resource::Certificates, Action::Read), reads);
+        }
+    }
+
+    /// Issue #21: the rota is the provider's; the duty manager (and the
+    /// provider admin) keep it, the rest of the provider side reads it.
+    #[test]
+    fn rota() {
+        for role in Role::ALL {
+            assert_eq!(
+                role.permits(Resource::Rota, Action::Read),
+                role.is_provider_side(),
+                "{role} reads the rota"
+            );
+            assert_eq!(
+                role.permits(Resource::Rota, Action::Write),
+                matches!(role, Role::ProviderAdmin | Role::DutyManager),
+                "{role} keeps the rota"
+            );
         }
     }
 

@@ -199,6 +199,14 @@ pub fn router() -> Router<AppState> {
         .route("/desk/intake/preview", get(desk::intake::preview))
         .route("/desk/intake/units", get(desk::intake::units))
         .route("/desk/escalations", get(desk::board::show))
+        .route(desk::rota::PATH, get(desk::rota::show))
+        .route("/desk/rota/shifts", post(desk::rota::add_shift))
+        .route(
+            "/desk/rota/shifts/{id}/delete",
+            post(desk::rota::remove_shift),
+        )
+        .route("/desk/rota/weather", post(desk::rota::declare))
+        .route("/desk/rota/weather/{id}/delete", post(desk::rota::withdraw))
         .route("/desk/offers", get(offers::desk_page))
         .route("/desk/offers/{id}/quote", post(offers::desk_quote))
         .route("/desk/offers/{id}/decline", post(offers::desk_decline))

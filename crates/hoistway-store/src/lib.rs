@@ -33,6 +33,8 @@
 //!   quotes.
 //! - [`parts`]: the parts catalogue (lead times, critical spares,
 //!   contract-scope category, price) and stock per depot.
+//! - [`on_call`]: the technicians' rota, declared extreme weather, who is
+//!   on call at an instant and ranked dispatch suggestions (issue #21).
 //! - [`data_export`]: a unit's raw telemetry and rollups in pages, for
 //!   the equipment data export.
 //! - [`privacy`]: personal data export, objection, erasure, audited
@@ -77,6 +79,7 @@ pub mod live;
 pub mod maintenance;
 pub mod notifications;
 pub mod offers;
+pub mod on_call;
 pub mod page;
 pub mod parts;
 pub mod patch;

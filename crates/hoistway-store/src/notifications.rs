@@ -34,6 +34,14 @@ pub(crate) enum Audience<'a> {
         customer_id: i64,
         building_id: i64,
     },
+    /// Users in these roles, and these users besides (the technicians on
+    /// call for the building, issue #21).
+    RolesAnd {
+        roles: &'a [Role],
+        users: &'a [i64],
+        customer_id: i64,
+        building_id: i64,
+    },
 }
 
 /// One notification to fan out.
@@ -144,6 +152,11 @@ pub(crate) async fn enqueue(tx: &mut Tx<'_>, at: DateTime<Utc>, notice: Notice<'
             customer_id,
             building_id,
             ..
+        }
+        | Audience::RolesAnd {
+            customer_id,
+            building_id,
+            ..
         } => (customer_id, building_id),
     };
     let people = candidates(tx, customer_id, building_id).await?;
@@ -162,6 +175,9 @@ pub(crate) async fn enqueue(tx: &mut Tx<'_>, at: DateTime<Utc>, notice: Notice<'
                 in_role || *reporter_user_id == Some(person.id)
             }
             Audience::Roles { roles, .. } => roles.contains(&person.role),
+            Audience::RolesAnd { roles, users, .. } => {
+                roles.contains(&person.role) || users.contains(&person.id)
+            }
         };
         if !concerned {
             continue;

@@ -497,4 +497,11 @@ pub enum EvaluateCommand {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
+    /// Dispatch suggestions replayed over the demo's history (issue #21):
+    /// each past case ranked again at its opening with the rota and the
+    /// technicians' positions of that time; how often the top suggestion
+    /// would have met the response SLA. Uses the demo database
+    /// (`--database-url`, default `demo.db` in the data directory), seeding
+    /// the demo with its history first if it is empty.
+    Dispatch,
 }

@@ -43,6 +43,18 @@ fn hold_days(p: &Part) -> i64 {
 /// ETA choices offered at dispatch, minutes from now.
 pub const ETA_MINUTES: [i64; 9] = [15, 30, 45, 60, 90, 120, 180, 240, 480];
 
+/// The furthest a suggestion's predicted on-site time may become the ETA
+/// (the store refuses ETAs beyond 60 days anyway).
+const MAX_PREDICTED_MINUTES: i64 = 7 * 24 * 60;
+
+/// The care center sees the dispatch suggestions (the API's rule).
+fn may_see_suggestions(ctx: &Ctx) -> bool {
+    matches!(
+        ctx.caller.user.role,
+        Role::ProviderAdmin | Role::Operator | Role::DutyManager
+    )
+}
+
 fn yes_no(t: &Strings, v: bool) -> &'static str {
     if v {
         t.desk.yes
@@ -418,6 +430,13 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
     } else {
         Vec::new()
     };
+    // The ranking for the care center on an open case (issue #21); other
+    // desk roles see the plain dispatch form.
+    let suggestions = if c.status().is_open() && may_see_suggestions(&ctx) {
+        Some(hoistway_api::on_call::suggestions(&s, &ctx.caller, &c.number).await?)
+    } else {
+        None
+    };
     let t = ctx.t;
     let d = &t.desk;
     let now = s.clock.now();
@@ -483,6 +502,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
                 }
             }
             aside.case-side {
+                @if let Some(sg) = &suggestions { (super::suggest::card(&ctx, &c.number, sg, tz)) }
                 @if c.status().is_open() { (dispatch_box(&ctx, &c, &techs, now, tz)) }
                 (status_box(&ctx, &c, &catalogue))
                 (priority_box(&ctx, &c))
@@ -542,7 +562,13 @@ pub async fn assign(
         ));
     };
     let now = s.clock.now();
+    let predicted = posted
+        .get("eta_predicted_minutes")
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|m| (1..=MAX_PREDICTED_MINUTES).contains(m));
     let eta = match posted.get("eta_minutes") {
+        // A suggestion's predicted on-site time becomes the ETA.
+        _ if predicted.is_some() => predicted.map(|m| now + chrono::Duration::minutes(m)),
         // The ETA already promised stands (a redispatch does not move it).
         Some("keep") => cases::get(&s.db, &posted.ctx.caller.scope, &number)
             .await?

@@ -3,7 +3,9 @@
 //! [`intake`] (`/desk/intake`, a phone call whose safety checklist drives
 //! triage as it is filled in), [`case`] (`/desk/cases/{number}`: timeline,
 //! status moves, dispatch, priority override, notes, escalations),
-//! [`board`] (`/desk/escalations`: the duty manager's escalation board).
+//! [`board`] (`/desk/escalations`: the duty manager's escalation board),
+//! [`rota`] (`/desk/rota`: shifts, on call now, extreme weather) and
+//! [`suggest`] (the case page's ranked dispatch suggestions, the weather banner).
 //!
 //! Every change goes through the API's own functions in
 //! [`hoistway_api::cases`] (same role checks, same store calls, same live
@@ -13,6 +15,8 @@ pub mod board;
 pub mod case;
 pub mod intake;
 pub mod queue;
+pub mod rota;
+pub mod suggest;
 
 use super::page::{redirect_with, PageResult, PortalError};
 use super::strings::Strings;

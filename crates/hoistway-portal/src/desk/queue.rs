@@ -215,10 +215,20 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<QueueQuer
         .iter()
         .filter(|c| next_due(c).is_some_and(|d| d < now))
         .count();
+    // Extreme weather declared anywhere now (issue #21): a banner on top.
+    let storms = hoistway_store::on_call::weather::list(
+        &s.db.pool,
+        now,
+        now + chrono::Duration::milliseconds(1),
+        None,
+    )
+    .await?;
     let body = html! {
+        (super::suggest::weather_banner(&ctx, &storms))
         (ui::page_header(t.desk.queue_title, Some(t.desk.queue_lead), html! {
             a.btn.btn-ghost href=(super::board::PATH) { (t.desk.board_link) }
             a.btn.btn-ghost href="/desk/offers" { (t.offers.desk_link) }
+            a.btn.btn-ghost href=(super::rota::PATH) { (t.on_call.desk_link) }
             a.btn.btn-primary href="/desk/intake" { (t.desk.new_intake) }
         }))
         div.tiles {

@@ -15,6 +15,7 @@ pub mod desk;
 pub mod integrations;
 pub mod notices;
 pub mod offers;
+pub mod on_call;
 pub mod parts;
 pub mod places;
 pub mod printed;
@@ -31,6 +32,7 @@ pub use desk::{Desk, Security, Tech};
 pub use integrations::Integrations;
 pub use notices::Notices;
 pub use offers::Offers;
+pub use on_call::OnCall;
 pub use parts::Parts;
 pub use places::Places;
 pub use printed::Printed;
@@ -86,6 +88,8 @@ pub struct Strings {
     pub contract_scope: ContractScope,
     /// The parts catalogue, parts holds, time lost waiting for parts (strings/parts.rs).
     pub parts: Parts,
+    /// Rota, on call, extreme weather, dispatch suggestions (strings/on_call.rs).
+    pub on_call: OnCall,
     /// Satisfaction surveys (strings/surveys.rs).
     pub surveys: Surveys,
     /// Setup → Integrations: outgoing webhooks (strings/integrations.rs).
@@ -371,6 +375,7 @@ pub static EN: Strings = Strings {
     offers: offers::EN_OFFERS,
     contract_scope: contract_scope::EN_CONTRACT_SCOPE,
     parts: parts::EN_PARTS,
+    on_call: on_call::EN_ON_CALL,
     surveys: surveys::EN_SURVEYS,
     integrations: integrations::EN_INTEGRATIONS,
 };

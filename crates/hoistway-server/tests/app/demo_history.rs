@@ -378,6 +378,22 @@ async fn seeded_history_keeps_the_domains_rules() {
         assert!(rows
             .iter()
             .any(|r| r.record == "repair" && !r.findings.is_empty()));
+
+        // Dispatch suggestions replayed over the past (issue #21,
+        // `hoistway evaluate dispatch`): the demo's rota leaves nobody
+        // without someone on call, so every case gets an available top
+        // suggestion with a prediction, and most of them meet the SLA.
+        let f = hoistway_store::on_call::replay::replay(db).await.unwrap();
+        assert_eq!(
+            f.cases as usize,
+            cases
+                .iter()
+                .filter(|c| c.sla.response_due.is_some())
+                .count()
+        );
+        assert_eq!(f.top_predicted, f.cases, "{}: {f:?}", t.label);
+        assert!(f.top_meets_share() > 50.0, "{}: {f:?}", t.label);
+        assert!(f.top_meets_sla <= f.top_predicted, "{}: {f:?}", t.label);
         t.cleanup().await;
     }
 }

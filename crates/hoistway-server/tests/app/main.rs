@@ -37,6 +37,7 @@ mod kone_stream;
 mod maintenance;
 mod notify;
 mod offers;
+mod on_call;
 mod openapi_doc;
 mod parts;
 mod portal;

@@ -143,6 +143,20 @@ async fn another_customers_rows_are_indistinguishable_from_missing_ones() {
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+        // ... and provider-side rows no customer owns (issue #21): the demo
+        // seeds the rota; an extreme-weather declaration is added here.
+        // Customer roles must get the same refusal for these as for a
+        // missing id.
+        let r = app
+            .call(
+                "POST",
+                "/api/v1/extreme-weather",
+                Some(&admin),
+                Some(json!({"country": "DE", "from": "2026-11-23T00:00:00Z",
+                    "until": "2026-11-24T00:00:00Z", "note": "Storm"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
         let foreign = foreign_ids(&app, &admin, &paths, other).await;
 
         let mut checked = 0;

@@ -203,6 +203,9 @@ pub(crate) async fn evaluate(
             )
             .await?;
             let targets: Vec<Role> = roles.iter().filter_map(|r| Role::parse(r).ok()).collect();
+            // The technicians on call for the building's territory hear it
+            // too (issue #21): at night they are the ones who can go.
+            let on_call = crate::on_call::on_call_for_building(tx, case.building_id, now).await?;
             let place = super::place(tx, &case).await?;
             notifications::enqueue(
                 tx,
@@ -225,8 +228,9 @@ pub(crate) async fn evaluate(
                         place
                     ),
                     body: message,
-                    audience: Audience::Roles {
+                    audience: Audience::RolesAnd {
                         roles: &targets,
+                        users: &on_call,
                         customer_id: case.customer_id,
                         building_id: case.building_id,
                     },

@@ -5,6 +5,7 @@ mod api_client;
 mod demo;
 mod dev_cert;
 mod device;
+mod dispatch_replay;
 mod evaluate;
 mod import;
 mod loadgen;
@@ -122,6 +123,9 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Evaluate {
             command: EvaluateCommand::Twin { groups, days, seed },
         } => evaluate::twin(groups, days, seed),
+        Command::Evaluate {
+            command: EvaluateCommand::Dispatch,
+        } => dispatch_replay::run(&config).await,
         Command::Twin {
             command:
                 TwinCommand::Study {
