@@ -301,7 +301,12 @@ pub struct BudgetYear {
 /// `today`'s year: every year of the horizon appears for every currency the
 /// assessed units use, with zeros where nothing is planned, so the table
 /// reads as a plan.
-pub fn budget(assessments: &[Assessment], currencies: &BTreeSet<String>, today: NaiveDate, years: u32) -> Vec<BudgetYear> {
+pub fn budget(
+    assessments: &[Assessment],
+    currencies: &BTreeSet<String>,
+    today: NaiveDate,
+    years: u32,
+) -> Vec<BudgetYear> {
     let first = today.year();
     let mut rows: BTreeMap<(i32, String), BudgetYear> = BTreeMap::new();
     for year in first..first + years as i32 {
@@ -400,7 +405,10 @@ mod tests {
         // Doors live 15 years.
         let mut door = lift(Some(d(2010, 1, 1)));
         door.kind = UnitKind::Door;
-        assert_eq!(assess(&door, today(), 1).reasons[0].code, ReasonCode::BeyondServiceLife);
+        assert_eq!(
+            assess(&door, today(), 1).reasons[0].code,
+            ReasonCode::BeyondServiceLife
+        );
     }
 
     #[test]
@@ -420,8 +428,14 @@ mod tests {
             ]
         );
         let parts: Vec<Option<CauseFamily>> = a.measures.iter().map(|m| m.component).collect();
-        assert_eq!(parts, vec![Some(CauseFamily::Door), Some(CauseFamily::Controller)]);
-        assert!(a.measures.iter().all(|m| m.low_minor == 300_000 && m.high_minor == Some(2_500_000)));
+        assert_eq!(
+            parts,
+            vec![Some(CauseFamily::Door), Some(CauseFamily::Controller)]
+        );
+        assert!(a
+            .measures
+            .iter()
+            .all(|m| m.low_minor == 300_000 && m.high_minor == Some(2_500_000)));
     }
 
     #[test]
@@ -454,11 +468,18 @@ mod tests {
         doors.unit_id = 3;
         doors.recurring = vec![CauseFamily::Door];
         doors.currency = "USD".into();
-        let all: Vec<Assessment> = [old, soon, doors].iter().map(|a| assess(a, today(), 4)).collect();
+        let all: Vec<Assessment> = [old, soon, doors]
+            .iter()
+            .map(|a| assess(a, today(), 4))
+            .collect();
         let currencies: BTreeSet<String> = ["EUR".to_string(), "USD".to_string()].into();
         let rows = budget(&all, &currencies, today(), 4);
         assert_eq!(rows.len(), 8);
-        let row = |y: i32, c: &str| rows.iter().find(|r| r.year == y && r.currency == c).unwrap();
+        let row = |y: i32, c: &str| {
+            rows.iter()
+                .find(|r| r.year == y && r.currency == c)
+                .unwrap()
+        };
         assert_eq!(row(2026, "EUR").full_modernizations, 1);
         assert_eq!(row(2026, "EUR").low_minor, 8_000_000);
         assert_eq!(row(2026, "EUR").high_minor, None);

@@ -26,9 +26,7 @@ pub const MIN_CASES_RANGE: (u32, u32) = (2, 10);
 pub const WINDOW_DAYS_RANGE: (u32, u32) = (7, 730);
 
 /// What a fault is about, in the words a modernization budget uses.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CauseFamily {
     /// Doors, door operator, rollers, locks, safety edges.
@@ -327,7 +325,10 @@ mod tests {
         for f in CauseFamily::ALL {
             assert_eq!(CauseFamily::parse("family", f.as_str()), Ok(f));
         }
-        assert_eq!(CauseFamily::parse("family", "wheels").unwrap_err().field, "family");
+        assert_eq!(
+            CauseFamily::parse("family", "wheels").unwrap_err().field,
+            "family"
+        );
     }
 
     #[test]
@@ -353,7 +354,10 @@ mod tests {
         assert_eq!(flags[0].first_at, at(0));
         // A looser rule flags unit 2 and 3 as well.
         let loose = Rule::new(Some(2), Some(120)).unwrap();
-        let units: Vec<i64> = flag(loose, at(85), &facts).iter().map(|f| f.unit_id).collect();
+        let units: Vec<i64> = flag(loose, at(85), &facts)
+            .iter()
+            .map(|f| f.unit_id)
+            .collect();
         assert_eq!(units, vec![1, 2, 3]);
         // Cases after `now` are not counted.
         assert!(flag(Rule::default(), at(79), &facts).is_empty());
@@ -386,6 +390,12 @@ mod tests {
         assert_eq!(order, vec![(2, 2), (3, 1)]);
         assert_eq!(r[0].top_family, Door);
         assert_eq!(r[1].cases, 3);
-        assert_eq!(r[1].families[0], FamilyCount { family: Drive, cases: 2 });
+        assert_eq!(
+            r[1].families[0],
+            FamilyCount {
+                family: Drive,
+                cases: 2
+            }
+        );
     }
 }
