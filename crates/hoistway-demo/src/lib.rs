@@ -11,12 +11,15 @@
 //! - [`feed`]: live twin telemetry for the connected lifts.
 //! - [`kone_client`]: a ready KONE API client for the example programs.
 //! - [`playbooks`]: the buildings' on-site playbooks (issue #20).
+//! - [`root_causes`]: the analysis of the history's recurring door faults
+//!   (issue #21).
 
 pub mod feed;
 pub mod history;
 pub mod kone_client;
 pub mod maintenance;
 pub mod playbooks;
+pub mod root_causes;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use hoistway_app::auth::hash_password;
@@ -352,6 +355,8 @@ pub async fn seed_with(db: &Db, actor: Actor, history: bool) -> Result<Vec<DemoL
         )
         .await?;
         tracing::info!(?summary, "demo history seeded");
+        // The care center's analysis of the history's recurring door faults.
+        crate::root_causes::seed(db, actor).await?;
         // The certificates now, after the replayed visits: each one
         // re-plans its unit at "now", which must not come before the past.
         crate::maintenance::seed_history(db, actor, history).await?;
