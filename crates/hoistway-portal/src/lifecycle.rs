@@ -34,16 +34,16 @@ fn unit_row(ctx: &Ctx, u: &LifecycleUnit, with_reasons: bool) -> Markup {
     let a = &u.assessment;
     html! {
         tr data-unit=(u.unit_id) {
-            td { (u.unit_name.clone().unwrap_or_default()) " " span.mono.small { (u.equipment_number) } }
-            td { (u.building_name) }
-            td { (u.install_date.as_deref().map(ui::date).unwrap_or_else(|| t.unknown.to_string())) }
-            td { (u.modernization_date.as_deref().map(ui::date).unwrap_or_default()) }
-            td { (a.age_years.map(t.age_years).unwrap_or_else(|| t.unknown.to_string())) }
-            td { (u.controller_type.clone().unwrap_or_default()) }
-            td { (u.door_operator_model.clone().unwrap_or_default()) }
+            td data-label=(t.unit) { (u.unit_name.clone().unwrap_or_default()) " " span.mono.small { (u.equipment_number) } }
+            td data-label=(t.building) { (u.building_name) }
+            td data-label=(t.installed) { (u.install_date.as_deref().map(ui::date).unwrap_or_else(|| t.unknown.to_string())) }
+            td data-label=(t.modernized) { (u.modernization_date.as_deref().map(ui::date).unwrap_or_default()) }
+            td data-label=(t.age) { (a.age_years.map(t.age_years).unwrap_or_else(|| t.unknown.to_string())) }
+            td data-label=(t.controller) { (u.controller_type.clone().unwrap_or_default()) }
+            td data-label=(t.door_operator) { (u.door_operator_model.clone().unwrap_or_default()) }
             @if with_reasons {
-                td { ul.plain { @for r in &a.reasons { li { (r.detail) } } } }
-                td { ul.plain { @for m in &a.measures {
+                td data-label=(t.reasons) { ul.plain { @for r in &a.reasons { li { (r.detail) } } } }
+                td data-label=(t.measures) { ul.plain { @for m in &a.measures {
                     li {
                         ((t.measure_label)(
                             match m.kind { MeasureKind::FullModernization => "full_modernization", MeasureKind::TargetedUpgrade => "targeted_upgrade" },
@@ -93,16 +93,18 @@ async fn page(s: &AppState, ctx: &Ctx, area: Area, base: &str, q: HorizonQuery) 
                 button.btn.btn-sm type="submit" { (t.show) }
                 " " a.btn.btn-sm #lifecycle-csv href=(format!("/api/v1/lifecycle.csv?years={}", v.years)) download { (t.download_csv) }
             }
-            div.table-wrap { table #budget {
+            div.table-wrap { table.stack-sm #budget {
                 thead { tr {
-                    th scope="col" { (t.year) } th scope="col" { (t.currency) } th scope="col" { (t.full_modernizations) }
+                    th scope="col" { (t.year) } th scope="col" { (t.full_modernizations) }
                     th scope="col" { (t.targeted_upgrades) } th scope="col" { (t.low) } th scope="col" { (t.high) }
                 } }
                 tbody { @for b in &v.budget {
                     tr data-year=(b.year) {
-                        td { (b.year) } td { (b.currency) } td { (b.full_modernizations) } td { (b.targeted_upgrades) }
-                        td { (money(b.low_minor, &b.currency)) }
-                        td { @match b.high_minor { Some(h) => (money(h, &b.currency)), None => (t.open_ended) } }
+                        td data-label=(t.year) { (b.year) " · " (b.currency) }
+                        td data-label=(t.full_modernizations) { (b.full_modernizations) }
+                        td data-label=(t.targeted_upgrades) { (b.targeted_upgrades) }
+                        td data-label=(t.low) { (money(b.low_minor, &b.currency)) }
+                        td data-label=(t.high) { @match b.high_minor { Some(h) => (money(h, &b.currency)), None => (t.open_ended) } }
                     }
                 } }
             } }

@@ -151,19 +151,18 @@ async fn dashboard(s: &AppState, ctx: &Ctx, side: Side, q: DashboardQuery) -> Pa
                 button.btn.btn-sm type="submit" { (t.show) }
             }
             @if ranking.units.is_empty() { (ui::empty(t.none_ranked)) } @else {
-                div.table-wrap { table #ranking {
+                div.table-wrap { table.stack-sm #ranking {
                     thead { tr {
-                        th scope="col" { (t.rank) } th scope="col" { (t.unit) } th scope="col" { (t.building) }
+                        th scope="col" { (t.unit) } th scope="col" { (t.building) }
                         th scope="col" { (t.repeats) } th scope="col" { (t.cases) } th scope="col" { (t.families) }
                     } }
                     tbody { @for r in &ranking.units {
                         tr data-unit=(r.unit.unit_id) {
-                            td { (r.rank) }
-                            td { (unit_words(&r.unit)) @if r.flagged { " " (ui::badge(ui::Tone::Warn, t.flagged)) } }
-                            td { (r.unit.building_name) }
-                            td { (r.repeats) }
-                            td { (r.cases) }
-                            td { @for (i, f) in r.families.iter().enumerate() {
+                            td data-label=(t.rank) { (r.rank) ". " (unit_words(&r.unit)) @if r.flagged { " " (ui::badge(ui::Tone::Warn, t.flagged)) } }
+                            td data-label=(t.building) { (r.unit.building_name) }
+                            td data-label=(t.repeats) { (r.repeats) }
+                            td data-label=(t.cases) { (r.cases) }
+                            td data-label=(t.families) { @for (i, f) in r.families.iter().enumerate() {
                                 @if i > 0 { ", " } ((t.family_label)(f.family.as_str())) " ×" (f.cases)
                             } }
                         }
@@ -291,18 +290,18 @@ async fn detail(s: &AppState, ctx: &Ctx, side: Side, id: i64) -> PageResult {
         section.card aria-labelledby="plan-h" {
             h2 #plan-h { (t.plan_heading) }
             @if r.actions.is_empty() { (ui::empty(t.no_actions)) } @else {
-                div.table-wrap { table #plan {
+                div.table-wrap { table.stack-sm #plan {
                     thead { tr {
                         th scope="col" { (t.action) } th scope="col" { (t.due_on) } th scope="col" { (t.parts) }
                         th scope="col" { (t.cost) } th scope="col" { (t.status) }
                     } }
                     tbody { @for a in &r.actions {
                         tr data-action=(a.id) {
-                            td { (a.description) }
-                            td { (ui::date(&a.due_on)) }
-                            td { (a.parts.clone().unwrap_or_default()) }
-                            td { @if let (Some(c), Some(cur)) = (a.cost_minor, a.currency.as_deref()) { (money(c, cur)) } }
-                            td {
+                            td data-label=(t.action) { (a.description) }
+                            td data-label=(t.due_on) { (ui::date(&a.due_on)) }
+                            td data-label=(t.parts) { (a.parts.clone().unwrap_or_default()) }
+                            td data-label=(t.cost) { @if let (Some(c), Some(cur)) = (a.cost_minor, a.currency.as_deref()) { (money(c, cur)) } }
+                            td data-label=(t.status) {
                                 @if a.status == "done" {
                                     (ui::badge(ui::Tone::Ok, t.done)) " " (a.done_on.as_deref().map(ui::date).unwrap_or_default())
                                 } @else {
