@@ -55,6 +55,8 @@ const KINDS = [
   ['privacy', /^\/account\/privacy$/, 1],
   ['offers', /^\/(desk\/)?offers$/, 2],
   ['integrations', /^\/setup\/integrations$/, 1],
+  // Recurring faults, root-cause analyses, lifecycle (issue #21).
+  ['recurring and lifecycle', /^\/(reports|desk)\/(recurring|root-causes|lifecycle)$/, 3],
 ];
 const BAD = new Set(['serious', 'critical']);
 

@@ -27,6 +27,7 @@ pub mod health;
 pub mod invitations;
 pub mod invoices;
 pub mod kpis;
+pub mod lifecycle;
 pub mod maintenance;
 pub mod notifications;
 pub mod offers;
@@ -35,7 +36,9 @@ pub mod parts;
 pub mod playbooks;
 pub mod privacy;
 pub mod push;
+pub mod recurring;
 pub mod registry;
+pub mod root_causes;
 pub mod service_contacts;
 pub mod surveys;
 pub mod technicians;
@@ -61,6 +64,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(offers::router())
         .merge(parts::router())
         .merge(on_call::router())
+        .merge(root_causes::router())
+        .merge(recurring::router())
+        .merge(lifecycle::router())
         .merge(surveys::router())
         .merge(email_intake::router())
         .merge(invitations::router())

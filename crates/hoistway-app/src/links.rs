@@ -65,6 +65,12 @@ pub fn event_page(role: hoistway_domain::Role, event: &str) -> Option<String> {
         ("playbook_review_due", CustomerAdmin | PropertyManager) => Some("/equipment".into()),
         ("offer_updated", CustomerAdmin | PropertyManager) => Some("/offers".into()),
         ("offer_updated", ProviderAdmin | Operator | DutyManager) => Some("/desk/offers".into()),
+        ("root_cause_updated", CustomerAdmin | PropertyManager) => {
+            Some("/reports/root-causes".into())
+        }
+        ("root_cause_updated", ProviderAdmin | Operator | DutyManager) => {
+            Some("/desk/root-causes".into())
+        }
         _ => None,
     }
 }

@@ -14,6 +14,8 @@
 //! - [`parts`]: the parts catalogue with stock in three depots (issue #21).
 //! - [`rota`]: the weekly on-call rota and a past extreme-weather
 //!   declaration (issue #21).
+//! - [`root_causes`]: the analysis of the history's recurring door faults
+//!   (issue #21).
 
 pub mod feed;
 pub mod history;
@@ -21,6 +23,7 @@ pub mod kone_client;
 pub mod maintenance;
 pub mod parts;
 pub mod playbooks;
+pub mod root_causes;
 pub mod rota;
 
 use chrono::{Datelike, Duration, NaiveDate};
@@ -374,6 +377,8 @@ pub async fn seed_with(db: &Db, actor: Actor, history: bool) -> Result<Vec<DemoL
         )
         .await?;
         tracing::info!(?summary, "demo history seeded");
+        // The care center's analysis of the history's recurring door faults.
+        crate::root_causes::seed(db, actor).await?;
         // The certificates now, after the replayed visits: each one
         // re-plans its unit at "now", which must not come before the past.
         crate::maintenance::seed_history(db, actor, history).await?;

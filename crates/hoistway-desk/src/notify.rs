@@ -28,10 +28,13 @@ pub enum Event {
     PlaybookReviewDue,
     /// An offer is requested, quoted, accepted or declined.
     OfferUpdated,
+    /// A root-cause analysis is opened on a unit, or one of its corrective
+    /// actions is done (issue #21).
+    RootCauseUpdated,
 }
 
 impl Event {
-    pub const ALL: [Event; 13] = [
+    pub const ALL: [Event; 14] = [
         Event::CaseCreated,
         Event::TechnicianAssigned,
         Event::EtaChanged,
@@ -45,6 +48,7 @@ impl Event {
         Event::CertificateExpiring,
         Event::PlaybookReviewDue,
         Event::OfferUpdated,
+        Event::RootCauseUpdated,
     ];
 }
 
@@ -100,6 +104,7 @@ impl Preferences {
                 (CertificateExpiring, &[Email]),
                 (PlaybookReviewDue, &[Email]),
                 (OfferUpdated, &[Email]),
+                (RootCauseUpdated, &[Email]),
             ],
             Role::PropertyManager => &[
                 (CaseCreated, &[Email]),
@@ -113,6 +118,7 @@ impl Preferences {
                 (CertificateExpiring, &[Email, Push]),
                 (PlaybookReviewDue, &[Email]),
                 (OfferUpdated, &[Email]),
+                (RootCauseUpdated, &[Email]),
             ],
             Role::FrontDesk => &[
                 (CaseCreated, &[Push]),

@@ -16,12 +16,20 @@
 //! * [`checklist`]: checklist templates by unit kind (data), item results.
 //! * [`report`]: the visit report a technician posts.
 //! * [`schedule`]: the deterministic, idempotent scheduler.
+//! * [`recurring`]: cause families, the recurring-fault rule and the
+//!   portfolio ranking by recurrent issues (issue #21).
+//! * [`lifecycle`]: asset age, modernization candidates with their reasons
+//!   and the budget per year (issue #21). Both read the service history,
+//!   not the visit plan, but they are the same question a maintenance
+//!   provider asks: how long this unit keeps running well.
 //! * [`error`]: the typed refusal of bad input.
 
 pub mod checklist;
 pub mod error;
 pub mod kinds;
+pub mod lifecycle;
 pub mod plan;
+pub mod recurring;
 pub mod report;
 pub mod schedule;
 pub mod usage;

@@ -303,6 +303,8 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
     let mut history = cases.clone();
     history.sort_by_key(|c| std::cmp::Reverse(c.created_at));
     let name = fleet::unit_name(&unit);
+    // Root-cause analyses of this unit, with their progress (issue #21).
+    let analyses = super::root_causes::unit_card(&s, &ctx, id).await?;
     let body = html! {
         nav.crumbs aria-label=(t.equipment.breadcrumb) {
             a href="/equipment" { (t.equipment.title) } " / "
@@ -386,6 +388,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> P
             h2 #hist-h { (t.equipment.requests) }
             (requests::case_table(t, &history, None, |_| tz))
         }
+        (analyses)
         (super::equipment_export::card(&ctx, id))
         @if matches!(ctx.caller.user.role, hoistway_domain::Role::CustomerAdmin | hoistway_domain::Role::PropertyManager) {
             p { a.btn href=(format!("/offers?unit={id}#ask")) { (t.offers.request_offer) } }

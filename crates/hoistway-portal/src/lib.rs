@@ -59,6 +59,7 @@ pub mod invite;
 pub mod invoice;
 pub mod label;
 pub mod layout;
+pub mod lifecycle;
 pub mod notices;
 pub mod offers;
 pub mod page;
@@ -68,6 +69,7 @@ pub mod privacy;
 pub mod reports;
 pub mod requests;
 pub mod resident;
+pub mod root_causes;
 pub mod security;
 pub mod services;
 pub mod setup;
@@ -120,6 +122,32 @@ pub fn router() -> Router<AppState> {
         .route("/reports/view", get(reports::view))
         .route("/reports/csv", get(reports::csv))
         .route("/reports/pdf", get(reports::pdf))
+        // Recurring faults, root-cause analyses, lifecycle (issue #21).
+        .route("/reports/recurring", get(root_causes::customer_dashboard))
+        .route("/reports/root-causes", get(root_causes::customer_list))
+        .route(
+            "/reports/root-causes/{id}",
+            get(root_causes::customer_detail),
+        )
+        .route("/reports/lifecycle", get(lifecycle::customer_page))
+        .route("/desk/recurring", get(root_causes::desk_dashboard))
+        .route(
+            "/desk/root-causes",
+            get(root_causes::desk_list).post(root_causes::desk_open),
+        )
+        .route(
+            "/desk/root-causes/{id}",
+            get(root_causes::desk_detail).post(root_causes::desk_edit),
+        )
+        .route(
+            "/desk/root-causes/{id}/actions",
+            post(root_causes::desk_add_action),
+        )
+        .route(
+            "/desk/root-causes/{id}/actions/{action_id}/complete",
+            post(root_causes::desk_complete),
+        )
+        .route("/desk/lifecycle", get(lifecycle::desk_page))
         .route("/documents", get(documents::show))
         .route("/documents/invoices/{id}", get(invoice::show))
         .route("/documents/invoices/{id}/pdf", get(invoice::pdf))

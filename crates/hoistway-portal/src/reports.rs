@@ -158,7 +158,7 @@ pub async fn form(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     let buildings = fleet::buildings(&s, &ctx.caller).await?;
     let today = s.clock.now().date_naive();
     let body = html! {
-        (ui::page_header(t.reports.title, Some(t.reports.lead), html! {}))
+        (ui::page_header(t.reports.title, Some(t.reports.lead), super::root_causes::links(&ctx, "/reports")))
         form.card.stack method="get" action="/reports/view" {
             h2 { (t.reports.create) }
             fieldset {

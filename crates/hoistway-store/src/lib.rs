@@ -35,6 +35,9 @@
 //!   contract-scope category, price) and stock per depot.
 //! - [`on_call`]: the technicians' rota, declared extreme weather, who is
 //!   on call at an instant and ranked dispatch suggestions (issue #21).
+//! - issue #21: [`recurring`] (flagged units and the ranking by recurrent
+//!   issues), [`root_causes`] (analyses and corrective action plans) and
+//!   [`lifecycle`] (asset ages, modernization candidates, the budget).
 //! - [`data_export`]: a unit's raw telemetry and rollups in pages, for
 //!   the equipment data export.
 //! - [`privacy`]: personal data export, objection, erasure, audited
@@ -75,6 +78,7 @@ pub mod invitations;
 pub mod invoices;
 pub mod invoicing;
 pub mod leases;
+pub mod lifecycle;
 pub mod live;
 pub mod maintenance;
 pub mod notifications;
@@ -88,7 +92,9 @@ pub mod playbooks;
 pub mod portfolios;
 pub mod privacy;
 pub mod push;
+pub mod recurring;
 pub mod rollups;
+pub mod root_causes;
 mod row;
 pub mod scope;
 pub mod second_factor;

@@ -322,6 +322,7 @@ pub fn event_name(e: Event) -> &'static str {
         Event::CertificateExpiring => "certificate_expiring",
         Event::PlaybookReviewDue => "playbook_review_due",
         Event::OfferUpdated => "offer_updated",
+        Event::RootCauseUpdated => "root_cause_updated",
     }
 }
 

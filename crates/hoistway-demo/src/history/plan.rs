@@ -324,8 +324,39 @@ pub fn incidents(
             }
         }
     }
+    out.extend(door_series(units, &mut rng, to));
     out.sort_by_key(|i| (i.opened_at, i.unit));
     out
+}
+
+/// Days before `to` of the worn-door calls on the fleet's first lift: three
+/// door faults within the recurring-fault rule's 90 days, so the demo has a
+/// flagged unit whose analysis (`crate::root_causes`) the portal shows.
+pub const DOOR_SERIES_DAYS_BEFORE: [i64; 3] = [70, 42, 14];
+
+/// The first lift's repeated door faults (worn rollers, phoned in).
+fn door_series(units: &[UnitInfo], rng: &mut StdRng, to: DateTime<Utc>) -> Vec<Incident> {
+    let Some(ui) = units.iter().position(|u| u.kind == UnitKind::Elevator) else {
+        return Vec::new();
+    };
+    DOOR_SERIES_DAYS_BEFORE
+        .iter()
+        .map(|days| {
+            let day = (to - Duration::days(*days))
+                .with_timezone(&units[ui].tz)
+                .date_naive();
+            let opened = local_open(rng, units[ui].tz, day);
+            Incident {
+                unit: ui,
+                channel: "phone",
+                fault: FaultKind::DoorRollerWear,
+                opened_at: opened,
+                down: false,
+                trapped: false,
+                steps: life(rng, opened, FaultKind::DoorRollerWear, false),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

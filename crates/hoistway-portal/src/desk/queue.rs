@@ -229,6 +229,8 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<QueueQuer
             a.btn.btn-ghost href=(super::board::PATH) { (t.desk.board_link) }
             a.btn.btn-ghost href="/desk/offers" { (t.offers.desk_link) }
             a.btn.btn-ghost href=(super::rota::PATH) { (t.on_call.desk_link) }
+            a.btn.btn-ghost href="/desk/recurring" { (t.root_causes.to_dashboard) }
+            a.btn.btn-ghost href="/desk/lifecycle" { (t.root_causes.to_lifecycle) }
             a.btn.btn-primary href="/desk/intake" { (t.desk.new_intake) }
         }))
         div.tiles {

@@ -602,6 +602,7 @@ pub const EN_SETUP: Setup = Setup {
         Event::CertificateExpiring => "An inspection certificate needs renewing",
         Event::PlaybookReviewDue => "A building's on-site playbook is due for review",
         Event::OfferUpdated => "An offer is requested or answered",
+        Event::RootCauseUpdated => "A root-cause analysis is opened or an action is done",
     },
     channel: |c| match c {
         Channel::Email => "E-mail",

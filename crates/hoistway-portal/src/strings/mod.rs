@@ -21,6 +21,7 @@ pub mod places;
 pub mod printed;
 pub mod privacy;
 pub mod resident;
+pub mod root_causes;
 pub mod surveys;
 pub mod tech_visits;
 
@@ -38,6 +39,7 @@ pub use places::Places;
 pub use printed::Printed;
 pub use privacy::Privacy;
 pub use resident::Resident;
+pub use root_causes::RootCauses;
 pub use surveys::Surveys;
 pub use tech_visits::TechVisits;
 
@@ -94,6 +96,8 @@ pub struct Strings {
     pub surveys: Surveys,
     /// Setup → Integrations: outgoing webhooks (strings/integrations.rs).
     pub integrations: Integrations,
+    /// Recurring faults, root-cause analyses, lifecycle (strings/root_causes.rs).
+    pub root_causes: RootCauses,
 }
 
 pub struct Common {
@@ -378,6 +382,7 @@ pub static EN: Strings = Strings {
     on_call: on_call::EN_ON_CALL,
     surveys: surveys::EN_SURVEYS,
     integrations: integrations::EN_INTEGRATIONS,
+    root_causes: root_causes::EN_ROOT_CAUSES,
 };
 
 #[cfg(test)]

@@ -69,6 +69,7 @@ pub const EN_NOTICES: Notices = Notices {
         "certificate_expiring" => "Inspection certificate due",
         "playbook_review_due" => "On-site playbook review due",
         "offer_updated" => "Offer update",
+        "root_cause_updated" => "Root-cause analysis update",
         _ => "Notification",
     },
     about_request: |n| format!("Request {n}"),

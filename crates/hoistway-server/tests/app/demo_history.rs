@@ -394,6 +394,44 @@ async fn seeded_history_keeps_the_domains_rules() {
         assert_eq!(f.top_predicted, f.cases, "{}: {f:?}", t.label);
         assert!(f.top_meets_share() > 50.0, "{}: {f:?}", t.label);
         assert!(f.top_meets_sla <= f.top_predicted, "{}: {f:?}", t.label);
+        // Issue #21: the first lift's door faults are flagged, and its
+        // analysis is in progress with one of three actions done.
+        let flagged = hoistway_store::recurring::flagged(
+            db,
+            &Scope::All,
+            None,
+            hoistway_maintenance::recurring::Rule::default(),
+            now(),
+        )
+        .await
+        .unwrap();
+        let door = flagged
+            .iter()
+            .find(|u| u.flags.iter().any(|f| f.family.as_str() == "door"))
+            .unwrap_or_else(|| panic!("{}: no door flag in {flagged:?}", t.label));
+        let rcas = hoistway_store::root_causes::list(db, &Scope::All, &Default::default())
+            .await
+            .unwrap()
+            .items;
+        assert_eq!(rcas.len(), 1, "{}", t.label);
+        assert_eq!(rcas[0].unit_id, door.unit.unit_id);
+        assert_eq!(rcas[0].status, "in_progress");
+        assert_eq!((rcas[0].actions_done, rcas[0].actions.len()), (1, 3));
+        // The lifecycle view of the demo has candidates with reasons.
+        let view = hoistway_store::lifecycle::view(db, &Scope::All, None, 5, now())
+            .await
+            .unwrap();
+        assert!(view.candidates > 0, "{}", t.label);
+        let lift = view
+            .units
+            .iter()
+            .find(|u| u.unit_id == door.unit.unit_id)
+            .unwrap();
+        assert!(lift
+            .assessment
+            .reasons
+            .iter()
+            .any(|r| format!("{:?}", r.code) == "RecurringFaults"));
         t.cleanup().await;
     }
 }

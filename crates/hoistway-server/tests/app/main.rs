@@ -50,6 +50,7 @@ mod remote_access;
 mod remote_calls;
 mod request_journeys;
 mod resident_app;
+mod root_causes;
 mod service_contacts;
 mod surveys;
 mod tech_visits;

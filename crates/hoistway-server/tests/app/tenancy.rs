@@ -157,6 +157,24 @@ async fn another_customers_rows_are_indistinguishable_from_missing_ones() {
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+        // ... and a root-cause analysis the provider opened on its unit.
+        let their_unit = app
+            .call("GET", "/api/v1/units?limit=1", Some(&theirs), None)
+            .await
+            .json["items"][0]["id"]
+            .as_i64()
+            .unwrap();
+        let r = app
+            .call(
+                "POST",
+                "/api/v1/root-causes",
+                Some(&admin),
+                Some(
+                    json!({"unit_id": their_unit, "family": "door", "summary": "Foreign analysis"}),
+                ),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
         let foreign = foreign_ids(&app, &admin, &paths, other).await;
 
         let mut checked = 0;
