@@ -243,19 +243,44 @@ impl Sheet {
     fn widths(header: &[String], rows: &[Vec<String>]) -> Vec<f32> {
         let total = Self::content_width();
         let n = header.len();
-        let natural: Vec<f32> = (0..n)
-            .map(|i| {
-                let mut w = width(&printable(&header[i]), 9.0, true);
-                for r in rows {
-                    w = w.max(width(&printable(&r[i]), 9.0, false));
-                }
-                w.min(total * 0.6) + 8.0
-            })
-            .collect();
-        let floor = total / n as f32 * 0.5;
-        let wanted: Vec<f32> = natural.iter().map(|w| w.max(floor)).collect();
-        let sum: f32 = wanted.iter().sum();
-        wanted.iter().map(|w| w / sum * total).collect()
+        let pad = 8.0;
+        // A column is at least as wide as its longest word, so words wrap
+        // between columns rather than break ("Call / s"); what is left goes
+        // to the columns whose text is longer than that.
+        let longest_word = |text: &str, bold: bool| {
+            printable(text)
+                .split_whitespace()
+                .map(|w| width(w, 9.0, bold))
+                .fold(0.0_f32, f32::max)
+        };
+        let mut least = Vec::with_capacity(n);
+        let mut natural = Vec::with_capacity(n);
+        for i in 0..n {
+            let mut word = longest_word(&header[i], true);
+            let mut w = width(&printable(&header[i]), 9.0, true);
+            for r in rows {
+                word = word.max(longest_word(&r[i], false));
+                w = w.max(width(&printable(&r[i]), 9.0, false));
+            }
+            let min = (word + pad).min(total * 0.6);
+            least.push(min);
+            natural.push((w.min(total * 0.6) + pad).max(min));
+        }
+        let least_sum: f32 = least.iter().sum();
+        if least_sum >= total {
+            return least.iter().map(|w| w / least_sum * total).collect();
+        }
+        let natural_sum: f32 = natural.iter().sum();
+        if natural_sum <= total {
+            return natural.iter().map(|w| w / natural_sum * total).collect();
+        }
+        let room = total - least_sum;
+        let want = natural_sum - least_sum;
+        least
+            .iter()
+            .zip(&natural)
+            .map(|(l, w)| l + (w - l) / want * room)
+            .collect()
     }
 
     fn table_row(&mut self, cells: &[String], widths: &[f32], align: &[Align], header: bool) {
@@ -443,5 +468,33 @@ mod tests {
         let w = Sheet::widths(&header, &rows);
         assert!((w.iter().sum::<f32>() - Sheet::content_width()).abs() < 0.01);
         assert!(w[1] > w[0]);
+    }
+
+    #[test]
+    fn narrow_columns_keep_their_longest_word() {
+        let header: Vec<String> = [
+            "Unit",
+            "Calls",
+            "Entrapments",
+            "Mean time to repair",
+            "Mean time between calls",
+            "Availability",
+            "First-time fix",
+            "Waiting for parts",
+        ]
+        .map(String::from)
+        .to_vec();
+        let rows = vec![
+            ["ken:41000001", "0", "0", "–", "–", "100.0 %", "–", "0.0 h"]
+                .map(String::from)
+                .to_vec(),
+        ];
+        let w = Sheet::widths(&header, &rows);
+        assert!((w.iter().sum::<f32>() - Sheet::content_width()).abs() < 0.01);
+        for (h, w) in header.iter().zip(&w) {
+            for word in h.split_whitespace() {
+                assert!(width(word, 9.0, true) <= w - 6.0, "{word:?} breaks in {w}");
+            }
+        }
     }
 }

@@ -245,21 +245,30 @@ pub fn router() -> Router<AppState> {
         .route("/offers/{id}/accept", post(offers::customer_accept))
         .route("/offers/{id}/decline", post(offers::customer_decline))
         .route("/desk/cases/{number}", get(desk::case::show))
-        .route("/desk/cases/{number}/status", post(desk::case::status))
-        .route("/desk/cases/{number}/assign", post(desk::case::assign))
-        .route("/desk/cases/{number}/priority", post(desk::case::priority))
-        .route("/desk/cases/{number}/note", post(desk::case::note))
+        .route(
+            "/desk/cases/{number}/status",
+            post(desk::case_actions::status),
+        )
+        .route(
+            "/desk/cases/{number}/assign",
+            post(desk::case_actions::assign),
+        )
+        .route(
+            "/desk/cases/{number}/priority",
+            post(desk::case_actions::priority),
+        )
+        .route("/desk/cases/{number}/note", post(desk::case_actions::note))
         .route(
             "/desk/cases/{number}/escalation-ack",
-            post(desk::case::escalation_ack),
+            post(desk::case_actions::escalation_ack),
         )
         .route(
             "/desk/cases/{number}/callback-done",
-            post(desk::case::callback_done),
+            post(desk::case_actions::callback_done),
         )
         .route(
             "/desk/cases/{number}/acknowledge",
-            post(desk::case::acknowledge),
+            post(desk::case_actions::acknowledge),
         )
         .route("/tech", get(tech::list))
         .route("/tech/cases/{number}", get(tech::order::show))

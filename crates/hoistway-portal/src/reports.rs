@@ -560,13 +560,13 @@ impl Heading {
     }
 }
 
-/// Whether column `i` holds numbers (with their unit: ` min`, ` d`, ` %`)
+/// Whether column `i` holds numbers (with their unit: ` min`, ` d`, ` %`, ` h`)
 /// or dashes only, so the PDF aligns it right.
 fn numeric_column(rows: &[Vec<String>], i: usize, dash: &str) -> bool {
     !rows.is_empty()
         && rows.iter().all(|r| {
             let c = r.get(i).map(|c| c.trim()).unwrap_or("");
-            let n = [" min", " d", " %"]
+            let n = [" min", " d", " %", " h"]
                 .iter()
                 .find_map(|u| c.strip_suffix(u))
                 .unwrap_or(c);

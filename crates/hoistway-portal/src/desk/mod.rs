@@ -2,7 +2,8 @@
 //! [`queue`] (`/desk`, open cases by SLA urgency with live countdowns),
 //! [`intake`] (`/desk/intake`, a phone call whose safety checklist drives
 //! triage as it is filled in), [`case`] (`/desk/cases/{number}`: timeline,
-//! status moves, dispatch, priority override, notes, escalations),
+//! status moves, dispatch, priority override, notes, escalations; its
+//! forms' handlers are [`case_actions`]),
 //! [`board`] (`/desk/escalations`: the duty manager's escalation board),
 //! [`rota`] (`/desk/rota`: shifts, on call now, extreme weather) and
 //! [`suggest`] (the case page's ranked dispatch suggestions, the weather banner).
@@ -13,6 +14,7 @@
 
 pub mod board;
 pub mod case;
+pub mod case_actions;
 pub mod intake;
 pub mod queue;
 pub mod rota;
