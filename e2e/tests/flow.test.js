@@ -71,7 +71,8 @@ test('request → live queue → dispatch → technician report → customer acc
   await phone.locator('#qty_0').fill('2');
   await phone.getByLabel('What is still to do').fill('Replace the door operator belt');
   await phone.getByLabel('Needs another visit').check();
-  await phone.getByLabel('Amount').fill('1250.50');
+  // Above the contract's spending limit, so it waits for the customer.
+  await phone.getByLabel('Amount').fill('12500.50');
   await phone.getByLabel('What the quote covers').fill('New door operator belt, fitted');
   await shot(phone, 'tech-report-form');
   await Promise.all([phone.waitForURL(`**/tech/cases/${number}`), phone.getByRole('button', { name: 'File the report' }).click()]);

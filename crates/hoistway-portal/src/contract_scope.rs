@@ -101,16 +101,16 @@ pub fn lines_card(t: &Strings, lines: &[InvoiceLine], currency: &str) -> Markup 
         @if !lines.is_empty() {
             section.card aria-labelledby="inv-lines" {
                 h2 #inv-lines { (s.lines) }
-                div.table-wrap { table {
+                div.table-wrap { table.stack-sm {
                     thead { tr { th scope="col" { (s.work) } th.num scope="col" { (t.documents.amount) } } }
                     tbody { @for l in lines {
                         tr {
-                            td {
+                            td data-label=(s.work) {
                                 @if let Some(n) = &l.case_number {
                                     a href=(format!("/requests/{n}")) { (l.description) }
                                 } @else { (l.description) }
                             }
-                            td.num { (ui::money(l.amount, currency)) }
+                            td.num data-label=(t.documents.amount) { (ui::money(l.amount, currency)) }
                         }
                     } }
                 } }

@@ -31,15 +31,15 @@ pub fn card(t: &Strings, lines: &[WorkLine]) -> Markup {
             section.card #charges aria-labelledby="charges-h" {
                 h2 #charges-h { (c.charges) }
                 div.table-wrap {
-                    table {
-                        thead { tr { th scope="col" { (c.work) } th scope="col" { (c.coverage) } th scope="col" { (c.why) } th scope="col" { (c.charge) } } }
+                    table.stack-sm {
+                        thead { tr { th scope="col" { (c.work) } th scope="col" { (c.coverage) } th scope="col" { (c.why) } th.num scope="col" { (c.charge) } } }
                         tbody {
                             @for l in lines {
                                 tr {
-                                    td { (l.description) }
-                                    td { (ui::badge(tone(l.coverage), (c.coverage_label)(l.coverage))) " " @if l.status != "billable" && l.status != "no_charge" { (ui::badge(Tone::Info, (c.status_label)(&l.status))) } }
-                                    td { (l.reason) }
-                                    td.num { (ui::money(l.charge, &l.currency)) }
+                                    td data-label=(c.work) { (l.description) }
+                                    td data-label=(c.coverage) { (ui::badge(tone(l.coverage), (c.coverage_label)(l.coverage))) " " @if l.status != "billable" && l.status != "no_charge" { (ui::badge(Tone::Info, (c.status_label)(&l.status))) } }
+                                    td data-label=(c.why) { (l.reason) }
+                                    td.num data-label=(c.charge) { (ui::money(l.charge, &l.currency)) }
                                 }
                             }
                         }
